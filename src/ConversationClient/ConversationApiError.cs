@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace ConversationClient;
+
+/// <summary>
+/// An error reported by the service (the OpenAI envelope <c>{"error":{...}}</c> or Dify's <c>{"code","message","status"}</c>),
+/// or made by the client for a failure with no usable error body (<c>connection_failed</c>, <c>timeout</c>, ...).
+/// </summary>
+public sealed class ConversationApiError
+{
+    /// <summary>Code for a 200 answer that says the conversation was not deleted (<c>deleted: false</c>).</summary>
+    public const string NotDeletedCode = "not_deleted";
+
+    /// <summary>Code for a 404 answer without a parseable error body.</summary>
+    public const string NotFoundCode = "not_found";
+
+    /// <summary>Code for a failure where the service could not be reached or the connection broke.</summary>
+    public const string ConnectionFailedCode = "connection_failed";
+
+    /// <summary>Code for a call that ran out of time (its last attempt, or all attempts together).</summary>
+    public const string TimeoutCode = "timeout";
+
+    /// <summary>Code for a failure of <see cref="ConversationClientOptions.AccessTokenProvider"/>.</summary>
+    public const string CredentialUnavailableCode = "credential_unavailable";
+
+    /// <summary>Code for an error answer whose body was not a known error envelope (see <see cref="RawBody"/>).</summary>
+    public const string HttpErrorCode = "http_error";
+
+    /// <summary>Gets the error code: the service's (<c>not_found</c>, <c>invalid_api_key</c>, <c>too_many_requests</c>, ...) or one of this class's constants.</summary>
+    public string? Code { get; init; }
+
+    /// <summary>Gets the human-readable message.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Gets the parameter the error is about (OpenAI <c>param</c>, Dify <c>params</c>), when given.</summary>
+    public string? Param { get; init; }
+
+    /// <summary>Gets the error type (OpenAI <c>type</c>, for example <c>invalid_request_error</c>), when given.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>Gets nested errors (Azure's <c>details</c>); empty when there are none.</summary>
+    public IReadOnlyList<ConversationApiError> Details { get; init; } = [];
+
+    /// <summary>Gets Azure's <c>additionalInfo</c> as raw JSON, when given.</summary>
+    public JsonElement? AdditionalInfo { get; init; }
+
+    /// <summary>Gets Azure's <c>debugInfo</c> as raw JSON, when given.</summary>
+    public JsonElement? DebugInfo { get; init; }
+
+    /// <summary>
+    /// Gets the response body when it was not a known error envelope (an HTML gateway page, malformed JSON),
+    /// at most 64 KiB of it; null when the body was parsed.
+    /// </summary>
+    public string? RawBody { get; init; }
+
+    /// <summary>Returns the code and message.</summary>
+    /// <returns>For example <c>not_found: Conversation Not Exists.</c></returns>
+    public override string ToString() => Message is null ? Code ?? string.Empty : $"{Code}: {Message}";
+}

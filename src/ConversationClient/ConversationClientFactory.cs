@@ -1,0 +1,34 @@
+using ConversationClient.Http;
+using ConversationClient.Internal;
+
+namespace ConversationClient;
+
+/// <summary>
+/// Creates clients without dependency injection. Create one client per service and keep it for the life of the
+/// application: all clients made here share one long-lived connection pool that follows DNS changes.
+/// With dependency injection, use <c>services.AddConversationClient(...)</c> instead.
+/// </summary>
+public static class ConversationClientFactory
+{
+    private static readonly SocketsHttpHandler SharedHandler = new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    };
+
+    /// <summary>Creates a ready client for the service the options describe.</summary>
+    /// <param name="options">The settings; they are validated and copied, so later changes do not affect the client.</param>
+    /// <returns>A thread-safe client.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options are not valid; the message names each setting that is missing or wrong.</exception>
+    public static IConversationClient Create(ConversationClientOptions options) =>
+        Create(options, SharedHandler, TimeProvider.System);
+
+    internal static IConversationClient Create(ConversationClientOptions options, HttpMessageHandler primaryHandler,
+        TimeProvider timeProvider, Func<double>? random = null)
+    {
+        var settings = ClientSettings.Create(options, nameof(options));
+        var handler = new ConversationResilienceHandler(settings, timeProvider, random) { InnerHandler = primaryHandler };
+        var httpClient = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        return DefaultConversationClient.Create(httpClient, settings, timeProvider);
+    }
+}

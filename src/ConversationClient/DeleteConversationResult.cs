@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace ConversationClient;
+
+/// <summary>What a delete call did: its outcome, the service's answer and how many attempts it took.</summary>
+public sealed class DeleteConversationResult
+{
+    /// <summary>Gets the id of the conversation the call was for.</summary>
+    public required string ConversationId { get; init; }
+
+    /// <summary>Gets the outcome.</summary>
+    public required DeleteConversationOutcome Outcome { get; init; }
+
+    /// <summary>Gets whether the conversation was deleted by this call (<see cref="DeleteConversationOutcome.Deleted"/>).</summary>
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool IsSuccess => Outcome == DeleteConversationOutcome.Deleted;
+
+    /// <summary>Gets the HTTP status code of the last response; null when no response arrived.</summary>
+    public int? StatusCode { get; init; }
+
+    /// <summary>Gets the error; null only when <see cref="IsSuccess"/> is true.</summary>
+    public ConversationApiError? Error { get; init; }
+
+    /// <summary>Gets how many HTTP attempts were made (1 when the first one settled the call).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Gets the service's request id of the last response (<c>x-request-id</c>, else <c>apim-request-id</c>).</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Gets the wait the service asked for (<c>Retry-After</c> and its variants) that the client did not make,
+    /// because it was longer than <see cref="ConversationRetryOptions.MaxDelay"/>, would overrun
+    /// <see cref="ConversationClientOptions.TotalTimeout"/>, or the retries were used up. Null otherwise.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// Gets whether the service answered 404 after an earlier attempt of the same call had failed: that earlier
+    /// attempt probably deleted the conversation and its answer was lost.
+    /// </summary>
+    public bool NotFoundAfterRetry { get; init; }
+
+    /// <summary>Throws unless the conversation was deleted, for callers who prefer exceptions.</summary>
+    /// <returns>This result, when <see cref="IsSuccess"/> is true.</returns>
+    /// <exception cref="ConversationApiException">The outcome is <see cref="DeleteConversationOutcome.NotFound"/> or <see cref="DeleteConversationOutcome.Failed"/>.</exception>
+    public DeleteConversationResult EnsureSuccess() => IsSuccess ? this : throw new ConversationApiException(this);
+
+    /// <summary>Returns a one-line summary (no credentials or user ids).</summary>
+    /// <returns>For example <c>conv_1: NotFound (404, 1 attempt, not_found: ...)</c>.</returns>
+    public override string ToString()
+    {
+        var status = StatusCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
+        var attempts = Attempts == 1 ? "1 attempt" : $"{Attempts} attempts";
+        return Error is null
+            ? $"{ConversationId}: {Outcome} ({status}, {attempts})"
+            : $"{ConversationId}: {Outcome} ({status}, {attempts}, {Error})";
+    }
+}

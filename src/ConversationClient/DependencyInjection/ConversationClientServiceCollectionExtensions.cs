@@ -1,0 +1,128 @@
+using ConversationClient;
+using ConversationClient.Http;
+using ConversationClient.Internal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="IConversationClient"/> with <see cref="IServiceCollection"/> on <c>IHttpClientFactory</c>.</summary>
+public static class ConversationClientServiceCollectionExtensions
+{
+    private const string HttpClientNamePrefix = "ConversationClient";
+
+    /// <summary>Registers the default <see cref="IConversationClient"/>, configured by <paramref name="configure"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options; they are validated when the client is first resolved (and at host start).</param>
+    /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or configure the primary handler.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, Action<ConversationClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, null, configure);
+    }
+
+    /// <summary>
+    /// Registers a named <see cref="IConversationClient"/>, resolved with
+    /// <c>GetRequiredKeyedService&lt;IConversationClient&gt;(name)</c> or <c>[FromKeyedServices(name)]</c>, so one
+    /// application can talk to several services (for example Azure AI Foundry and Dify) at once.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The client's name: its service key and its options name.</param>
+    /// <param name="configure">Sets the options; they are validated when the client is first resolved (and at host start).</param>
+    /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or configure the primary handler.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, string name, Action<ConversationClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, name, configure);
+    }
+
+    /// <summary>
+    /// Registers the default <see cref="IConversationClient"/> with options read from a configuration section
+    /// (keys <c>Dialect</c>, <c>BaseAddress</c>, <c>ApiKey</c>, <c>ApiKeyHeaderName</c>, <c>UserIsolationHeaderName</c>,
+    /// <c>OrganizationId</c>, <c>ProjectId</c>, <c>AttemptTimeout</c>, <c>TotalTimeout</c>, <c>Retry:MaxRetries</c>,
+    /// <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section, for example <c>builder.Configuration.GetSection("ConversationClient")</c>.</param>
+    /// <param name="configure">Sets what configuration cannot hold (an <see cref="ConversationClientOptions.AccessTokenProvider"/>), after binding.</param>
+    /// <returns>The builder of the client's <see cref="HttpClient"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, IConfiguration configuration,
+        Action<ConversationClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, null, Bind(configuration, configure));
+    }
+
+    /// <summary>Registers a named <see cref="IConversationClient"/> with options read from a configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The client's name: its service key and its options name.</param>
+    /// <param name="configuration">The section, with the keys listed on <see cref="AddConversationClient(IServiceCollection, IConfiguration, Action{ConversationClientOptions}?)"/>.</param>
+    /// <param name="configure">Sets what configuration cannot hold, after binding.</param>
+    /// <returns>The builder of the client's <see cref="HttpClient"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, string name, IConfiguration configuration,
+        Action<ConversationClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, name, Bind(configuration, configure));
+    }
+
+    private static Action<ConversationClientOptions> Bind(IConfiguration configuration, Action<ConversationClientOptions>? configure) =>
+        options =>
+        {
+            OptionsConfigurationReader.Bind(configuration, options);
+            configure?.Invoke(options);
+        };
+
+    private static IHttpClientBuilder AddCore(IServiceCollection services, string? name, Action<ConversationClientOptions> configure)
+    {
+        var optionsName = name ?? Options.Options.DefaultName;
+        var httpClientName = name is null ? HttpClientNamePrefix : $"{HttpClientNamePrefix}:{name}";
+
+        services.AddOptions<ConversationClientOptions>(optionsName).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationClientOptions>, ConversationClientOptionsValidator>());
+
+        // One validated snapshot of the options per client, shared by its handlers and facades.
+        services.AddKeyedSingleton(httpClientName, (sp, _) =>
+            ClientSettings.Create(sp.GetRequiredService<IOptionsMonitor<ConversationClientOptions>>().Get(optionsName)));
+
+        var builder = services
+            .AddHttpClient(httpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => new ConversationResilienceHandler(
+                sp.GetRequiredKeyedService<ClientSettings>(httpClientName),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System))
+            // IHttpClientFactory's own HTTP logging writes raw request header values (the API key, the user
+            // isolation header) into its log state at Trace level; the SDK's clients do their own logging instead.
+            .RemoveAllLoggers();
+
+        if (name is null)
+        {
+            services.AddTransient<IConversationClient>(sp => CreateClient(sp, httpClientName));
+        }
+        else
+        {
+            services.AddKeyedTransient<IConversationClient>(name, (sp, _) => CreateClient(sp, httpClientName));
+        }
+
+        return builder;
+    }
+
+    private static DefaultConversationClient CreateClient(IServiceProvider services, string httpClientName) =>
+        DefaultConversationClient.Create(
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName),
+            services.GetRequiredKeyedService<ClientSettings>(httpClientName),
+            services.GetService<TimeProvider>() ?? TimeProvider.System);
+}

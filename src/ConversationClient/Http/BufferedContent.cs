@@ -1,0 +1,36 @@
+using System.Net;
+
+namespace ConversationClient.Http;
+
+/// <summary>
+/// A response body read into memory inside the HTTP attempt that received it, so that a body that breaks off
+/// fails (and is retried) with its attempt, and the facade can parse it without another read.
+/// </summary>
+internal sealed class BufferedContent(byte[] body, bool truncated) : HttpContent
+{
+    public ReadOnlyMemory<byte> Body { get; } = body;
+
+    /// <summary>Whether the body was longer than what was kept (error bodies are kept up to 64 KiB).</summary>
+    public bool Truncated { get; } = truncated;
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        stream.WriteAsync(body, 0, body.Length);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+        stream.WriteAsync(body, 0, body.Length, cancellationToken);
+
+    protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+        stream.Write(body, 0, body.Length);
+
+    protected override Task<Stream> CreateContentReadStreamAsync() =>
+        Task.FromResult<Stream>(new MemoryStream(body, writable: false));
+
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
+        new MemoryStream(body, writable: false);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = body.Length;
+        return true;
+    }
+}

@@ -1,0 +1,232 @@
+using System.Net;
+using ConversationClient.Internal;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ConversationClient.Http;
+
+/// <summary>
+/// Runs every HTTP attempt of a call inside one <see cref="ResiliencePipeline{T}"/>: a total timeout around retries
+/// around an attempt timeout. Each attempt gets its credential, sends, and reads the body, so a body that breaks off
+/// is retried like a reset connection. One <c>x-ms-client-request-id</c> goes with all attempts of a call.
+/// </summary>
+internal sealed class ConversationResilienceHandler : DelegatingHandler
+{
+    /// <summary>The header that ties the attempts of one call together for the service.</summary>
+    public const string ClientRequestIdHeader = "x-ms-client-request-id";
+
+    private static readonly ResiliencePropertyKey<RequestState> StateKey = new("ConversationClient.RequestState");
+
+    private readonly ClientSettings _settings;
+    private readonly TimeProvider _timeProvider;
+    private readonly Func<double> _random;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public ConversationResilienceHandler(ClientSettings settings, TimeProvider timeProvider, Func<double>? random = null)
+    {
+        _settings = settings;
+        _timeProvider = timeProvider;
+        _random = random ?? Random.Shared.NextDouble;
+
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = settings.TotalTimeout });
+        if (settings.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                Name = "Retry",
+                MaxRetryAttempts = settings.MaxRetries,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = TimeSpan.Zero,
+                UseJitter = false,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args)),
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
+            });
+        }
+
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
+        _pipeline = builder.Build();
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var state = BeginCall(request);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (ctx, s) => s.Handler.AttemptAsync(s.Request, s.State, async: true, ctx.CancellationToken),
+                context,
+                (Handler: this, Request: request, State: state)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var state = BeginCall(request);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return _pipeline.Execute(
+                static (ctx, s) =>
+                {
+                    var attempt = s.Handler.AttemptAsync(s.Request, s.State, async: false, ctx.CancellationToken);
+                    return attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
+                },
+                context,
+                (Handler: this, Request: request, State: state));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static RequestState GetState(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
+
+    private RequestState BeginCall(HttpRequestMessage request)
+    {
+        var state = (request as ConversationRequestMessage)?.State ?? new RequestState();
+        state.Attempts = 0;
+        state.StartTimestamp = _timeProvider.GetTimestamp();
+        if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
+        {
+            state.ClientRequestId = existing.ToString();
+        }
+        else
+        {
+            state.ClientRequestId = Guid.NewGuid().ToString();
+            request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, state.ClientRequestId);
+        }
+
+        if (_settings.BearerHeader is { } bearer)
+        {
+            request.Headers.Authorization = bearer;
+        }
+        else if (_settings.ApiKeyHeaderName is { } headerName)
+        {
+            request.Headers.Remove(headerName);
+            request.Headers.TryAddWithoutValidation(headerName, _settings.ApiKey);
+        }
+
+        return state;
+    }
+
+    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, RequestState state, bool async, CancellationToken cancellationToken)
+    {
+        state.Attempts++;
+        if (_settings.AccessTokenProvider is { } provider)
+        {
+            string token;
+            try
+            {
+                token = await provider(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new CredentialUnavailableException(ex);
+            }
+
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        var response = async
+            ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
+            : base.Send(request, cancellationToken);
+        try
+        {
+            await ResponseBuffering.BufferAsync(response, async, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private bool ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        TimeSpan? serverDelay = null;
+        if (args.Outcome.Exception is { } exception)
+        {
+            if (!IsTransient(exception))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            var response = args.Outcome.Result!;
+            if (!IsTransient(response))
+            {
+                return false;
+            }
+
+            if (ServerDelay.TryGet(response, _timeProvider.GetUtcNow(), out var asked))
+            {
+                serverDelay = asked;
+            }
+        }
+
+        var state = GetState(args.Context);
+        var remaining = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+        if (serverDelay is { } wait)
+        {
+            // A wait longer than allowed is not made: the result reports it in RetryAfter instead.
+            if (wait > _settings.MaxDelay || wait >= remaining)
+            {
+                return false;
+            }
+
+            state.NextDelay = wait;
+            return true;
+        }
+
+        var delay = Backoff(args.AttemptNumber);
+        if (delay >= remaining)
+        {
+            return false;
+        }
+
+        state.NextDelay = delay;
+        return true;
+    }
+
+    /// <summary>Exponential backoff from <see cref="ClientSettings.BaseDelay"/>, varied by up to 20% either way, capped at <see cref="ClientSettings.MaxDelay"/>.</summary>
+    internal TimeSpan Backoff(int retryNumber)
+    {
+        var nominal = _settings.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retryNumber, 30));
+        var jittered = nominal * (0.8 + (0.4 * _random()));
+        return TimeSpan.FromMilliseconds(Math.Min(jittered, _settings.MaxDelay.TotalMilliseconds));
+    }
+
+    private static bool IsTransient(Exception exception) =>
+        exception is HttpRequestException or IOException or TimeoutRejectedException;
+
+    private static bool IsTransient(HttpResponseMessage response)
+    {
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.RequestTimeout:
+            case HttpStatusCode.InternalServerError:
+            case HttpStatusCode.BadGateway:
+            case HttpStatusCode.ServiceUnavailable:
+            case HttpStatusCode.GatewayTimeout:
+                return true;
+            case HttpStatusCode.TooManyRequests:
+                // Waiting does not refill a quota that is used up.
+                return !(ErrorBodyParser.TryParseEnvelope(((response.Content as BufferedContent)?.Body) ?? default, out var error)
+                    && (error.Code == "insufficient_quota" || error.Type == "insufficient_quota"));
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace ConversationClient.Http;
+
+/// <summary>
+/// What one SDK call learns while its HTTP attempts run: filled in by <see cref="ConversationResilienceHandler"/>,
+/// read by the facade to build the result (also when the call ends in an exception and no response comes back).
+/// </summary>
+internal sealed class RequestState
+{
+    /// <summary>How many HTTP attempts were started.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The <c>x-ms-client-request-id</c> sent with every attempt of the call.</summary>
+    public string? ClientRequestId { get; set; }
+
+    /// <summary>When the call started, from the handler's <see cref="TimeProvider"/>.</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>The delay chosen for the next retry by the retry predicate.</summary>
+    public TimeSpan NextDelay { get; set; }
+}

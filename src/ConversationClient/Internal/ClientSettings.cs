@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace ConversationClient.Internal;
+
+/// <summary>
+/// An immutable, validated snapshot of <see cref="ConversationClientOptions"/> with what every request needs
+/// precomputed (URIs, the bearer header), so later changes to the options object cannot half-apply.
+/// </summary>
+internal sealed class ClientSettings
+{
+    private readonly string _conversationsPrefix;
+
+    private ClientSettings(ConversationClientOptions options)
+    {
+        Dialect = options.Dialect;
+        var baseText = options.BaseAddress!.AbsoluteUri;
+        BaseAddress = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/", UriKind.Absolute);
+        _conversationsPrefix = BaseAddress.AbsoluteUri + "conversations/";
+        ConversationsUri = new Uri(BaseAddress.AbsoluteUri + "conversations", UriKind.Absolute);
+        ApiKey = options.ApiKey;
+        ApiKeyHeaderName = string.IsNullOrWhiteSpace(options.ApiKeyHeaderName) ? null : options.ApiKeyHeaderName.Trim();
+        AccessTokenProvider = options.AccessTokenProvider;
+        if (AccessTokenProvider is null && ApiKeyHeaderName is null)
+        {
+            BearerHeader = new AuthenticationHeaderValue("Bearer", ApiKey);
+        }
+
+        UserIsolationHeaderName = options.UserIsolationHeaderName.Trim();
+        OrganizationId = options.OrganizationId;
+        ProjectId = options.ProjectId;
+        AttemptTimeout = options.AttemptTimeout;
+        TotalTimeout = options.TotalTimeout;
+        MaxRetries = options.Retry.MaxRetries;
+        BaseDelay = options.Retry.BaseDelay;
+        MaxDelay = options.Retry.MaxDelay;
+    }
+
+    public ConversationApiDialect Dialect { get; }
+
+    /// <summary>The base address, always ending in a slash.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary><c>{base}/conversations</c>, for listing.</summary>
+    public Uri ConversationsUri { get; }
+
+    public string? ApiKey { get; }
+
+    public string? ApiKeyHeaderName { get; }
+
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; }
+
+    /// <summary>The cached <c>Authorization: Bearer key</c> value when the key is sent that way; else null.</summary>
+    public AuthenticationHeaderValue? BearerHeader { get; }
+
+    public string UserIsolationHeaderName { get; }
+
+    public string? OrganizationId { get; }
+
+    public string? ProjectId { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public TimeSpan TotalTimeout { get; }
+
+    public int MaxRetries { get; }
+
+    public TimeSpan BaseDelay { get; }
+
+    public TimeSpan MaxDelay { get; }
+
+    /// <summary>Validates the options and takes a snapshot of them.</summary>
+    /// <exception cref="ArgumentException">The options are not valid; the message lists every problem.</exception>
+    public static ClientSettings Create(ConversationClientOptions options, string paramName = "options")
+    {
+        ArgumentNullException.ThrowIfNull(options, paramName);
+        var errors = ConversationClientOptionsValidator.GetErrors(options);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), paramName);
+        }
+
+        return new ClientSettings(options);
+    }
+
+    /// <summary>The absolute URI of one conversation: the id is escaped as one path segment (<c>a/b</c> becomes <c>a%2Fb</c>).</summary>
+    public Uri ConversationUri(string conversationId) =>
+        new(string.Concat(_conversationsPrefix, Uri.EscapeDataString(conversationId)), UriKind.Absolute);
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Dialect} {BaseAddress.GetLeftPart(UriPartial.Authority)}");
+}

@@ -1,0 +1,60 @@
+namespace ConversationClient.Internal;
+
+/// <summary>Argument checks at the public edge. Messages never contain the values checked (a user id is personal data).</summary>
+internal static class Guard
+{
+    public static void ConversationId(string conversationId, string paramName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId, paramName);
+        if (conversationId is "." or "..")
+        {
+            throw new ArgumentException("A conversation id cannot be '.' or '..'.", paramName);
+        }
+
+        if (HasControlCharacter(conversationId))
+        {
+            throw new ArgumentException("A conversation id cannot contain control characters.", paramName);
+        }
+    }
+
+    public static void User(string? user, ConversationApiDialect dialect, string paramName)
+    {
+        if (user is null)
+        {
+            if (dialect == ConversationApiDialect.Dify)
+            {
+                throw new ArgumentNullException(paramName, "The Dify dialect requires a user: Dify scopes every conversation by its end user.");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(user))
+        {
+            throw new ArgumentException("The user cannot be empty or white space; pass null for no user.", paramName);
+        }
+
+        if (HasControlCharacter(user))
+        {
+            throw new ArgumentException("The user cannot contain control characters such as CR or LF.", paramName);
+        }
+
+        if (dialect == ConversationApiDialect.OpenAI && !System.Text.Ascii.IsValid(user))
+        {
+            throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
+        }
+    }
+
+    private static bool HasControlCharacter(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
