@@ -78,6 +78,9 @@ internal sealed class ScriptedHandler(TimeProvider? clock = null) : HttpMessageH
         return response;
     }
 
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+
     private RecordedRequest Record(HttpRequestMessage request)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
