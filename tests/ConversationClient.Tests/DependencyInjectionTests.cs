@@ -1,0 +1,218 @@
+using System.Net;
+using ConversationClient.Tests.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConversationClient.Tests;
+
+/// <summary>Registration with the real container and the real <see cref="IHttpClientFactory"/>; only the socket is scripted.</summary>
+public sealed class DependencyInjectionTests
+{
+    private static void OpenAI(ConversationClientOptions o)
+    {
+        o.Dialect = ConversationApiDialect.OpenAI;
+        o.BaseAddress = new Uri(TestClients.OpenAIBase);
+        o.ApiKey = TestClients.ApiKey;
+        o.Retry.BaseDelay = TimeSpan.Zero;
+    }
+
+    private static void Dify(ConversationClientOptions o)
+    {
+        o.Dialect = ConversationApiDialect.Dify;
+        o.BaseAddress = new Uri(TestClients.DifyBase);
+        o.ApiKey = "app-dify-key";
+        o.Retry.BaseDelay = TimeSpan.Zero;
+    }
+
+    [Test]
+    public async Task AddConversationClient_Action_ResolvesAWorkingClient()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.OK, Responses.OpenAIDeleted);
+        var services = new ServiceCollection();
+        services.AddConversationClient(OpenAI).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+
+        var client = provider.GetRequiredService<IConversationClient>();
+        var result = await client.DeleteAsync("conv_1", "user-1");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(result.Attempts, Is.EqualTo(2), "the resilience handler is in the chain");
+        Assert.That(handler.Requests[0].Uri.AbsoluteUri, Is.EqualTo($"{TestClients.OpenAIBase}/conversations/conv_1"));
+        Assert.That(handler.Requests[0].Header("x-ms-user-isolation-key"), Is.EqualTo("user-1"));
+    }
+
+    [Test]
+    public async Task AddConversationClient_Named_RegistersKeyedClientsThatTalkToTheirOwnService()
+    {
+        var openAIHandler = new ScriptedHandler().Then(HttpStatusCode.OK, Responses.OpenAIDeleted);
+        var difyHandler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var services = new ServiceCollection();
+        services.AddConversationClient("foundry", OpenAI).ConfigurePrimaryHttpMessageHandler(() => openAIHandler);
+        services.AddConversationClient("dify", Dify).ConfigurePrimaryHttpMessageHandler(() => difyHandler);
+        await using var provider = services.BuildServiceProvider();
+
+        var foundry = provider.GetRequiredKeyedService<IConversationClient>("foundry");
+        var dify = provider.GetRequiredKeyedService<IConversationClient>("dify");
+        await foundry.DeleteAsync("conv_a");
+        await dify.DeleteAsync("conv_b", "u");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(openAIHandler.Single.Uri.AbsolutePath, Is.EqualTo("/openai/v1/conversations/conv_a"));
+            Assert.That(openAIHandler.Single.Header("Authorization"), Is.EqualTo($"Bearer {TestClients.ApiKey}"));
+            Assert.That(difyHandler.Single.Uri.AbsolutePath, Is.EqualTo("/v1/conversations/conv_b"));
+            Assert.That(difyHandler.Single.Header("Authorization"), Is.EqualTo("Bearer app-dify-key"));
+            Assert.That(difyHandler.Single.Body, Is.EqualTo("""{"user":"u"}"""));
+            Assert.That(provider.GetService<IConversationClient>(), Is.Null, "named clients are keyed only");
+        }
+    }
+
+    [Test]
+    public async Task AddConversationClient_Configuration_BindsEverySetting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Conversations:Dialect"] = "openai",
+            ["Conversations:BaseAddress"] = "https://res.openai.azure.com/openai/v1/",
+            ["Conversations:ApiKey"] = "azure-key",
+            ["Conversations:ApiKeyHeaderName"] = "api-key",
+            ["Conversations:UserIsolationHeaderName"] = "x-ms-user-identity",
+            ["Conversations:OrganizationId"] = "org-1",
+            ["Conversations:ProjectId"] = "proj-1",
+            ["Conversations:AttemptTimeout"] = "00:00:05",
+            ["Conversations:TotalTimeout"] = "00:00:20",
+            ["Conversations:Retry:MaxRetries"] = "5",
+            ["Conversations:Retry:BaseDelay"] = "00:00:00.2",
+            ["Conversations:Retry:MaxDelay"] = "00:00:04",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddConversationClient(configuration.GetSection("Conversations"));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<ConversationClientOptions>>().Get(Options.DefaultName);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(options.Dialect, Is.EqualTo(ConversationApiDialect.OpenAI));
+            Assert.That(options.BaseAddress, Is.EqualTo(new Uri("https://res.openai.azure.com/openai/v1/")));
+            Assert.That(options.ApiKey, Is.EqualTo("azure-key"));
+            Assert.That(options.ApiKeyHeaderName, Is.EqualTo("api-key"));
+            Assert.That(options.UserIsolationHeaderName, Is.EqualTo("x-ms-user-identity"));
+            Assert.That(options.OrganizationId, Is.EqualTo("org-1"));
+            Assert.That(options.ProjectId, Is.EqualTo("proj-1"));
+            Assert.That(options.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.TotalTimeout, Is.EqualTo(TimeSpan.FromSeconds(20)));
+            Assert.That(options.Retry.MaxRetries, Is.EqualTo(5));
+            Assert.That(options.Retry.BaseDelay, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
+            Assert.That(options.Retry.MaxDelay, Is.EqualTo(TimeSpan.FromSeconds(4)));
+        }
+    }
+
+    [Test]
+    public async Task AddConversationClient_NamedConfigurationWithOverride_AppliesBoth()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dialect"] = "Dify",
+            ["BaseAddress"] = "https://api.dify.ai/v1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddConversationClient("dify", configuration, o => o.ApiKey = "app-from-code")
+            .ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredKeyedService<IConversationClient>("dify").DeleteAsync("c1", "u1");
+
+        Assert.That(result.IsSuccess, Is.True);
+        Assert.That(handler.Single.Uri.AbsoluteUri, Is.EqualTo("https://api.dify.ai/v1/conversations/c1"));
+        Assert.That(handler.Single.Header("Authorization"), Is.EqualTo("Bearer app-from-code"));
+    }
+
+    [Test]
+    public async Task AddConversationClient_ConfigurationValueInvalid_NamesTheKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Conv:Dialect"] = "Gemini",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddConversationClient(configuration.GetSection("Conv"));
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IConversationClient>(),
+            Throws.InvalidOperationException.With.Message.Contains("Conv:Dialect").And.Message.Contains("OpenAI or Dify"));
+    }
+
+    [Test]
+    public async Task AddConversationClient_InvalidOptions_FailOnFirstResolutionNamingTheSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddConversationClient("broken", o => o.Dialect = ConversationApiDialect.Dify);
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredKeyedService<IConversationClient>("broken"));
+
+        Assert.That(ex!.Message, Does.Contain("BaseAddress is required").And.Contain("No credential"));
+        Assert.That(ex.OptionsName, Is.EqualTo("broken"));
+    }
+
+    [Test]
+    public async Task AddConversationClient_ReturnedBuilder_AcceptsTheUsersOwnHandlers()
+    {
+        var seen = 0;
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var services = new ServiceCollection();
+        services.AddConversationClient(Dify)
+            .AddHttpMessageHandler(() => new CountingHandler(() => seen++))
+            .ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IConversationClient>().DeleteAsync("c1", "u1");
+
+        Assert.That(seen, Is.EqualTo(1));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AddConversationClient_TimeProviderFromContainer_IsUsedForRetries()
+    {
+        var clock = new TestClock();
+        var handler = new ScriptedHandler(clock)
+            .Then(HttpStatusCode.TooManyRequests, null, r => r.Headers.Add("Retry-After", "9"))
+            .Then(HttpStatusCode.NoContent);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddConversationClient(OpenAI).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await clock.RunAsync(provider.GetRequiredService<IConversationClient>().DeleteAsync("c1"));
+
+        Assert.That(result.IsSuccess, Is.True);
+        Assert.That(handler.Requests[1].At - handler.Requests[0].At, Is.EqualTo(TimeSpan.FromSeconds(9)));
+    }
+
+    [Test]
+    public void AddConversationClient_NullOrEmptyArguments_Throw()
+    {
+        var services = new ServiceCollection();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => services.AddConversationClient((Action<ConversationClientOptions>)null!), Throws.ArgumentNullException);
+            Assert.That(() => services.AddConversationClient((IConfiguration)null!), Throws.ArgumentNullException);
+            Assert.That(() => services.AddConversationClient(" ", OpenAI), Throws.ArgumentException.With.Property("ParamName").EqualTo("name"));
+            Assert.That(() => ((IServiceCollection)null!).AddConversationClient(OpenAI), Throws.ArgumentNullException);
+        }
+    }
+
+    private sealed class CountingHandler(Action onSend) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
