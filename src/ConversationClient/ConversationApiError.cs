@@ -26,6 +26,9 @@ public sealed class ConversationApiError
     /// <summary>Code for an error answer whose body was not a known error envelope (see <see cref="RawBody"/>).</summary>
     public const string HttpErrorCode = "http_error";
 
+    /// <summary>The code of a bulk-delete result for an id that is not valid (empty, <c>.</c>, <c>..</c>, control characters); nothing was sent.</summary>
+    public const string InvalidIdCode = "invalid_id";
+
     /// <summary>Gets the error code: the service's (<c>not_found</c>, <c>invalid_api_key</c>, <c>too_many_requests</c>, ...) or one of this class's constants.</summary>
     public string? Code { get; init; }
 

@@ -22,4 +22,67 @@ public interface IConversationClient
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>Lists conversations page by page, lazily: the next page is asked for when the last item of the previous one has been consumed.</summary>
+    /// <param name="user">
+    /// The end user whose conversations to list. Dify: required (<c>?user=</c>). OpenAI dialect (Azure AI Foundry): optional,
+    /// sent in the user isolation header, so only that user's conversations are listed.
+    /// </param>
+    /// <param name="options">Page size and order; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the listing; enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The conversations, in the order the service pages them.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ConversationListOptions.PageSize"/> is not from 1 to 100.</exception>
+    /// <exception cref="ConversationApiException">
+    /// A page request failed after its retries (thrown while enumerating). OpenAI's public API has no list operation:
+    /// when the service answers 404 or 405 the message says so.
+    /// </exception>
+    IAsyncEnumerable<ConversationSummary> ListAsync(string? user = null, ConversationListOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes many conversations, several at a time, streaming each result as it completes. Every distinct id yields
+    /// exactly one result; a repeated id is deleted and reported once. Ids are read lazily, so memory stays bounded
+    /// (the client keeps a 16-byte fingerprint per distinct id to spot repeats, not the ids).
+    /// </summary>
+    /// <param name="conversationIds">The ids; an id that is not valid (see <see cref="DeleteAsync"/>) yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/> and sends nothing.</param>
+    /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
+    /// <param name="options">Concurrency; null for the defaults.</param>
+    /// <param name="cancellationToken">
+    /// Stops starting new deletes and cancels those in flight; the enumeration yields the results it has, then throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </param>
+    /// <returns>One result per distinct id, in completion order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id (thrown when reached), or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
+    IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes many conversations whose ids arrive as an asynchronous stream; otherwise as <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</summary>
+    /// <param name="conversationIds">The ids, read lazily.</param>
+    /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
+    /// <param name="options">Concurrency; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the batch as described for the other overload.</param>
+    /// <returns>One result per distinct id, in completion order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
+    IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases a user: lists all of the user's conversations and deletes them, pacing itself like
+    /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>. Service and network
+    /// failures do not throw: they are in the report. Running it again after a partial failure finishes the job.
+    /// </summary>
+    /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
+    /// <param name="options">Concurrency and page size; null for the defaults.</param>
+    /// <param name="progress">Told the counts after each page and each delete; may be null.</param>
+    /// <param name="cancellationToken">Stops the erasure; it then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The counts, every failed delete with its error, and the listing error if the listing broke off.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
+        CancellationToken cancellationToken = default);
 }

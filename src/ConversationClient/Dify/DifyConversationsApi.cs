@@ -19,4 +19,12 @@ internal sealed class DifyConversationsApi(HttpClient httpClient, ClientSettings
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         return httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
+
+    public Task<HttpResponseMessage> ListConversationsAsync(string user, string? lastId, int limit, string? sortBy, RequestState state,
+        CancellationToken cancellationToken)
+    {
+        var uri = QueryString.Append(settings.ConversationsUri, ("user", user), ("last_id", lastId), ("limit", QueryString.Number(limit)), ("sort_by", sortBy));
+        var request = new ConversationRequestMessage(HttpMethod.Get, uri, state);
+        return httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
 }

@@ -180,6 +180,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         var remaining = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
         if (serverDelay is { } wait)
         {
+            state.Throttled?.Invoke(wait);
+
             // A wait longer than allowed is not made: the result reports it in RetryAfter instead.
             if (wait > _settings.MaxDelay || wait >= remaining)
             {
@@ -191,6 +193,11 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
 
         var delay = Backoff(args.AttemptNumber);
+        if (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            state.Throttled?.Invoke(delay);
+        }
+
         if (delay >= remaining)
         {
             return false;

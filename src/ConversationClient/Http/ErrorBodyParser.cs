@@ -32,9 +32,13 @@ internal static class ErrorBodyParser
         {
             Code = fallback,
             Message = message,
-            RawBody = body.IsEmpty ? null : Encoding.UTF8.GetString(body.Span),
+            RawBody = Truncate(body),
         };
     }
+
+    /// <summary>A bounded text copy of a body (at most <see cref="ResponseBuffering.MaxErrorBodyBytes"/> bytes); null when empty.</summary>
+    public static string? Truncate(ReadOnlyMemory<byte> body) =>
+        body.IsEmpty ? null : Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, ResponseBuffering.MaxErrorBodyBytes)]);
 
     /// <summary>Parses a known error envelope; false for anything else (empty, not JSON, another shape).</summary>
     public static bool TryParseEnvelope(ReadOnlyMemory<byte> body, out ConversationApiError error)

@@ -17,4 +17,10 @@ internal sealed class RequestState
 
     /// <summary>The delay chosen for the next retry by the retry predicate.</summary>
     public TimeSpan NextDelay { get; set; }
+
+    /// <summary>
+    /// Told the wait whenever the service pushes back (a 429, or any answer with a server delay), so a batch can slow
+    /// down as a whole. Null outside batches.
+    /// </summary>
+    public Action<TimeSpan>? Throttled { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ConversationClient.Dify;
+using ConversationClient.OpenAI;
 
 namespace ConversationClient.Internal;
 
@@ -7,4 +8,6 @@ namespace ConversationClient.Internal;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DeleteResponseBody))]
 [JsonSerializable(typeof(DifyDeleteRequest))]
+[JsonSerializable(typeof(DifyConversationList))]
+[JsonSerializable(typeof(OpenAIConversationList))]
 internal sealed partial class ConversationJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ConversationClient.Dify;
 using ConversationClient.Http;
 using ConversationClient.OpenAI;
@@ -26,13 +27,19 @@ internal sealed class DefaultConversationClient : IConversationClient
             ? new(settings, timeProvider, new OpenAIConversationsApi(httpClient, settings), null)
             : new(settings, timeProvider, null, new DifyConversationsApi(httpClient, settings));
 
-    public async Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
+    public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
         Guard.ConversationId(conversationId, nameof(conversationId));
         Guard.User(user, _settings.Dialect, nameof(user));
-        cancellationToken.ThrowIfCancellationRequested();
+        return DeleteCoreAsync(conversationId, user, null, cancellationToken);
+    }
 
-        var state = new RequestState();
+    /// <summary>One delete with checked arguments; <paramref name="throttled"/> hears the service push back (batches only).</summary>
+    internal async Task<DeleteConversationResult> DeleteCoreAsync(string conversationId, string? user, Action<TimeSpan>? throttled,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = new RequestState { Throttled = throttled };
         HttpResponseMessage response;
         try
         {
@@ -53,5 +60,108 @@ internal sealed class DefaultConversationClient : IConversationClient
         {
             return ResultMapper.FromDeleteResponse(conversationId, response, state, _timeProvider);
         }
+    }
+
+    public IAsyncEnumerable<ConversationSummary> ListAsync(string? user = null, ConversationListOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.User(user, _settings.Dialect, nameof(user));
+        var pageSize = options?.PageSize ?? new ConversationListOptions().PageSize;
+        Guard.InRange(pageSize, 1, 100, "options.PageSize");
+        return ListCoreAsync(user, pageSize, options?.Order, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ConversationSummary> ListCoreAsync(string? user, int pageSize, ConversationListOrder? order,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        while (true)
+        {
+            var page = await GetPageAsync(user, cursor, pageSize, order, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                yield return item;
+            }
+
+            // A page that says "more" but brings nothing, or no cursor to go on from, ends the listing.
+            if (!page.HasMore || page.Items.Count == 0 || page.NextCursor is null)
+            {
+                yield break;
+            }
+
+            cursor = page.NextCursor;
+        }
+    }
+
+    /// <summary>One page request (through the retry handler); throws <see cref="ConversationApiException"/> when it fails.</summary>
+    internal async Task<ConversationPage> GetPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = new RequestState();
+        HttpResponseMessage response;
+        try
+        {
+            response = _openAI is not null
+                ? await _openAI.ListConversationsAsync(pageSize, order switch
+                {
+                    ConversationListOrder.NewestFirst => "desc",
+                    ConversationListOrder.OldestFirst => "asc",
+                    _ => null,
+                }, cursor, user, state, cancellationToken).ConfigureAwait(false)
+                : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
+                {
+                    ConversationListOrder.NewestFirst => "-created_at",
+                    ConversationListOrder.OldestFirst => "created_at",
+                    _ => null,
+                }, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
+        {
+            var error = ResultMapper.ErrorFromException(ex, state);
+            throw new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromListResponse(response, _settings.Dialect);
+        }
+    }
+
+    public IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
+    }
+
+    public IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        Guard.User(user, _settings.Dialect, nameof(user));
+        var maxConcurrency = CheckBulkOptions(options).MaxConcurrency;
+        return BulkDeleter.RunAsync(this, conversationIds, user, new BatchThrottle(maxConcurrency, _timeProvider), maxConcurrency, cancellationToken);
+    }
+
+    public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        Guard.User(user, _settings.Dialect, nameof(user));
+        var checkedOptions = CheckBulkOptions(options);
+        return UserEraser.EraseAsync(this, user, checkedOptions.MaxConcurrency, checkedOptions.PageSize, progress, _timeProvider, cancellationToken);
+    }
+
+    private static BulkDeleteOptions CheckBulkOptions(BulkDeleteOptions? options)
+    {
+        options ??= new BulkDeleteOptions();
+        Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
+        Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
+        return options;
     }
 }

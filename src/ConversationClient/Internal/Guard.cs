@@ -5,16 +5,27 @@ internal static class Guard
 {
     public static void ConversationId(string conversationId, string paramName)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId, paramName);
-        if (conversationId is "." or "..")
+        ArgumentNullException.ThrowIfNull(conversationId, paramName);
+        if (ConversationIdProblem(conversationId) is { } problem)
         {
-            throw new ArgumentException("A conversation id cannot be '.' or '..'.", paramName);
+            throw new ArgumentException(problem, paramName);
+        }
+    }
+
+    /// <summary>Why a (non-null) conversation id cannot be sent, or null when it can.</summary>
+    public static string? ConversationIdProblem(string conversationId)
+    {
+        if (string.IsNullOrWhiteSpace(conversationId))
+        {
+            return "A conversation id cannot be empty or white space.";
         }
 
-        if (HasControlCharacter(conversationId))
+        if (conversationId is "." or "..")
         {
-            throw new ArgumentException("A conversation id cannot contain control characters.", paramName);
+            return "A conversation id cannot be '.' or '..'.";
         }
+
+        return HasControlCharacter(conversationId) ? "A conversation id cannot contain control characters." : null;
     }
 
     public static void User(string? user, ConversationApiDialect dialect, string paramName)
@@ -42,6 +53,14 @@ internal static class Guard
         if (dialect == ConversationApiDialect.OpenAI && !System.Text.Ascii.IsValid(user))
         {
             throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
+        }
+    }
+
+    public static void InRange(int value, int min, int max, string paramName)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be from {min} to {max}.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using ConversationClient.Http;
@@ -52,6 +53,72 @@ internal static class ResultMapper
             RetryAfter = ServerDelay.TryGet(response, timeProvider.GetUtcNow(), out var wait) ? wait : null,
         };
     }
+
+    /// <summary>Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one.</summary>
+    public static ConversationPage FromListResponse(HttpResponseMessage response, ConversationApiDialect dialect)
+    {
+        var status = (int)response.StatusCode;
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = ErrorBodyParser.Parse(response);
+            var message = dialect == ConversationApiDialect.OpenAI && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+                ? $"The service does not list conversations (HTTP {status.ToString(CultureInfo.InvariantCulture)}): OpenAI's public API has no list operation; Azure AI Foundry's has."
+                : $"Listing conversations failed with HTTP {status.ToString(CultureInfo.InvariantCulture)}: {error}";
+            throw new ConversationApiException(message, status, error, GetRequestId(response));
+        }
+
+        var body = response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
+        try
+        {
+            return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConversationApiException("The service's conversation list could not be read.", status,
+                new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) },
+                GetRequestId(response), ex);
+        }
+    }
+
+    private static ConversationPage ReadOpenAIPage(ReadOnlySpan<byte> body)
+    {
+        var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.OpenAIConversationList)
+            ?? throw new JsonException("The body is null.");
+        var items = new List<ConversationSummary>(page.Data?.Count ?? 0);
+        foreach (var item in page.Data ?? [])
+        {
+            items.Add(new ConversationSummary
+            {
+                Id = item.Id ?? throw new JsonException("A conversation has no id."),
+                CreatedAt = FromUnixSeconds(item.CreatedAt),
+                Metadata = item.Metadata ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
+            });
+        }
+
+        return new ConversationPage(items, page.HasMore, page.LastId ?? (items.Count > 0 ? items[^1].Id : null));
+    }
+
+    private static ConversationPage ReadDifyPage(ReadOnlySpan<byte> body)
+    {
+        var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.DifyConversationList)
+            ?? throw new JsonException("The body is null.");
+        var items = new List<ConversationSummary>(page.Data?.Count ?? 0);
+        foreach (var item in page.Data ?? [])
+        {
+            items.Add(new ConversationSummary
+            {
+                Id = item.Id ?? throw new JsonException("A conversation has no id."),
+                Name = item.Name,
+                CreatedAt = FromUnixSeconds(item.CreatedAt),
+                UpdatedAt = FromUnixSeconds(item.UpdatedAt),
+            });
+        }
+
+        return new ConversationPage(items, page.HasMore, items.Count > 0 ? items[^1].Id : null);
+    }
+
+    private static DateTimeOffset? FromUnixSeconds(long? seconds) =>
+        seconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
     /// <summary>Whether an exception from sending is a failure to report as a result (not a bug or the caller's cancellation).</summary>
     public static bool IsTransportFailure(Exception exception) =>

@@ -14,6 +14,15 @@ internal sealed class OpenAIConversationsApi(HttpClient httpClient, ClientSettin
         return httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
+    public Task<HttpResponseMessage> ListConversationsAsync(int limit, string? order, string? after, string? userIsolationKey,
+        RequestState state, CancellationToken cancellationToken)
+    {
+        var uri = QueryString.Append(settings.ConversationsUri, ("limit", QueryString.Number(limit)), ("order", order), ("after", after));
+        var request = new ConversationRequestMessage(HttpMethod.Get, uri, state);
+        AddHeaders(request, userIsolationKey);
+        return httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
     private void AddHeaders(HttpRequestMessage request, string? userIsolationKey)
     {
         if (userIsolationKey is not null)

@@ -1,0 +1,12 @@
+namespace ConversationClient;
+
+/// <summary>Where an erasure stands: reported after each listing page and each delete.</summary>
+/// <param name="Listed">Conversations found so far.</param>
+/// <param name="Deleted">Conversations deleted so far.</param>
+/// <param name="NotFound">Conversations that were already gone when deleted.</param>
+/// <param name="Failed">Conversations whose delete failed.</param>
+public readonly record struct EraseProgress(int Listed, int Deleted, int NotFound, int Failed)
+{
+    /// <summary>Gets how many listed conversations have a result (deleted, not found or failed).</summary>
+    public int Done => Deleted + NotFound + Failed;
+}

@@ -1,0 +1,30 @@
+namespace ConversationClient;
+
+/// <summary>What <see cref="IConversationClient.EraseUserAsync"/> did: every conversation it found is counted once, and every failure is listed with its error.</summary>
+public sealed class EraseReport
+{
+    /// <summary>Gets how many of the user's conversations were found.</summary>
+    public required int Listed { get; init; }
+
+    /// <summary>Gets how many were deleted.</summary>
+    public required int Deleted { get; init; }
+
+    /// <summary>Gets how many were already gone when deleted (listed, then deleted by someone else).</summary>
+    public required int NotFound { get; init; }
+
+    /// <summary>Gets the results of the deletes that failed, each with its conversation id and error.</summary>
+    public required IReadOnlyList<DeleteConversationResult> Failures { get; init; }
+
+    /// <summary>Gets how many deletes failed.</summary>
+    public int Failed => Failures.Count;
+
+    /// <summary>Gets the error that stopped the listing before its end, if one did: conversations after that point were not seen.</summary>
+    public ConversationApiError? ListingError { get; init; }
+
+    /// <summary>Gets whether the user has no conversation left that this run saw: nothing failed and the listing reached its end. When false, running the erasure again continues the job.</summary>
+    public bool IsComplete => Failures.Count == 0 && ListingError is null;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Listed} listed, {Deleted} deleted, {NotFound} not found, {Failed} failed" + (ListingError is null ? "" : $", listing stopped: {ListingError}");
+}

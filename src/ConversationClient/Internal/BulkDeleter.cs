@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace ConversationClient.Internal;
+
+/// <summary>
+/// Runs the deletes of a batch: reads ids lazily, skips repeats, starts deletes as the <see cref="BatchThrottle"/>
+/// allows, and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids.
+/// </summary>
+internal static class BulkDeleter
+{
+    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(DefaultConversationClient client,
+        IAsyncEnumerable<string> conversationIds, string? user, BatchThrottle throttle, int maxConcurrency,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // A result waits here until it is consumed; a full channel holds deletes' slots, so reading no further stops the batch.
+        var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(maxConcurrency) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new Run(client, user, throttle, results.Writer, stop);
+        var producer = run.ProduceAsync(conversationIds);
+        try
+        {
+            while (await results.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (results.Reader.TryRead(out var result))
+                {
+                    yield return result;
+                }
+            }
+        }
+        finally
+        {
+            // Also when the caller stops enumerating early: stop the producer and what is in flight.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
+        }
+
+        run.ThrowIfFailed(cancellationToken);
+    }
+
+    /// <summary>Ids from a synchronous sequence, read one at a time as the batch asks.</summary>
+    public static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            yield return id;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private sealed class Run(DefaultConversationClient client, string? user, BatchThrottle throttle,
+        ChannelWriter<DeleteConversationResult> writer, CancellationTokenSource stop)
+    {
+        private readonly IdFingerprints _seen = new();
+        private Exception? _failure;
+
+        public async Task ProduceAsync(IAsyncEnumerable<string> conversationIds)
+        {
+            var token = stop.Token;
+            try
+            {
+                await foreach (var id in conversationIds.WithCancellation(token).ConfigureAwait(false))
+                {
+                    if (id is null)
+                    {
+                        throw new ArgumentNullException(nameof(conversationIds), "The conversation ids contain a null.");
+                    }
+
+                    if (!_seen.Add(id))
+                    {
+                        continue;
+                    }
+
+                    if (Guard.ConversationIdProblem(id) is { } problem)
+                    {
+                        await writer.WriteAsync(Invalid(id, problem), token).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    await throttle.EnterAsync(token).ConfigureAwait(false);
+                    _ = DeleteOneAsync(id, token);
+                }
+            }
+            catch (Exception ex)
+            {
+                Fail(ex);
+            }
+            finally
+            {
+                await throttle.WhenIdleAsync().ConfigureAwait(false);
+                writer.TryComplete();
+            }
+        }
+
+        public void ThrowIfFailed(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_failure is not null and not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+            }
+        }
+
+        private async Task DeleteOneAsync(string id, CancellationToken token)
+        {
+            DeleteConversationResult? result = null;
+            try
+            {
+                result = await client.DeleteCoreAsync(id, user, throttle.Throttled, token).ConfigureAwait(false);
+                await writer.WriteAsync(result, token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Cancelled in flight: no result for this id. Anything else is a bug to surface.
+                Fail(ex);
+            }
+            finally
+            {
+                throttle.Exit(result);
+            }
+        }
+
+        private void Fail(Exception exception)
+        {
+            if (exception is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref _failure, exception, null);
+                stop.Cancel();
+            }
+        }
+
+        private static DeleteConversationResult Invalid(string id, string problem) => new()
+        {
+            ConversationId = id,
+            Outcome = DeleteConversationOutcome.Failed,
+            Error = new ConversationApiError { Code = ConversationApiError.InvalidIdCode, Message = problem },
+        };
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using ConversationClient.Internal;
+using ConversationClient.Tests.TestSupport;
+
+namespace ConversationClient.Tests;
+
+public sealed class BulkDeleteTests
+{
+    private static IConversationClient Client(HttpMessageHandler handler, ConversationApiDialect dialect = ConversationApiDialect.Dify,
+        TimeProvider? clock = null) =>
+        ConversationClientFactory.Create(TestClients.Options(dialect), handler, clock ?? TimeProvider.System, () => 0.5);
+
+    [Test]
+    public async Task DeleteManyAsync_EveryDistinctIdYieldsExactlyOneResult()
+    {
+        var service = new FakeConversationService(ConversationApiDialect.Dify);
+        service.Seed(50);
+        var ids = Enumerable.Range(0, 50).Select(i => $"c{i:D5}").Concat(["c00003", "c00003", "c00049", "missing"]).ToList();
+
+        var results = await Client(service).DeleteManyAsync(ids, "u").ToListAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.ConversationId), Is.Unique);
+            Assert.That(results, Has.Count.EqualTo(51));
+            Assert.That(results.Count(r => r.Outcome == DeleteConversationOutcome.Deleted), Is.EqualTo(50));
+            Assert.That(results.Single(r => r.ConversationId == "missing").Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1), "no id is sent twice");
+            Assert.That(service.Count, Is.Zero);
+        }
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_InvalidIds_AreReportedFailedAndNotSent()
+    {
+        var service = new FakeConversationService(ConversationApiDialect.Dify);
+        service.Seed(1);
+
+        var results = await Client(service).DeleteManyAsync(["c00000", "", "..", "a\nb"], "u").ToListAsync();
+
+        Assert.That(results, Has.Count.EqualTo(4));
+        Assert.That(results.Where(r => r.ConversationId != "c00000").Select(r => r.Error?.Code), Is.All.EqualTo(ConversationApiError.InvalidIdCode));
+        Assert.That(service.DeleteCalls.Keys, Is.EqualTo(new[] { "c00000" }));
+    }
+
+    [Test]
+    public void DeleteManyAsync_NullId_ThrowsWhenReached()
+    {
+        var service = new FakeConversationService(ConversationApiDialect.Dify);
+
+        Assert.That(async () => await Client(service).DeleteManyAsync(["a", null!], "u").ToListAsync(),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
+    }
+
+    [Test]
+    public void DeleteManyAsync_BadArguments_ThrowAtTheCall()
+    {
+        var client = Client(new FakeConversationService(ConversationApiDialect.Dify));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => client.DeleteManyAsync((IEnumerable<string>)null!, "u"), Throws.ArgumentNullException);
+            Assert.That(() => client.DeleteManyAsync(["a"]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
+            Assert.That(() => client.DeleteManyAsync(["a"], "u", new BulkDeleteOptions { MaxConcurrency = 0 }),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("options.MaxConcurrency"));
+            Assert.That(() => client.DeleteManyAsync(["a"], "u", new BulkDeleteOptions { MaxConcurrency = 65 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(4)]
+    [TestCase(16)]
+    public async Task DeleteManyAsync_ConcurrencyNeverExceedsTheLimit(int limit)
+    {
+        var service = new FakeConversationService(ConversationApiDialect.OpenAI) { DeleteLatency = TimeSpan.FromMilliseconds(5) };
+        service.Seed(80);
+
+        var results = await Client(service, ConversationApiDialect.OpenAI)
+            .DeleteManyAsync(Enumerable.Range(0, 80).Select(i => $"c{i:D5}"), options: new BulkDeleteOptions { MaxConcurrency = limit })
+            .ToListAsync();
+
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(service.MaxInFlight, Is.LessThanOrEqualTo(limit));
+        Assert.That(service.MaxInFlight, Is.GreaterThan(limit / 2), "the batch does run in parallel");
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_ReadsIdsLazily()
+    {
+        var produced = 0;
+        IEnumerable<string> Ids()
+        {
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                produced++;
+                yield return $"id-{i}";
+            }
+        }
+
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var first = await Client(handler).DeleteManyAsync(Ids(), "u", new BulkDeleteOptions { MaxConcurrency = 2 }).Take(3).ToListAsync();
+
+        Assert.That(first, Has.Count.EqualTo(3));
+        Assert.That(produced, Is.LessThan(20), "only what the concurrency and the result buffer need is read ahead");
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_429WithRetryAfter_PausesTheWholeBatch()
+    {
+        var clock = new TestClock();
+        var answered = 0;
+        var handler = new ScriptedHandler(clock).Then(_ => Task.FromResult(Interlocked.Increment(ref answered) == 3
+            ? Responses.Make(HttpStatusCode.TooManyRequests, Responses.DifyError("too_many_requests", "Slow down.", 429), r => r.Headers.Add("Retry-After", "10"))
+            : Responses.Make(HttpStatusCode.NoContent)));
+        var client = Client(handler, clock: clock);
+
+        var results = await clock.RunAsync(client.DeleteManyAsync(Enumerable.Range(0, 20).Select(i => $"id-{i}"), "u").ToListAsync().AsTask());
+
+        var pushedBackAt = handler.Requests[2].At;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results, Has.Count.EqualTo(20));
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(handler.Requests, Has.Count.EqualTo(21));
+            Assert.That(handler.Requests.Skip(3).Select(r => r.At - pushedBackAt), Is.All.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)),
+                "no delete starts until the server's wait is over");
+        }
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_Cancelled_YieldsWhatItHasThenThrows()
+    {
+        var gate = new TaskCompletionSource();
+        var calls = 0;
+        var handler = new ScriptedHandler().Then(async ct =>
+        {
+            if (Interlocked.Increment(ref calls) > 2)
+            {
+                await gate.Task.WaitAsync(ct);
+            }
+
+            return Responses.Make(HttpStatusCode.NoContent);
+        });
+        using var cts = new CancellationTokenSource();
+        var received = new List<DeleteConversationResult>();
+
+        Assert.That(async () =>
+        {
+            await foreach (var result in Client(handler).DeleteManyAsync(Enumerable.Range(0, 100).Select(i => $"id-{i}"), "u",
+                new BulkDeleteOptions { MaxConcurrency = 2 }, cts.Token))
+            {
+                received.Add(result);
+                if (received.Count == 2)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+
+        Assert.That(received, Has.Count.EqualTo(2));
+        Assert.That(handler.Requests, Has.Count.LessThanOrEqualTo(4), "no new delete starts after cancellation");
+    }
+}

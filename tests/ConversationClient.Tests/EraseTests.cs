@@ -1,0 +1,89 @@
+using ConversationClient.Tests.TestSupport;
+
+namespace ConversationClient.Tests;
+
+[TestFixture(ConversationApiDialect.Dify)]
+[TestFixture(ConversationApiDialect.OpenAI)]
+public sealed class EraseTests(ConversationApiDialect dialect)
+{
+    private IConversationClient Client(FakeConversationService service) =>
+        ConversationClientFactory.Create(TestClients.Options(dialect), service, TimeProvider.System, () => 0.5);
+
+    [Test]
+    public async Task EraseUserAsync_DeletesEveryConversationOnceAndReports()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(257);
+        var reports = new List<EraseProgress>();
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20, MaxConcurrency = 8 },
+            new SynchronousProgress<EraseProgress>(reports.Add));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.True);
+            Assert.That(report.Listed, Is.EqualTo(257));
+            Assert.That(report.Deleted, Is.EqualTo(257));
+            Assert.That(report.NotFound, Is.Zero);
+            Assert.That(report.Failed, Is.Zero);
+            Assert.That(service.Count, Is.Zero);
+            Assert.That(service.DeleteCalls, Has.Count.EqualTo(257));
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(reports[^1], Is.EqualTo(new EraseProgress(257, 257, 0, 0)));
+            Assert.That(reports.Select(r => r.Done), Is.Ordered);
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_FailuresAreListedAndARerunFinishesTheJob()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(60);
+        service.FailingIds.Add("c00019");
+        service.FailingIds.Add("c00039");
+        service.FailingIds.Add("c00040");
+
+        var first = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.IsComplete, Is.False);
+            Assert.That(first.ListingError, Is.Null);
+            Assert.That(first.Listed, Is.EqualTo(60));
+            Assert.That(first.Deleted, Is.EqualTo(57));
+            Assert.That(first.Failures.Select(f => f.ConversationId), Is.EquivalentTo(new[] { "c00019", "c00039", "c00040" }));
+            Assert.That(first.Failures.Select(f => f.Error?.Code), Is.All.EqualTo("invalid_param"));
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(service.Count, Is.EqualTo(3));
+        }
+
+        service.FailingIds.Clear();
+        var second = await Client(service).EraseUserAsync("user-1");
+
+        Assert.That(second.IsComplete, Is.True);
+        Assert.That(second.Deleted, Is.EqualTo(3));
+        Assert.That(service.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task EraseUserAsync_NothingToErase_IsComplete()
+    {
+        var service = new FakeConversationService(dialect);
+
+        var report = await Client(service).EraseUserAsync("user-1");
+
+        Assert.That(report.IsComplete, Is.True);
+        Assert.That(report.Listed, Is.Zero);
+        Assert.That(service.ListCalls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void EraseUserAsync_NullUser_Throws() =>
+        Assert.That(() => Client(new FakeConversationService(dialect)).EraseUserAsync(null!),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Web;
+
+namespace ConversationClient.Tests.TestSupport;
+
+/// <summary>
+/// A stateful in-memory conversation service behind an <see cref="HttpMessageHandler"/>: listing with each dialect's
+/// paging (a cursor that no longer exists is a 404, as on Dify) and deleting. Counts deletes per id.
+/// </summary>
+internal sealed class FakeConversationService(ConversationApiDialect dialect) : HttpMessageHandler
+{
+    private readonly Lock _lock = new();
+    private readonly List<string> _conversations = [];
+    private int _inFlight;
+
+    public ConcurrentDictionary<string, int> DeleteCalls { get; } = new();
+
+    public ConcurrentBag<string> FailingIds { get; } = [];
+
+    public int ListCalls;
+
+    public int MaxInFlight;
+
+    public TimeSpan DeleteLatency { get; set; }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _conversations.Count;
+            }
+        }
+    }
+
+    public void Seed(int count, string prefix = "c")
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _conversations.Add($"{prefix}{i:D5}");
+            }
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        if (request.Method == HttpMethod.Get)
+        {
+            Interlocked.Increment(ref ListCalls);
+            return List(HttpUtility.ParseQueryString(request.RequestUri.Query));
+        }
+
+        var id = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
+        DeleteCalls.AddOrUpdate(id, 1, (_, n) => n + 1);
+        var now = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref MaxInFlight, now);
+        try
+        {
+            if (DeleteLatency > TimeSpan.Zero)
+            {
+                await Task.Delay(DeleteLatency, cancellationToken);
+            }
+
+            if (FailingIds.Contains(id))
+            {
+                return Responses.Make(HttpStatusCode.BadRequest, Responses.DifyError("invalid_param", "Refused.", 400));
+            }
+
+            lock (_lock)
+            {
+                return _conversations.Remove(id)
+                    ? Responses.Make(HttpStatusCode.NoContent)
+                    : Responses.Make(HttpStatusCode.NotFound, Responses.DifyNotFound);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private HttpResponseMessage List(System.Collections.Specialized.NameValueCollection query)
+    {
+        var cursor = dialect == ConversationApiDialect.Dify ? query["last_id"] : query["after"];
+        var limit = int.Parse(query["limit"] ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+        lock (_lock)
+        {
+            var start = 0;
+            if (cursor is not null)
+            {
+                var at = _conversations.IndexOf(cursor);
+                if (at < 0)
+                {
+                    return Responses.Make(HttpStatusCode.NotFound, Responses.DifyError("not_found", "Last Conversation Not Exists.", 404));
+                }
+
+                start = at + 1;
+            }
+
+            var page = _conversations.Skip(start).Take(limit).ToList();
+            var hasMore = start + page.Count < _conversations.Count;
+            var items = string.Join(",", page.Select(id => dialect == ConversationApiDialect.Dify
+                ? $$"""{"id":"{{id}}","name":"Chat {{id}}","inputs":{},"status":"normal","introduction":"","created_at":1705407629,"updated_at":1705411229}"""
+                : "{\"id\":\"" + id + "\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":{\"topic\":\"" + id + "\"}}"));
+            var body = dialect == ConversationApiDialect.Dify
+                ? $$"""{"limit":{{limit}},"has_more":{{(hasMore ? "true" : "false")}},"data":[{{items}}]}"""
+                : $$"""{"object":"list","data":[{{items}}],"first_id":{{Quote(page.FirstOrDefault())}},"last_id":{{Quote(page.LastOrDefault())}},"has_more":{{(hasMore ? "true" : "false")}}}""";
+            return Responses.Make(HttpStatusCode.OK, body);
+        }
+    }
+
+    private static string Quote(string? value) => value is null ? "null" : $"\"{value}\"";
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
