@@ -47,11 +47,7 @@ public sealed partial class WireMockServer : IDisposable
     {
         var java = FindJava();
         var jar = await EnsureJarAsync(cancellationToken);
-        var root = Path.Combine(AppContext.BaseDirectory, "wiremock");
-        if (!Directory.Exists(Path.Combine(root, "mappings")))
-        {
-            throw new InvalidOperationException($"The WireMock mappings were not found in '{root}'; build the test project so they are copied next to the test assembly.");
-        }
+        var root = FindMappingsRoot();
 
         // A port found free may be taken before Java binds it; try again on another one.
         InvalidOperationException? lastError = null;
@@ -184,17 +180,32 @@ public sealed partial class WireMockServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The folder that holds <c>package.json</c>: the project folder when it is there, else the build output.</summary>
-    private static string FindNpmFolder()
+    /// <summary>The test project's folder, recorded at build time; null when it is not there (the output was moved).</summary>
+    private static string? FindProjectDirectory()
     {
-        var projectDirectory = typeof(WireMockServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        var directory = typeof(WireMockServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "IntegrationTestsProjectDirectory")?.Value;
-        if (projectDirectory is not null && File.Exists(Path.Combine(projectDirectory, "package-lock.json")))
+        return directory is not null && File.Exists(Path.Combine(directory, "package-lock.json")) ? directory : null;
+    }
+
+    /// <summary>The folder that holds <c>package.json</c>: the project folder when it is there, else the build output.</summary>
+    private static string FindNpmFolder() => FindProjectDirectory() ?? AppContext.BaseDirectory;
+
+    /// <summary>
+    /// The WireMock root (the folder holding <c>mappings/</c>): the committed one in the project folder, so an edited
+    /// or deleted mapping counts without a rebuild; else the copy in the build output.
+    /// </summary>
+    private static string FindMappingsRoot()
+    {
+        foreach (var folder in new[] { FindProjectDirectory(), AppContext.BaseDirectory })
         {
-            return projectDirectory;
+            if (folder is not null && Directory.Exists(Path.Combine(folder, "wiremock", "mappings")))
+            {
+                return Path.Combine(folder, "wiremock");
+            }
         }
 
-        return AppContext.BaseDirectory;
+        throw new InvalidOperationException($"The WireMock mappings were found neither in the test project folder nor in '{Path.Combine(AppContext.BaseDirectory, "wiremock")}'; build the test project.");
     }
 
     /// <summary>Runs <c>npm ci</c> unless node_modules already holds what package-lock.json says; returns the jar's path.</summary>
