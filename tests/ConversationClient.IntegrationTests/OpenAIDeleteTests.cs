@@ -51,7 +51,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
             Assert.That(result.ConversationId, Is.EqualTo("conv with/slash"));
             Assert.That(result.RequestId, Is.EqualTo("req_openai_escaped"));
-            Assert.That(journal.Requests.Select(r => r.Url), Is.EqualTo(new[] { "/v1/conversations/conv%20with%2Fslash" }), journal.Report);
+            Assert.That(journal.Requests.Select(r => r.Url).ToArray(), Is.EqualTo(new[] { "/v1/conversations/conv%20with%2Fslash" }), journal.Report);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
             Assert.That(journal.Unmatched, Is.Empty, journal.Report);
-            Assert.That(journal.Requests.Select(r => r.Header("x-ms-user-isolation-key")), Is.EqualTo(new[] { "user-42" }), journal.Report);
+            Assert.That(journal.Requests.Select(r => r.Header("x-ms-user-isolation-key")).ToArray(), Is.EqualTo(new[] { "user-42" }), journal.Report);
         }
     }
 
@@ -117,7 +117,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
             Assert.That(result.Error?.RawBody, Does.Contain("Request was not matched").And.Contain("x-ms-user-isolation-key"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Header("x-ms-user-identity"), Is.EqualTo("user-42"));
-            Assert.That(journal.Report, Does.Contain("is closest to stub 'azure: delete for end user user-42"));
+            Assert.That(journal.Report, Does.Contain("Near misses of unmatched requests").And.Contain("Request was not matched"));
         }
     }
 

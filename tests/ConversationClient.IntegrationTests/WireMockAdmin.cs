@@ -60,7 +60,7 @@ public sealed class WireMockAdmin : IDisposable
                 var stubName = stub.TryGetProperty("name", out var name) ? name.GetString() : stub.GetProperty("id").GetString();
                 report.Append("  ").Append(request.GetProperty("method").GetString()).Append(' ')
                     .Append(request.GetProperty("url").GetString()).Append(" is closest to stub '").Append(stubName)
-                    .Append("' (distance ").Append(nearMiss.GetProperty("matchResult").GetProperty("distance").GetDouble().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))
+                    .Append("' (distance ").Append(nearMiss.GetProperty("matchResult").GetProperty("distance").GetDouble().ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))
                     .AppendLine(")");
             }
 
