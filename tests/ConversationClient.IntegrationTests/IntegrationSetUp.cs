@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NUnit.Framework;
 
 namespace ConversationClient.IntegrationTests;
@@ -21,9 +22,21 @@ public sealed class IntegrationSetUp
         AppDomain.CurrentDomain.ProcessExit += (_, _) => _server?.Dispose();
     }
 
+    /// <summary>Gets the names of the stubs that answered a request in this run.</summary>
+    public static ConcurrentDictionary<string, byte> UsedStubs { get; } = new();
+
     [OneTimeTearDown]
-    public void StopWireMock()
+    public async Task StopWireMockAsync()
     {
+        if (_server is not null)
+        {
+            // Every committed mapping should be used by a test; a filtered run naturally leaves some unused.
+            var unused = (await _server.Admin.GetStubNamesAsync()).Where(name => !UsedStubs.ContainsKey(name)).Order().ToList();
+            TestContext.Progress.WriteLine(unused.Count == 0
+                ? "Every WireMock mapping answered at least one request."
+                : $"WireMock mappings no test in this run used ({unused.Count}): {string.Join("; ", unused)}");
+        }
+
         _server?.Dispose();
         _server = null;
     }

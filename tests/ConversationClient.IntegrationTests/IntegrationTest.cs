@@ -31,6 +31,14 @@ public abstract class IntegrationTest
     [TearDown]
     public async Task DisposeClientsAsync()
     {
+        foreach (var request in (await Server.Admin.GetJournalAsync()).Requests)
+        {
+            if (request.StubName is { } name)
+            {
+                IntegrationSetUp.UsedStubs.TryAdd(name, 0);
+            }
+        }
+
         foreach (var provider in _providers)
         {
             await provider.DisposeAsync();

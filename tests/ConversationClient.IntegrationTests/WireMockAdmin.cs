@@ -73,6 +73,15 @@ public sealed class WireMockAdmin : IDisposable
         return new Journal(requests, report.ToString());
     }
 
+    /// <summary>Gets the names of all stubs the server holds.</summary>
+    public async Task<IReadOnlyList<string>> GetStubNamesAsync()
+    {
+        using var document = await GetJsonAsync("mappings");
+        return document.RootElement.GetProperty("mappings").EnumerateArray()
+            .Select(m => m.TryGetProperty("name", out var name) ? name.GetString() ?? "(unnamed)" : "(unnamed)")
+            .ToList();
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<JsonDocument> GetJsonAsync(string path)
