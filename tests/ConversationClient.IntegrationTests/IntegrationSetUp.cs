@@ -12,6 +12,9 @@ public sealed class IntegrationSetUp
     /// <summary>Gets the running server.</summary>
     public static WireMockServer Server => _server ?? throw new InvalidOperationException("The WireMock server is not running.");
 
+    /// <summary>Gets the names of the stubs that answered a request in this run.</summary>
+    public static ConcurrentDictionary<string, byte> UsedStubs { get; } = new();
+
     [OneTimeSetUp]
     public async Task StartWireMockAsync()
     {
@@ -22,13 +25,15 @@ public sealed class IntegrationSetUp
         AppDomain.CurrentDomain.ProcessExit += (_, _) => _server?.Dispose();
     }
 
-    /// <summary>Gets the names of the stubs that answered a request in this run.</summary>
-    public static ConcurrentDictionary<string, byte> UsedStubs { get; } = new();
-
     [OneTimeTearDown]
     public async Task StopWireMockAsync()
     {
-        if (_server is not null)
+        if (_server is null)
+        {
+            return;
+        }
+
+        try
         {
             // Every committed mapping should be used by a test; a filtered run naturally leaves some unused.
             var unused = (await _server.Admin.GetStubNamesAsync()).Where(name => !UsedStubs.ContainsKey(name)).Order().ToList();
@@ -36,8 +41,10 @@ public sealed class IntegrationSetUp
                 ? "Every WireMock mapping answered at least one request."
                 : $"WireMock mappings no test in this run used ({unused.Count}): {string.Join("; ", unused)}");
         }
-
-        _server?.Dispose();
-        _server = null;
+        finally
+        {
+            _server.Dispose();
+            _server = null;
+        }
     }
 }

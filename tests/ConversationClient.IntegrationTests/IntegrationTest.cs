@@ -29,7 +29,7 @@ public abstract class IntegrationTest
     }
 
     [TearDown]
-    public async Task DisposeClientsAsync()
+    public async Task RecordUsedStubsAndDisposeClientsAsync()
     {
         foreach (var request in (await Server.Admin.GetJournalAsync()).Requests)
         {
