@@ -205,7 +205,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
 
         state.NextDelay = delay;
-        state.Telemetry?.Retrying(state, args.Outcome.Result, args.Outcome.Exception, delay, delayFromServer: false);
+        state.NextDelayFromServer = false;
         return true;
     }
 
