@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using D = ConversationClient.ConversationClientDiagnostics;
@@ -217,5 +219,30 @@ public sealed class ObservabilityLoggingTests
         }, handler, TimeProvider.System);
 
         Assert.That(async () => (await client.DeleteAsync("conv_nolog")).Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+    }
+
+    [TestCase("true", true)]
+    [TestCase("false", false)]
+    public async Task LogUserId_IsReadFromConfiguration(string value, bool logged)
+    {
+        var capture = new ObservabilityLogCapture();
+        using var handler = new ObservabilityTestHandler();
+        handler.Respond(HttpStatusCode.OK, ObservabilityScenario.OpenAIDeleted);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BaseAddress"] = "https://config.example.test/v1",
+            ["ApiKey"] = ObservabilityScenario.ApiKey,
+            ["LogUserId"] = value,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
+        services.AddConversationClient(configuration).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IConversationClient>().DeleteAsync("conv_config", "user-config-7");
+
+        var finished = capture.For(D.LoggerCategory).Single(e => e.EventId.Id == D.DeleteFinishedEventId);
+        Assert.That(finished["User"], logged ? Is.EqualTo("user-config-7") : Is.Null);
+        Assert.That(capture.AllText().Contains("user-config-7", StringComparison.Ordinal), Is.EqualTo(logged));
     }
 }
