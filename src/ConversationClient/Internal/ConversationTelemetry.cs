@@ -45,21 +45,8 @@ internal sealed class ConversationTelemetry
     /// <summary>Starts the call's activity (null when nobody listens) and logs the start.</summary>
     public Activity? DeleteStarted(string conversationId, string? user)
     {
-        if (_logUserId)
-        {
-            ConversationLog.WithUser.DeleteStarted(_logger, conversationId, user, _dialect, _serverAddress);
-        }
-        else
-        {
-            ConversationLog.DeleteStarted(_logger, conversationId, _dialect, _serverAddress);
-        }
-
-        if (!Source.HasListeners())
-        {
-            return null;
-        }
-
-        var activity = Source.StartActivity(D.DeleteActivityName, ActivityKind.Client);
+        // The activity first, so that the log entries of the call carry its trace and span ids.
+        var activity = Source.HasListeners() ? Source.StartActivity(D.DeleteActivityName, ActivityKind.Client) : null;
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(D.HttpRequestMethodTag, "DELETE");
@@ -71,6 +58,15 @@ internal sealed class ConversationTelemetry
             {
                 activity.SetTag(D.UserTag, user);
             }
+        }
+
+        if (_logUserId)
+        {
+            ConversationLog.WithUser.DeleteStarted(_logger, conversationId, user, _dialect, _serverAddress);
+        }
+        else
+        {
+            ConversationLog.DeleteStarted(_logger, conversationId, _dialect, _serverAddress);
         }
 
         return activity;
@@ -105,8 +101,6 @@ internal sealed class ConversationTelemetry
                 activity.SetTag(D.ErrorTypeTag, errorType);
                 activity.SetStatus(ActivityStatusCode.Error, errorType);
             }
-
-            activity.Dispose();
         }
 
         var durationMs = duration.TotalMilliseconds;
@@ -135,6 +129,9 @@ internal sealed class ConversationTelemetry
         }
 
         RecordCall(outcome, duration);
+
+        // Stopped last, so that the log entry above carries its trace and span ids.
+        activity?.Dispose();
     }
 
     /// <summary>Records a call that ended in an exception (the caller's cancellation, or a bug): its activity, a Debug entry, and the metrics as <c>canceled</c>.</summary>
@@ -150,11 +147,11 @@ internal sealed class ConversationTelemetry
 
             activity.SetTag(D.ErrorTypeTag, exceptionType);
             activity.SetStatus(ActivityStatusCode.Error, exceptionType);
-            activity.Dispose();
         }
 
         ConversationLog.DeleteAborted(_logger, conversationId, _dialect, _serverAddress, exceptionType, state.Attempts, duration.TotalMilliseconds);
         RecordCall("canceled", duration);
+        activity?.Dispose();
     }
 
     /// <summary>Records that the attempt just made failed and is retried after <paramref name="delay"/>.</summary>

@@ -7,7 +7,7 @@ namespace ConversationClient.Tests.Observability;
 /// <summary>One captured log entry: everything a logging provider could see of it.</summary>
 internal sealed record ObservabilityLogEntry(
     string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, string?> State,
-    string? StateText, string? Exception)
+    string? StateText, string? Exception, string? ActivitySpanId)
 {
     public string? this[string key] => State.TryGetValue(key, out var value) ? value : null;
 }
@@ -83,7 +83,7 @@ internal sealed class ObservabilityLogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             owner.Entries.Enqueue(new ObservabilityLogEntry(category, logLevel, eventId, formatter(state, exception), Pairs(state),
-                state?.ToString(), exception?.ToString()));
+                state?.ToString(), exception?.ToString(), System.Diagnostics.Activity.Current?.SpanId.ToHexString()));
     }
 
     private sealed class NoScope : IDisposable

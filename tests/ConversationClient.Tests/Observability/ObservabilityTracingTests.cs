@@ -168,4 +168,19 @@ public sealed class ObservabilityTracingTests
         Assert.That(activity.ParentSpanId, Is.EqualTo(parent.SpanId));
         Assert.That(activity.TraceId, Is.EqualTo(parent.TraceId));
     }
+
+    [Test]
+    public async Task LogEntriesOfACall_AreWrittenInsideItsActivity()
+    {
+        using var scenario = new ObservabilityScenario();
+        scenario.Respond(HttpStatusCode.ServiceUnavailable).Respond(HttpStatusCode.BadRequest, ObservabilityScenario.OpenAIBadRequest);
+        var conversationId = ObservabilityScenario.NewConversationId();
+
+        await scenario.CreateClient(ConversationApiDialect.OpenAI).DeleteAsync(conversationId);
+
+        var spanId = scenario.Activities.Single(conversationId).SpanId.ToHexString();
+        var entries = scenario.Logs.For(D.LoggerCategory).ToList();
+        Assert.That(entries.Select(e => e.EventId.Id), Is.EqualTo(new[] { D.DeleteStartedEventId, D.RetryEventId, D.DeleteFailedEventId }));
+        Assert.That(entries.Select(e => e.ActivitySpanId), Is.All.EqualTo(spanId));
+    }
 }
