@@ -13,22 +13,23 @@ internal sealed class DefaultConversationClient : IConversationClient
     private readonly IOpenAIConversationsApi? _openAI;
     private readonly IDifyConversationsApi? _dify;
 
-    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, ConversationTelemetry telemetry,
-        IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify)
+    // A null telemetry still traces and meters, and writes no logs.
+    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify,
+        ConversationTelemetry? telemetry = null)
     {
         _settings = settings;
         _timeProvider = timeProvider;
-        _telemetry = telemetry;
         _openAI = openAI;
         _dify = dify;
+        _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
 
     /// <summary>A client whose dialect API runs on <paramref name="httpClient"/> (whose handler chain holds the resilience handler).</summary>
     public static DefaultConversationClient Create(HttpClient httpClient, ClientSettings settings, TimeProvider timeProvider,
-        ConversationTelemetry telemetry) =>
+        ConversationTelemetry? telemetry = null) =>
         settings.Dialect == ConversationApiDialect.OpenAI
-            ? new(settings, timeProvider, telemetry, new OpenAIConversationsApi(httpClient, settings), null)
-            : new(settings, timeProvider, telemetry, null, new DifyConversationsApi(httpClient, settings));
+            ? new(settings, timeProvider, new OpenAIConversationsApi(httpClient, settings), null, telemetry)
+            : new(settings, timeProvider, null, new DifyConversationsApi(httpClient, settings), telemetry);
 
     public async Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
