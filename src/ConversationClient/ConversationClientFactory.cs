@@ -1,5 +1,6 @@
 using ConversationClient.Http;
 using ConversationClient.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace ConversationClient;
 
@@ -15,7 +16,7 @@ public static class ConversationClientFactory
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
 
-    /// <summary>Creates a ready client for the service the options describe.</summary>
+    /// <summary>Creates a ready client for the service the options describe; it writes no logs.</summary>
     /// <param name="options">The settings; they are validated and copied, so later changes do not affect the client.</param>
     /// <returns>A thread-safe client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
@@ -23,12 +24,24 @@ public static class ConversationClientFactory
     public static IConversationClient Create(ConversationClientOptions options) =>
         Create(options, SharedHandler, TimeProvider.System);
 
+    /// <summary>
+    /// Creates a ready client for the service the options describe, writing its logs (category
+    /// <see cref="ConversationClientDiagnostics.LoggerCategory"/>) to <paramref name="loggerFactory"/>.
+    /// </summary>
+    /// <param name="options">The settings; they are validated and copied, so later changes do not affect the client.</param>
+    /// <param name="loggerFactory">Where the client logs; null for no logs.</param>
+    /// <returns>A thread-safe client.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The options are not valid; the message names each setting that is missing or wrong.</exception>
+    public static IConversationClient Create(ConversationClientOptions options, ILoggerFactory? loggerFactory) =>
+        Create(options, SharedHandler, TimeProvider.System, random: null, loggerFactory);
+
     internal static IConversationClient Create(ConversationClientOptions options, HttpMessageHandler primaryHandler,
-        TimeProvider timeProvider, Func<double>? random = null)
+        TimeProvider timeProvider, Func<double>? random = null, ILoggerFactory? loggerFactory = null)
     {
         var settings = ClientSettings.Create(options, nameof(options));
         var handler = new ConversationResilienceHandler(settings, timeProvider, random) { InnerHandler = primaryHandler };
         var httpClient = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        return DefaultConversationClient.Create(httpClient, settings, timeProvider);
+        return DefaultConversationClient.Create(httpClient, settings, timeProvider, new ConversationTelemetry(settings, loggerFactory));
     }
 }

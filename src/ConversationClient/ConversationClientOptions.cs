@@ -67,6 +67,14 @@ public sealed class ConversationClientOptions
     /// <value>Default: 60 seconds. Allowed: 10 milliseconds to 1 day.</value>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Gets or sets whether the <c>user</c> argument of a call is written to its log entries and activity tag
+    /// (<c>conversation.user</c>). A user id is personal data: turn this on for debugging only.
+    /// The API key, bearer tokens and request bodies are never logged, whatever this says.
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool LogUserId { get; set; }
+
     /// <summary>Gets how failed attempts are retried.</summary>
     public ConversationRetryOptions Retry { get; } = new();
 }

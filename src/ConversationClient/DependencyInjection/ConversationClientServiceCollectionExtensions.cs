@@ -3,6 +3,7 @@ using ConversationClient.Http;
 using ConversationClient.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ public static class ConversationClientServiceCollectionExtensions
     /// Registers the default <see cref="IConversationClient"/> with options read from a configuration section
     /// (keys <c>Dialect</c>, <c>BaseAddress</c>, <c>ApiKey</c>, <c>ApiKeyHeaderName</c>, <c>UserIsolationHeaderName</c>,
     /// <c>OrganizationId</c>, <c>ProjectId</c>, <c>AttemptTimeout</c>, <c>TotalTimeout</c>, <c>Retry:MaxRetries</c>,
-    /// <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>).
+    /// <c>Retry:BaseDelay</c>, <c>Retry:MaxDelay</c>, <c>LogUserId</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section, for example <c>builder.Configuration.GetSection("ConversationClient")</c>.</param>
@@ -97,6 +98,8 @@ public static class ConversationClientServiceCollectionExtensions
         // One validated snapshot of the options per client, shared by its handlers and facades.
         services.AddKeyedSingleton(httpClientName, (sp, _) =>
             ClientSettings.Create(sp.GetRequiredService<IOptionsMonitor<ConversationClientOptions>>().Get(optionsName)));
+        services.AddKeyedSingleton(httpClientName, (sp, _) =>
+            new ConversationTelemetry(sp.GetRequiredKeyedService<ClientSettings>(httpClientName), sp.GetService<ILoggerFactory>()));
 
         var builder = services
             .AddHttpClient(httpClientName)
@@ -105,7 +108,8 @@ public static class ConversationClientServiceCollectionExtensions
                 sp.GetRequiredKeyedService<ClientSettings>(httpClientName),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System))
             // IHttpClientFactory's own HTTP logging writes raw request header values (the API key, the user
-            // isolation header) into its log state at Trace level; the SDK's clients do their own logging instead.
+            // isolation header) into its log state at Trace level; the SDK's clients do their own logging instead
+            // (ConversationTelemetry, which never records credentials or bodies).
             .RemoveAllLoggers();
 
         if (name is null)
@@ -124,5 +128,6 @@ public static class ConversationClientServiceCollectionExtensions
         DefaultConversationClient.Create(
             services.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName),
             services.GetRequiredKeyedService<ClientSettings>(httpClientName),
-            services.GetService<TimeProvider>() ?? TimeProvider.System);
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetRequiredKeyedService<ConversationTelemetry>(httpClientName));
 }

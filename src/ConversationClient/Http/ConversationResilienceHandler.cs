@@ -42,6 +42,13 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 UseJitter = false,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args)),
                 DelayGenerator = static args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
+                // Called only when a retry really follows (the predicate also runs for the last attempt).
+                OnRetry = static args =>
+                {
+                    var state = GetState(args.Context);
+                    state.Telemetry?.Retrying(state, args.Outcome.Result, args.Outcome.Exception, args.RetryDelay, state.NextDelayFromServer);
+                    return default;
+                },
             });
         }
 
@@ -189,6 +196,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             }
 
             state.NextDelay = wait;
+            state.NextDelayFromServer = true;
             return true;
         }
 
@@ -204,6 +212,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
 
         state.NextDelay = delay;
+        state.NextDelayFromServer = false;
         return true;
     }
 

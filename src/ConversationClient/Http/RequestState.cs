@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using ConversationClient.Internal;
+
 namespace ConversationClient.Http;
 
 /// <summary>
@@ -6,6 +9,15 @@ namespace ConversationClient.Http;
 /// </summary>
 internal sealed class RequestState
 {
+    /// <summary>The conversation the call is for, for the retry log; null for requests the facade did not make.</summary>
+    public string? ConversationId { get; init; }
+
+    /// <summary>Where the handler reports retries; null for requests the facade did not make.</summary>
+    public ConversationTelemetry? Telemetry { get; init; }
+
+    /// <summary>The call's activity, when someone listens, to add retry events to.</summary>
+    public Activity? Activity { get; init; }
+
     /// <summary>How many HTTP attempts were started.</summary>
     public int Attempts { get; set; }
 
@@ -23,4 +35,7 @@ internal sealed class RequestState
     /// down as a whole. Null outside batches.
     /// </summary>
     public Action<TimeSpan>? Throttled { get; set; }
+
+    /// <summary>Whether <see cref="NextDelay"/> is the wait the server asked for.</summary>
+    public bool NextDelayFromServer { get; set; }
 }

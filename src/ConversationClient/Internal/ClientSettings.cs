@@ -34,6 +34,7 @@ internal sealed class ClientSettings
         MaxRetries = options.Retry.MaxRetries;
         BaseDelay = options.Retry.BaseDelay;
         MaxDelay = options.Retry.MaxDelay;
+        LogUserId = options.LogUserId;
     }
 
     public ConversationApiDialect Dialect { get; }
@@ -68,6 +69,8 @@ internal sealed class ClientSettings
     public TimeSpan BaseDelay { get; }
 
     public TimeSpan MaxDelay { get; }
+
+    public bool LogUserId { get; }
 
     /// <summary>Validates the options and takes a snapshot of them.</summary>
     /// <exception cref="ArgumentException">The options are not valid; the message lists every problem.</exception>

@@ -10,22 +10,27 @@ internal sealed class DefaultConversationClient : IConversationClient
 {
     private readonly ClientSettings _settings;
     private readonly TimeProvider _timeProvider;
+    private readonly ConversationTelemetry _telemetry;
     private readonly IOpenAIConversationsApi? _openAI;
     private readonly IDifyConversationsApi? _dify;
 
-    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify)
+    // A null telemetry still traces and meters, and writes no logs.
+    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify,
+        ConversationTelemetry? telemetry = null)
     {
         _settings = settings;
         _timeProvider = timeProvider;
         _openAI = openAI;
         _dify = dify;
+        _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
 
     /// <summary>A client whose dialect API runs on <paramref name="httpClient"/> (whose handler chain holds the resilience handler).</summary>
-    public static DefaultConversationClient Create(HttpClient httpClient, ClientSettings settings, TimeProvider timeProvider) =>
+    public static DefaultConversationClient Create(HttpClient httpClient, ClientSettings settings, TimeProvider timeProvider,
+        ConversationTelemetry? telemetry = null) =>
         settings.Dialect == ConversationApiDialect.OpenAI
-            ? new(settings, timeProvider, new OpenAIConversationsApi(httpClient, settings), null)
-            : new(settings, timeProvider, null, new DifyConversationsApi(httpClient, settings));
+            ? new(settings, timeProvider, new OpenAIConversationsApi(httpClient, settings), null, telemetry)
+            : new(settings, timeProvider, null, new DifyConversationsApi(httpClient, settings), telemetry);
 
     public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
@@ -39,27 +44,49 @@ internal sealed class DefaultConversationClient : IConversationClient
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new RequestState { Throttled = throttled };
-        HttpResponseMessage response;
+        var startTimestamp = _timeProvider.GetTimestamp();
+        var activity = _telemetry.DeleteStarted(conversationId, user);
+        var state = new RequestState { ConversationId = conversationId, Telemetry = _telemetry, Activity = activity, Throttled = throttled };
+        DeleteConversationResult result;
+        Exception? failure = null;
         try
         {
-            response = _openAI is not null
-                ? await _openAI.DeleteConversationAsync(conversationId, user, state, cancellationToken).ConfigureAwait(false)
-                : await _dify!.DeleteConversationAsync(conversationId, user!, state, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = _openAI is not null
+                    ? await _openAI.DeleteConversationAsync(conversationId, user, state, cancellationToken).ConfigureAwait(false)
+                    : await _dify!.DeleteConversationAsync(conversationId, user!, state, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
+            {
+                failure = ex;
+            }
+
+            if (response is null)
+            {
+                result = ResultMapper.FromException(conversationId, failure!, state);
+            }
+            else
+            {
+                using (response)
+                {
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, state, _timeProvider);
+                }
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
+            _telemetry.DeleteAborted(activity, conversationId, ex, state, _timeProvider.GetElapsedTime(startTimestamp));
             throw;
         }
-        catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
-        {
-            return ResultMapper.FromException(conversationId, ex, state);
-        }
 
-        using (response)
-        {
-            return ResultMapper.FromDeleteResponse(conversationId, response, state, _timeProvider);
-        }
+        _telemetry.DeleteFinished(activity, result, user, state, _timeProvider.GetElapsedTime(startTimestamp), failure);
+        return result;
     }
 
     public IAsyncEnumerable<ConversationSummary> ListAsync(string? user = null, ConversationListOptions? options = null,

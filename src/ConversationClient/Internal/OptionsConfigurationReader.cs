@@ -20,6 +20,7 @@ internal static class OptionsConfigurationReader
         Read(section, nameof(options.ProjectId), v => options.ProjectId = v);
         Read(section, nameof(options.AttemptTimeout), v => options.AttemptTimeout = TimeSpanValue(section, nameof(options.AttemptTimeout), v));
         Read(section, nameof(options.TotalTimeout), v => options.TotalTimeout = TimeSpanValue(section, nameof(options.TotalTimeout), v));
+        Read(section, nameof(options.LogUserId), v => options.LogUserId = bool.TryParse(v, out var b) ? b : throw Invalid(section, nameof(options.LogUserId), "true or false"));
 
         var retry = section.GetSection(nameof(options.Retry));
         Read(retry, nameof(options.Retry.MaxRetries), v => options.Retry.MaxRetries = int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(retry, nameof(options.Retry.MaxRetries), "a whole number"));

@@ -1,0 +1,77 @@
+using System.Net;
+using NUnit.Framework;
+using D = ConversationClient.ConversationClientDiagnostics;
+
+namespace ConversationClient.Tests.Observability;
+
+public sealed class ObservabilityMetricsTests
+{
+    [Test]
+    public async Task Calls_AreCountedByDialectAndOutcome_WithDurationInSeconds()
+    {
+        using var scenario = new ObservabilityScenario();
+        scenario.Respond(HttpStatusCode.OK, ObservabilityScenario.OpenAIDeleted)
+            .Respond(HttpStatusCode.OK, ObservabilityScenario.OpenAIDeleted)
+            .Respond(HttpStatusCode.NotFound, ObservabilityScenario.OpenAINotFound)
+            .Respond(HttpStatusCode.BadRequest, ObservabilityScenario.OpenAIBadRequest);
+        var client = scenario.CreateClient(ConversationApiDialect.OpenAI);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.DeleteAsync(ObservabilityScenario.NewConversationId());
+        }
+
+        var calls = scenario.Metrics.Of(D.CallsInstrumentName);
+        var durations = scenario.Metrics.Of(D.CallDurationInstrumentName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "deleted"), Is.EqualTo(2));
+            Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "not_found"), Is.EqualTo(1));
+            Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "failed"), Is.EqualTo(1));
+            Assert.That(calls.Select(m => m.Tag("conversation.dialect")), Is.All.EqualTo("openai"));
+            Assert.That(calls.Select(m => m.Tags.Keys.Order()), Is.All.EqualTo(new[] { "conversation.dialect", "conversation.outcome", "server.address" }));
+            Assert.That(durations.Select(m => m.Tag("conversation.outcome")), Is.EquivalentTo(new[] { "deleted", "deleted", "not_found", "failed" }));
+            // Seconds, not milliseconds: a scripted call takes far less than one second.
+            Assert.That(durations.Select(m => m.Value), Is.All.GreaterThan(0).And.All.LessThan(1));
+            Assert.That(scenario.Metrics.Of(D.RetriesInstrumentName), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Retries_AreCountedByReason()
+    {
+        using var scenario = new ObservabilityScenario();
+        scenario.Respond(HttpStatusCode.ServiceUnavailable)
+            .Respond(HttpStatusCode.ServiceUnavailable)
+            .Respond(HttpStatusCode.TooManyRequests, configure: r => ObservabilityScenario.WithRetryAfterMs(r, 1));
+        scenario.Handler.Throw(new HttpRequestException("reset"));
+        scenario.Respond(HttpStatusCode.NoContent);
+
+        var result = await scenario.CreateClient(ConversationApiDialect.Dify, o => o.Retry.MaxRetries = 5)
+            .DeleteAsync(ObservabilityScenario.NewConversationId(), "end-user");
+
+        Assert.That(result.Attempts, Is.EqualTo(5));
+        Assert.Multiple(() =>
+        {
+            Assert.That(scenario.Metrics.Sum(D.RetriesInstrumentName, "conversation.retry.reason", "503"), Is.EqualTo(2));
+            Assert.That(scenario.Metrics.Sum(D.RetriesInstrumentName, "conversation.retry.reason", "429"), Is.EqualTo(1));
+            Assert.That(scenario.Metrics.Sum(D.RetriesInstrumentName, "conversation.retry.reason", "HttpRequestException"), Is.EqualTo(1));
+            Assert.That(scenario.Metrics.Of(D.RetriesInstrumentName).Select(m => m.Tag("conversation.dialect")), Is.All.EqualTo("dify"));
+            Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "deleted"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task RetriesUsedUp_CountOnlyTheRetriesMade()
+    {
+        using var scenario = new ObservabilityScenario();
+        scenario.Respond(HttpStatusCode.BadGateway).Respond(HttpStatusCode.BadGateway).Respond(HttpStatusCode.BadGateway);
+
+        var result = await scenario.CreateClient(ConversationApiDialect.OpenAI, o => o.Retry.MaxRetries = 2)
+            .DeleteAsync(ObservabilityScenario.NewConversationId());
+
+        Assert.That(result.Attempts, Is.EqualTo(3));
+        Assert.That(scenario.Metrics.Sum(D.RetriesInstrumentName, "conversation.retry.reason", "502"), Is.EqualTo(2));
+        Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "failed"), Is.EqualTo(1));
+    }
+}
