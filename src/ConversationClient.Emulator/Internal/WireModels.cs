@@ -38,7 +38,12 @@ internal sealed record AdminSeedResponse(string Dialect, string? User, IReadOnly
 
 internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
 
-internal sealed record AdminInfoBody(string OpenAIBasePath, string AzureBasePath, string DifyBasePath, string OpenAIApiKey, string DifyApiKey,
+internal sealed record AdminInfoBody(
+    [property: JsonPropertyName("openai_base_path")] string OpenAIBasePath,
+    string AzureBasePath,
+    string DifyBasePath,
+    [property: JsonPropertyName("openai_api_key")] string OpenAIApiKey,
+    string DifyApiKey,
     string UserIsolationHeader, AdminFaultsBody Faults);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
