@@ -14,6 +14,13 @@ public sealed class EmulatorFaultOptions
     /// <value>Default: 0.</value>
     public double FailureRate { get; set; }
 
+    /// <summary>
+    /// Gets or sets the fraction (0 to 1) of the later matching requests answered 429 with <see cref="RetryAfter"/>, on top
+    /// of <see cref="FailureRate"/>: for example 0.05 and 0.02 give 5% <see cref="StatusCode"/> and 2% rate limiting.
+    /// </summary>
+    /// <value>Default: 0. <see cref="FailureRate"/> plus this may not exceed 1.</value>
+    public double TooManyRequestsRate { get; set; }
+
     /// <summary>Gets or sets the status of an injected fault, for example 503 or 429.</summary>
     /// <value>Default: 503. Allowed: 400 to 599.</value>
     public int StatusCode { get; set; } = 503;
@@ -38,7 +45,7 @@ public sealed class EmulatorFaultOptions
     public int? Seed { get; set; }
 
     /// <summary>Gets whether these options inject anything at all.</summary>
-    public bool IsActive => FailFirst > 0 || FailureRate > 0 || Latency > TimeSpan.Zero;
+    public bool IsActive => FailFirst > 0 || FailureRate > 0 || TooManyRequestsRate > 0 || Latency > TimeSpan.Zero;
 
     /// <summary>Returns a copy of these options.</summary>
     /// <returns>A new object with the same values.</returns>
@@ -56,6 +63,12 @@ public sealed class EmulatorFaultOptions
         if (double.IsNaN(FailureRate) || FailureRate is < 0 or > 1)
         {
             throw new ArgumentException($"{nameof(FailureRate)} must be between 0 and 1.", nameof(FailureRate));
+        }
+
+        if (double.IsNaN(TooManyRequestsRate) || TooManyRequestsRate is < 0 or > 1 || FailureRate + TooManyRequestsRate > 1)
+        {
+            throw new ArgumentException($"{nameof(TooManyRequestsRate)} must be between 0 and 1, and with {nameof(FailureRate)} at most 1.",
+                nameof(TooManyRequestsRate));
         }
 
         if (StatusCode is < 400 or > 599)

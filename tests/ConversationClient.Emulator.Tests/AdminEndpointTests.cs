@@ -43,7 +43,7 @@ public sealed class AdminEndpointTests : EmulatorTestBase
     public async Task Faults_CanBeSetReadAndCleared()
     {
         var set = await SendAsync(HttpMethod.Post, "__emulator/faults", null,
-            """{"fail_first":1,"status_code":429,"retry_after_ms":1000,"latency_ms":5,"method":"DELETE"}""");
+            """{"fail_first":1,"too_many_requests_rate":0.25,"status_code":429,"retry_after_ms":1000,"latency_ms":5,"method":"DELETE"}""");
         var read = await SendAsync(HttpMethod.Get, "__emulator/faults", null);
         var faulted = await SendAsync(HttpMethod.Delete, "v1/conversations/x", Emulator.DifyApiKey, """{"user":"u"}""");
         var cleared = await SendAsync(HttpMethod.Delete, "__emulator/faults", null);
@@ -53,6 +53,7 @@ public sealed class AdminEndpointTests : EmulatorTestBase
             Assert.That(set.Status, Is.EqualTo(200));
             Assert.That(read.Json.GetProperty("status_code").GetInt32(), Is.EqualTo(429));
             Assert.That(read.Json.GetProperty("method").GetString(), Is.EqualTo("DELETE"));
+            Assert.That(read.Json.GetProperty("too_many_requests_rate").GetDouble(), Is.EqualTo(0.25));
             Assert.That(faulted.Status, Is.EqualTo(429));
             Assert.That(faulted.Header("Retry-After"), Is.EqualTo("1"));
             Assert.That(cleared.Json.GetProperty("fail_first").GetInt32(), Is.Zero);

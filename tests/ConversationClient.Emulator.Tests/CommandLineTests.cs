@@ -9,7 +9,7 @@ public sealed class CommandLineTests
     {
         var command = EmulatorCommandLine.Parse([
             "--urls", "http://127.0.0.1:0", "--openai-key", "sk-a", "--dify-key=app-b", "--isolation-header", "x-ms-user-identity",
-            "--openai-public-listing", "--fail-first", "2", "--failure-rate", "0.25", "--fault-status", "429", "--retry-after-ms", "1500",
+            "--openai-public-listing", "--fail-first", "2", "--failure-rate", "0.25", "--too-many-requests-rate", "0.125", "--fault-status", "429", "--retry-after-ms", "1500",
             "--latency-ms", "20", "--fault-method", "DELETE", "--fault-seed", "7", "--seed-openai", "3", "--seed-dify", "4",
             "--seed-user", "demo", "--address-file", "/tmp/address",
         ]);
@@ -24,6 +24,7 @@ public sealed class CommandLineTests
             Assert.That(options.OpenAIPublicListing, Is.True);
             Assert.That(options.Faults.FailFirst, Is.EqualTo(2));
             Assert.That(options.Faults.FailureRate, Is.EqualTo(0.25));
+            Assert.That(options.Faults.TooManyRequestsRate, Is.EqualTo(0.125));
             Assert.That(options.Faults.StatusCode, Is.EqualTo(429));
             Assert.That(options.Faults.RetryAfter, Is.EqualTo(TimeSpan.FromMilliseconds(1500)));
             Assert.That(options.Faults.Latency, Is.EqualTo(TimeSpan.FromMilliseconds(20)));

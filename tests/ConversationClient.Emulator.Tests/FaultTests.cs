@@ -103,6 +103,33 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task TooManyRequestsRate_MixesRateLimitingWithTheFailureRate()
+    {
+        Emulator.SetFaults(new EmulatorFaultOptions
+        {
+            FailureRate = 0.1,
+            TooManyRequestsRate = 0.1,
+            RetryAfter = TimeSpan.FromMilliseconds(100),
+            Seed = 7,
+        });
+        var responses = new List<RawResponse>();
+        for (var i = 0; i < 300; i++)
+        {
+            responses.Add(await SendAsync(HttpMethod.Get, "v1/conversations?user=u", Emulator.DifyApiKey));
+        }
+
+        var unavailable = responses.Count(response => response.Status == 503);
+        var limited = responses.Where(response => response.Status == 429).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(unavailable, Is.InRange(12, 50));
+            Assert.That(limited, Has.Count.InRange(12, 50));
+            Assert.That(limited.Select(response => response.Header("retry-after-ms")), Has.All.EqualTo("100"));
+            Assert.That(responses.Count(response => response.Status == 200), Is.EqualTo(300 - unavailable - limited.Count));
+        });
+    }
+
+    [Test]
     public async Task Method_LimitsFaultsToThatMethod()
     {
         Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE" });
@@ -155,6 +182,11 @@ public sealed class FaultTests : EmulatorTestBase
     public void SetFaults_OutOfRange_Throws(int failFirst, double rate, int status) =>
         Assert.That(() => Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = failFirst, FailureRate = rate, StatusCode = status }),
             Throws.ArgumentException);
+
+    [Test]
+    public void SetFaults_RatesAddingUpToMoreThanOne_Throws() =>
+        Assert.That(() => Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 0.6, TooManyRequestsRate = 0.5 }),
+            Throws.ArgumentException.With.Message.Contains("TooManyRequestsRate"));
 }
 
 public sealed class StartupFaultTests : EmulatorTestBase

@@ -59,6 +59,7 @@ internal sealed class AdminHandler(EmulatorState state)
         {
             FailFirst = body.FailFirst ?? 0,
             FailureRate = body.FailureRate ?? 0,
+            TooManyRequestsRate = body.TooManyRequestsRate ?? 0,
             StatusCode = body.StatusCode ?? 503,
             RetryAfter = body.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null,
             Latency = TimeSpan.FromMilliseconds(body.LatencyMs ?? 0),
@@ -115,6 +116,7 @@ internal sealed class AdminHandler(EmulatorState state)
     private static AdminFaultsBody ToBody(EmulatorFaultOptions faults) => new(
         faults.FailFirst,
         faults.FailureRate,
+        faults.TooManyRequestsRate,
         faults.StatusCode,
         faults.RetryAfter is { } wait ? (int)wait.TotalMilliseconds : null,
         (int)faults.Latency.TotalMilliseconds,

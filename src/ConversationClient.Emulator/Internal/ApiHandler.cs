@@ -74,7 +74,7 @@ internal sealed class ApiHandler(EmulatorState state)
         if (state.Faults.Decide(context.Request.Method) is { } fault)
         {
             state.Counters.Fault();
-            await Responses.Fault(context, dify, fault).ConfigureAwait(false);
+            await Responses.Fault(context, dify, fault.Status, fault.RetryAfter).ConfigureAwait(false);
             return;
         }
 

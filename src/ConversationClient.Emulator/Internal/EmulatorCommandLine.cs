@@ -15,6 +15,7 @@ internal sealed class EmulatorCommandLine
           --openai-public-listing   also list under /v1 (by default only /openai/v1 lists, like the real services)
           --fail-first <n>          answer the first n matching requests with the fault status
           --failure-rate <0..1>     then answer this fraction of matching requests with the fault status
+          --too-many-requests-rate <0..1>  also answer this fraction with 429 (with --retry-after-ms)
           --fault-status <code>     status of injected faults (default 503; 429 for rate limiting)
           --retry-after-ms <ms>     send Retry-After / retry-after-ms with injected faults
           --latency-ms <ms>         delay every API answer
@@ -96,6 +97,9 @@ internal sealed class EmulatorCommandLine
                     break;
                 case "--failure-rate":
                     faults.FailureRate = Double(arg, Value());
+                    break;
+                case "--too-many-requests-rate":
+                    faults.TooManyRequestsRate = Double(arg, Value());
                     break;
                 case "--fault-status":
                     faults.StatusCode = Int(arg, Value());

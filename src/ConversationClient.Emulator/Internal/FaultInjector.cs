@@ -42,8 +42,8 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>The fault to answer a request with, or null to answer it normally.</summary>
-    public EmulatorFaultOptions? Decide(string method)
+    /// <summary>The status of the fault to answer a request with (and the wait to ask for), or null to answer it normally.</summary>
+    public (int Status, TimeSpan? RetryAfter)? Decide(string method)
     {
         lock (_lock)
         {
@@ -53,7 +53,7 @@ internal sealed class FaultInjector
                 return null;
             }
 
-            if (options.FailFirst == 0 && options.FailureRate == 0)
+            if (options.FailFirst == 0 && options.FailureRate == 0 && options.TooManyRequestsRate == 0)
             {
                 return null;
             }
@@ -61,13 +61,24 @@ internal sealed class FaultInjector
             _matching++;
             if (_matching <= options.FailFirst)
             {
-                return options;
+                return (options.StatusCode, options.RetryAfter);
+            }
+
+            if (options.FailureRate == 0 && options.TooManyRequestsRate == 0)
+            {
+                return null;
             }
 
             // Random is used for a demo fault rate, not for anything secret.
 #pragma warning disable CA5394
-            return options.FailureRate > 0 && _random.NextDouble() < options.FailureRate ? options : null;
+            var roll = _random.NextDouble();
 #pragma warning restore CA5394
+            if (roll < options.FailureRate)
+            {
+                return (options.StatusCode, options.RetryAfter);
+            }
+
+            return roll < options.FailureRate + options.TooManyRequestsRate ? (429, options.RetryAfter) : null;
         }
     }
 }

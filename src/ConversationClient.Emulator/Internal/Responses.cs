@@ -22,22 +22,22 @@ internal static class Responses
     public static Task Error(HttpContext context, bool dify, int status, string code, string message, string openAIType) =>
         dify ? DifyError(context, status, code, message) : OpenAIError(context, status, message, openAIType, code);
 
-    public static Task Fault(HttpContext context, bool dify, EmulatorFaultOptions fault)
+    public static Task Fault(HttpContext context, bool dify, int status, TimeSpan? retryAfter)
     {
-        if (fault.RetryAfter is { } wait)
+        if (retryAfter is { } wait)
         {
             var seconds = (long)Math.Ceiling(wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers["retry-after-ms"] = ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        return fault.StatusCode switch
+        return status switch
         {
             429 => Error(context, dify, 429, dify ? "too_many_requests" : "rate_limit_exceeded",
                 "Rate limit reached (injected by the emulator). Please try again later.", "requests"),
             503 => Error(context, dify, 503, "service_unavailable",
                 "The server is overloaded or not ready yet (injected by the emulator).", "server_error"),
-            var status => Error(context, dify, status, dify ? "internal_server_error" : "server_error",
+            _ => Error(context, dify, status, dify ? "internal_server_error" : "server_error",
                 $"Injected fault {status.ToString(CultureInfo.InvariantCulture)} (by the emulator).", "server_error"),
         };
     }

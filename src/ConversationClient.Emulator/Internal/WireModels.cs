@@ -36,7 +36,7 @@ internal sealed record AdminSeedRequest(string? Dialect, int? Count, string? Use
 
 internal sealed record AdminSeedResponse(string Dialect, string? User, IReadOnlyList<string> Ids);
 
-internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
+internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, double? TooManyRequestsRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
 
 internal sealed record AdminInfoBody(
     [property: JsonPropertyName("openai_base_path")] string OpenAIBasePath,
