@@ -6,7 +6,7 @@
 #   bash eng/package-check.sh            # everything
 #   bash eng/package-check.sh --no-aot   # skip the Native AOT publish
 #
-# Needs: the .NET SDK, git, unzip; for AOT clang and zlib1g-dev (installed with apt-get when missing and root).
+# Needs: the .NET SDK, git, unzip or python3; for AOT clang and zlib1g-dev (installed with apt-get when missing and root).
 set -euo pipefail
 
 aot=1
@@ -39,6 +39,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Lists and reads zip entries with unzip, or python3 when unzip is not installed.
+zip_list() {
+  if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else python3 -c 'import sys,zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; fi
+}
+zip_cat() {
+  if command -v unzip >/dev/null 2>&1; then unzip -p "$1" "$2"; else python3 -c 'import sys,zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())' "$1" "$2"; fi
+}
+
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "package-check: FAILED: $*" >&2; exit 1; }
 
@@ -59,12 +67,12 @@ run_dotnet pack pack src/ConversationClient -c Release -o "$feed" --version-suff
 nupkg="$feed/ConversationClient.$version.nupkg"
 [[ -f "$nupkg" ]] || fail "no $nupkg"
 [[ -f "$feed/ConversationClient.$version.snupkg" ]] || fail "no symbol package (.snupkg)"
-listing="$(unzip -l "$nupkg")"
+listing="$(zip_list "$nupkg")"
 for entry in lib/net8.0/ConversationClient.dll lib/net8.0/ConversationClient.xml \
              lib/net10.0/ConversationClient.dll lib/net10.0/ConversationClient.xml README.md LICENSE; do
-  grep -q " $entry\$" <<<"$listing" || fail "the package has no $entry"
+  grep -qx "$entry" <<<"$listing" || fail "the package has no $entry"
 done
-nuspec="$(unzip -p "$nupkg" ConversationClient.nuspec)"
+nuspec="$(zip_cat "$nupkg" ConversationClient.nuspec)"
 for field in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<authors>' '<description>' '<tags>' '<repository type="git"'; do
   grep -qF "$field" <<<"$nuspec" || fail "the nuspec has no $field"
 done
