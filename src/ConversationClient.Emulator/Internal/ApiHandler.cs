@@ -63,7 +63,7 @@ internal sealed class ApiHandler(EmulatorState state)
         {
             try
             {
-                await Task.Delay(latency, options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+                await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
