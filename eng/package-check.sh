@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Packs ConversationClient, checks the package's contents, then builds and runs an app that references the
+# *package* (tests/PackageConsumer, restored from a local folder feed) against the emulator, first on the JIT and
+# then published with Native AOT. Every step must finish with zero warnings. Exits non-zero on any failure.
+#
+#   bash eng/package-check.sh            # everything
+#   bash eng/package-check.sh --no-aot   # skip the Native AOT publish
+#
+# Needs: the .NET SDK, git, unzip or python3; for AOT clang and zlib1g-dev (installed with apt-get when missing and root).
+set -euo pipefail
+
+aot=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-aot) aot=0 ;;
+    *) echo "Usage: bash eng/package-check.sh [--no-aot]" >&2; exit 2 ;;
+  esac
+done
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+feed="$root/artifacts/package-feed"
+work="$(mktemp -d)"
+suffix="check.$(date -u +%Y%m%d%H%M%S).$$"
+version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props | head -n 1)-$suffix"
+packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
+consumer="$root/tests/PackageConsumer"
+emulator_pid=""
+
+cleanup() {
+  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
+  # The check version is unique: drop it from the global package cache again.
+  rm -rf "${packages%/}/conversationclient/$version" "$work"
+}
+trap cleanup EXIT
+
+# Lists and reads zip entries with unzip, or python3 when unzip is not installed.
+zip_list() {
+  if command -v unzip >/dev/null 2>&1; then unzip -Z1 "$1"; else python3 -c 'import sys,zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; fi
+}
+zip_cat() {
+  if command -v unzip >/dev/null 2>&1; then unzip -p "$1" "$2"; else python3 -c 'import sys,zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())' "$1" "$2"; fi
+}
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "package-check: FAILED: $*" >&2; exit 1; }
+
+# Runs a dotnet command, keeps its log, and fails on any warning as well as on errors.
+run_dotnet() {
+  local log="$work/$1.log"; shift
+  if ! dotnet "$@" -warnaserror >"$log" 2>&1; then
+    cat "$log"; fail "dotnet $*"
+  fi
+  if grep -E ': warning [A-Z]*[0-9]*|warning :' "$log" >/dev/null; then
+    grep -E ': warning|warning :' "$log" | sort -u; fail "warnings in dotnet $*"
+  fi
+}
+
+step "pack ConversationClient $version"
+rm -rf "$feed"
+run_dotnet pack pack src/ConversationClient -c Release -o "$feed" --version-suffix "$suffix"
+nupkg="$feed/ConversationClient.$version.nupkg"
+[[ -f "$nupkg" ]] || fail "no $nupkg"
+[[ -f "$feed/ConversationClient.$version.snupkg" ]] || fail "no symbol package (.snupkg)"
+listing="$(zip_list "$nupkg")"
+for entry in lib/net8.0/ConversationClient.dll lib/net8.0/ConversationClient.xml \
+             lib/net10.0/ConversationClient.dll lib/net10.0/ConversationClient.xml README.md LICENSE; do
+  grep -qx "$entry" <<<"$listing" || fail "the package has no $entry"
+done
+nuspec="$(zip_cat "$nupkg" ConversationClient.nuspec)"
+for field in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<authors>' '<description>' '<tags>' '<repository type="git"'; do
+  grep -qF "$field" <<<"$nuspec" || fail "the nuspec has no $field"
+done
+echo "ok: $(basename "$nupkg") (net8.0, net10.0, XML docs, README, MIT) and its .snupkg"
+
+step "start the emulator"
+run_dotnet emulator-build build src/ConversationClient.Emulator -c Release
+dotnet src/ConversationClient.Emulator/bin/Release/net10.0/ConversationClient.Emulator.dll \
+  --urls http://127.0.0.1:0 --address-file "$work/address" >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 1 120); do
+  [[ -s "$work/address" ]] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log"; fail "the emulator exited"; }
+  sleep 0.25
+done
+[[ -s "$work/address" ]] || { cat "$work/emulator.log"; fail "the emulator did not start"; }
+url="$(cat "$work/address")"
+echo "ok: emulator at $url"
+
+step "build and run the consumer against the package (JIT)"
+rm -rf "$consumer/bin" "$consumer/obj"
+run_dotnet consumer-build build "$consumer" -c Release -p:ConversationClientVersion="$version"
+grep -q "\"ConversationClient/$version\"" "$consumer/obj/project.assets.json" || fail "the consumer did not restore the package $version"
+grep -A2 "\"ConversationClient/$version\"" "$consumer/obj/project.assets.json" | grep -q '"type": "package"' \
+  || fail "the consumer's ConversationClient is not a package reference"
+dotnet "$consumer/bin/Release/net10.0/PackageConsumer.dll" "$url" || fail "the consumer (JIT) failed"
+
+if [[ "$aot" == 1 ]]; then
+  step "publish the consumer with Native AOT and run it"
+  if ! command -v clang >/dev/null 2>&1 || ! [[ -f /usr/include/zlib.h ]]; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "installing clang and zlib1g-dev for the native link"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+    else
+      fail "Native AOT needs clang and zlib1g-dev (run as root to install them, or pass --no-aot)"
+    fi
+  fi
+  case "$(uname -m)" in
+    x86_64) rid=linux-x64 ;;
+    aarch64|arm64) rid=linux-arm64 ;;
+    *) fail "no Native AOT runtime identifier for $(uname -m)" ;;
+  esac
+  run_dotnet consumer-aot publish "$consumer" -c Release -r "$rid" -p:PublishAot=true \
+    -p:ConversationClientVersion="$version" -o "$work/aot"
+  [[ -x "$work/aot/PackageConsumer" ]] || fail "no native executable"
+  "$work/aot/PackageConsumer" "$url" || fail "the consumer (Native AOT) failed"
+  echo "ok: Native AOT executable ($(du -h "$work/aot/PackageConsumer" | cut -f1)), zero trim/AOT warnings"
+fi
+
+step "package check passed"

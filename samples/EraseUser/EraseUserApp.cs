@@ -1,0 +1,159 @@
+using ConversationClient;
+using ConversationClient.Emulator;
+using Samples;
+using Spectre.Console;
+
+namespace EraseUser;
+
+/// <summary>
+/// Erases every conversation of one user with a live progress bar, then prints the report. With no service configured
+/// it seeds the in-process emulator with a few hundred conversations and injects 503s and 429s along the way.
+/// </summary>
+public static class EraseUserApp
+{
+    public const string Usage = """
+        Usage: dotnet run --project samples/EraseUser [-- [--service openai|azure|dify] --user <user> --yes [--concurrency N]]
+
+        With no service configured, erases a demo user on the in-process emulator (no account needed).
+        To erase a user on a real service, set its variables (as for the QuickStart), pass the user (or set
+        CONVERSATION_USER) and confirm with --yes: every conversation of that user is deleted.
+          OpenAI dialect: listing needs Azure AI Foundry (OpenAI's public API has no list operation);
+                          the user is the x-ms-user-isolation-key.
+          Dify:           the user is the Dify end-user id.
+        """;
+
+    private const string DemoUser = "demo-user";
+    private const int DemoConversations = 300;
+
+    public static async Task<int> RunAsync(string[] args, Func<string, string?> environment, IAnsiConsole console)
+    {
+        string? service = null, user = null;
+        var confirmed = false;
+        var concurrency = new BulkDeleteOptions().MaxConcurrency;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    console.WriteLine(Usage);
+                    return 0;
+                case "--yes":
+                    confirmed = true;
+                    break;
+                case "--service" when i + 1 < args.Length:
+                    service = args[++i].ToLowerInvariant();
+                    break;
+                case "--user" when i + 1 < args.Length:
+                    user = args[++i];
+                    break;
+                case "--concurrency" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n is >= 1 and <= 64:
+                    concurrency = n;
+                    i++;
+                    break;
+                default:
+                    return Fail(console, $"Unknown or incomplete argument: {args[i]}");
+            }
+        }
+
+        var configured = SampleServices.FromEnvironment(environment);
+        if (service is null && configured.Count == 0 && user is null)
+        {
+            return await RunOnEmulatorAsync(console, concurrency);
+        }
+
+        if (SampleServices.Pick(configured, service, out var name) is not { } options)
+        {
+            return Fail(console, name);
+        }
+
+        user ??= environment("CONVERSATION_USER");
+        if (string.IsNullOrWhiteSpace(user))
+        {
+            return Fail(console, "Missing the user: pass --user or set CONVERSATION_USER.");
+        }
+
+        if (!confirmed)
+        {
+            return Fail(console, $"This deletes every conversation of the user on {options.BaseAddress}. Pass --yes to confirm.");
+        }
+
+        var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), user, concurrency);
+        return report.IsComplete ? 0 : 1;
+    }
+
+    private static async Task<int> RunOnEmulatorAsync(IAnsiConsole console, int concurrency)
+    {
+        await using var emulator = await ConversationEmulator.StartAsync();
+        emulator.SeedDifyConversations(DemoConversations, DemoUser);
+        emulator.SetFaults(new EmulatorFaultOptions
+        {
+            Method = "DELETE",
+            FailureRate = 0.05,
+            TooManyRequestsRate = 0.02,
+            RetryAfter = TimeSpan.FromMilliseconds(300),
+            Latency = TimeSpan.FromMilliseconds(5),
+        });
+        console.MarkupLine($"No service configured: erasing [bold]{DemoUser}[/] on the in-process emulator at {emulator.BaseAddress} (see --help).");
+        console.MarkupLine($"{DemoConversations} Dify conversations; about 5% of deletes answer 503 and 2% answer 429 with Retry-After.");
+        console.WriteLine();
+
+        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
+
+        var left = emulator.CountDifyConversations(DemoUser);
+        console.MarkupLine(report.IsComplete && left == 0
+            ? "[green]Every conversation is accounted for, and none is left on the service.[/]"
+            : $"[yellow]{left} conversations are left: run the erasure again to finish the job.[/]");
+        return report.IsComplete && left == 0 ? 0 : 1;
+    }
+
+    private static async Task<EraseReport> EraseWithProgressAsync(IAnsiConsole console, IConversationClient client, string user, int concurrency)
+    {
+        EraseReport? report = null;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Erasing", maxValue: 1);
+                var progress = new Progress<EraseProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Listed);
+                    task.Value = p.Done;
+                    task.Description = $"Erasing: {p.Deleted} deleted, {p.NotFound} not found, {p.Failed} failed of {p.Listed} listed";
+                });
+                report = await client.EraseUserAsync(user, new BulkDeleteOptions { MaxConcurrency = concurrency }, progress);
+                task.Value = task.MaxValue;
+            });
+
+        var summary = new Table().AddColumns("Listed", "Deleted", "Not found", "Failed", "Complete");
+        summary.AddRow($"{report!.Listed}", $"{report.Deleted}", $"{report.NotFound}", $"{report.Failed}", report.IsComplete ? "yes" : "[yellow]no[/]");
+        console.Write(summary);
+
+        if (report.Failures.Count > 0)
+        {
+            var failures = new Table().AddColumns("Conversation", "Status", "Attempts", "Error", "Request id");
+            foreach (var failure in report.Failures)
+            {
+                failures.AddRow(Markup.Escape(failure.ConversationId), $"{failure.StatusCode}", $"{failure.Attempts}",
+                    Markup.Escape(failure.Error?.ToString() ?? ""), Markup.Escape(failure.RequestId ?? ""));
+            }
+
+            console.Write(failures);
+        }
+
+        if (report.ListingError is { } listingError)
+        {
+            console.MarkupLine($"[yellow]The listing stopped early:[/] {Markup.Escape(listingError.ToString())}");
+        }
+
+        return report;
+    }
+
+    private static int Fail(IAnsiConsole console, string message)
+    {
+        console.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        console.WriteLine();
+        console.WriteLine(Usage);
+        return 2;
+    }
+}

@@ -1,0 +1,194 @@
+using ConversationClient.Emulator.Internal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ConversationClient.Emulator;
+
+/// <summary>
+/// A local, in-memory stand-in for the OpenAI / Azure AI Foundry Conversations API and the Dify service API, with
+/// their wire formats, API keys, per-user scoping, paging and injectable faults. Start one per test fixture or
+/// sample with <see cref="StartAsync"/>; it listens on loopback until disposed.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var emulator = await ConversationEmulator.StartAsync();
+/// var id = emulator.SeedOpenAIConversation();
+/// // point a client at emulator.OpenAIBaseAddress with emulator.OpenAIApiKey
+/// </code>
+/// </example>
+public sealed class ConversationEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly EmulatorState _state;
+
+    private ConversationEmulator(WebApplication app, EmulatorState state, Uri baseAddress)
+    {
+        _app = app;
+        _state = state;
+        BaseAddress = baseAddress;
+        OpenAIBaseAddress = new Uri(baseAddress, "v1");
+        AzureBaseAddress = new Uri(baseAddress, "openai/v1");
+        DifyBaseAddress = new Uri(baseAddress, "v1");
+    }
+
+    /// <summary>Gets the root address the emulator listens on, ending with a slash, for example <c>http://127.0.0.1:5080/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the base address of the OpenAI dialect (<c>…/v1</c>); use it with <see cref="OpenAIApiKey"/>.</summary>
+    public Uri OpenAIBaseAddress { get; }
+
+    /// <summary>Gets the base address of the Azure AI Foundry flavour of the OpenAI dialect (<c>…/openai/v1</c>), which also lists.</summary>
+    public Uri AzureBaseAddress { get; }
+
+    /// <summary>Gets the base address of the Dify dialect (<c>…/v1</c>, told apart from OpenAI by <see cref="DifyApiKey"/>).</summary>
+    public Uri DifyBaseAddress { get; }
+
+    /// <summary>Gets the key the OpenAI dialect accepts (bearer, or <c>api-key</c> under <c>/openai/v1</c>).</summary>
+    public string OpenAIApiKey => _state.Options.OpenAIApiKey;
+
+    /// <summary>Gets the key the Dify dialect accepts (bearer).</summary>
+    public string DifyApiKey => _state.Options.DifyApiKey;
+
+    /// <summary>Gets the header that scopes OpenAI-dialect conversations to one end user.</summary>
+    public string UserIsolationHeaderName => _state.Options.UserIsolationHeaderName;
+
+    /// <summary>Gets a copy of the faults injected now.</summary>
+    public EmulatorFaultOptions Faults => _state.Faults.Options;
+
+    /// <summary>Starts an emulator and waits until it listens.</summary>
+    /// <param name="options">The settings; null uses the defaults (loopback, a free port, the default keys, no faults).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator; dispose it to stop it.</returns>
+    /// <exception cref="ArgumentException">The options are not valid.</exception>
+    public static async Task<ConversationEmulator> StartAsync(ConversationEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ConversationEmulatorOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ListenUrl, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OpenAIApiKey, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DifyApiKey, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.UserIsolationHeaderName, nameof(options));
+        if (string.Equals(options.OpenAIApiKey, options.DifyApiKey, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The OpenAI and Dify keys must differ: the key tells the two dialects apart under /v1.", nameof(options));
+        }
+
+        var state = new EmulatorState(options);
+        state.Faults.Configure(options.Faults);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.ListenUrl);
+        builder.Logging.ClearProviders();
+        if (options.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
+        var app = builder.Build();
+        app.Run(new ApiHandler(state).HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = app.Urls.First();
+        return new ConversationEmulator(app, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>Creates a conversation in the OpenAI dialect, as <c>POST /conversations</c> would.</summary>
+    /// <param name="userIsolationKey">The isolation key it is visible under; null for requests without the header.</param>
+    /// <param name="metadata">Its metadata (at most 16 pairs).</param>
+    /// <returns>Its id (<c>conv_…</c>).</returns>
+    public string SeedOpenAIConversation(string? userIsolationKey = null, IReadOnlyDictionary<string, string>? metadata = null) =>
+        _state.SeedOpenAI(1, userIsolationKey, metadata)[0];
+
+    /// <summary>Creates many conversations in the OpenAI dialect, oldest first.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="userIsolationKey">The isolation key they are visible under; null for requests without the header.</param>
+    /// <returns>Their ids, in creation order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public IReadOnlyList<string> SeedOpenAIConversations(int count, string? userIsolationKey = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return _state.SeedOpenAI(count, userIsolationKey);
+    }
+
+    /// <summary>Creates a Dify conversation owned by <paramref name="user"/>.</summary>
+    /// <param name="user">The end user who owns it.</param>
+    /// <param name="name">Its name.</param>
+    /// <returns>Its id (a UUID).</returns>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null or empty.</exception>
+    public string SeedDifyConversation(string user, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        return _state.SeedDify(1, user, name)[0];
+    }
+
+    /// <summary>Creates many Dify conversations owned by <paramref name="user"/>, oldest first.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="user">The end user who owns them.</param>
+    /// <returns>Their ids, in creation order.</returns>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null or empty, or <paramref name="count"/> is negative.</exception>
+    public IReadOnlyList<string> SeedDifyConversations(int count, string user)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        return _state.SeedDify(count, user, null);
+    }
+
+    /// <summary>Gets whether an OpenAI-dialect conversation exists under an isolation key.</summary>
+    /// <param name="conversationId">The id.</param>
+    /// <param name="userIsolationKey">The isolation key; null for none.</param>
+    /// <returns>True when it exists and is visible under that key.</returns>
+    public bool OpenAIConversationExists(string conversationId, string? userIsolationKey = null) =>
+        _state.OpenAI.Get(conversationId, userIsolationKey) is not null;
+
+    /// <summary>Gets whether a Dify conversation exists for a user.</summary>
+    /// <param name="conversationId">The id.</param>
+    /// <param name="user">The end user.</param>
+    /// <returns>True when it exists and belongs to <paramref name="user"/>.</returns>
+    public bool DifyConversationExists(string conversationId, string user) => _state.Dify.Exists(conversationId, user);
+
+    /// <summary>Counts the OpenAI-dialect conversations visible under an isolation key.</summary>
+    /// <param name="userIsolationKey">The isolation key; null for none.</param>
+    /// <returns>How many exist.</returns>
+    public int CountOpenAIConversations(string? userIsolationKey = null) => _state.OpenAI.Count(userIsolationKey);
+
+    /// <summary>Counts a user's Dify conversations.</summary>
+    /// <param name="user">The end user.</param>
+    /// <returns>How many exist.</returns>
+    public int CountDifyConversations(string user) => _state.Dify.Count(user);
+
+    /// <summary>Replaces the injected faults; the count of <see cref="EmulatorFaultOptions.FailFirst"/> starts again.</summary>
+    /// <param name="faults">The new faults (copied).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="faults"/> is null.</exception>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void SetFaults(EmulatorFaultOptions faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        _state.Faults.Configure(faults);
+    }
+
+    /// <summary>Stops injecting faults and latency.</summary>
+    public void ClearFaults() => _state.Faults.Configure(new EmulatorFaultOptions());
+
+    /// <summary>Returns a snapshot of the counters.</summary>
+    /// <returns>What has been answered since the start or the last reset.</returns>
+    public EmulatorCounters GetCounters() => _state.Counters.Snapshot();
+
+    /// <summary>Sets every counter back to zero.</summary>
+    public void ResetCounters() => _state.Counters.Reset();
+
+    /// <summary>Forgets every conversation, clears the faults and resets the counters.</summary>
+    public void Reset() => _state.Reset();
+
+    /// <summary>Waits until the host is asked to stop (Ctrl+C or SIGTERM for the standalone emulator).</summary>
+    internal Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops listening and releases the server.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

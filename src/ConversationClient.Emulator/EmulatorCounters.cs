@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace ConversationClient.Emulator;
+
+/// <summary>A snapshot of what the emulator has answered since it started or its counters were reset.</summary>
+public sealed class EmulatorCounters
+{
+    /// <summary>Gets the number of API requests (admin requests under <c>/__emulator</c> are not counted).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Gets the number of API requests answered in the OpenAI dialect (<c>/v1</c> with the OpenAI key, and <c>/openai/v1</c>).</summary>
+    [JsonPropertyName("openai_requests")]
+    public long OpenAIRequests { get; init; }
+
+    /// <summary>Gets the number of API requests answered in the Dify dialect.</summary>
+    public long DifyRequests { get; init; }
+
+    /// <summary>Gets the number of requests refused with 401 for a missing or wrong API key.</summary>
+    public long Unauthorized { get; init; }
+
+    /// <summary>Gets the number of injected faults (see <see cref="EmulatorFaultOptions"/>).</summary>
+    public long FaultsInjected { get; init; }
+
+    /// <summary>Gets the number of conversations created, by the API or by seeding.</summary>
+    public long ConversationsCreated { get; init; }
+
+    /// <summary>Gets the number of delete requests that deleted a conversation.</summary>
+    public long ConversationsDeleted { get; init; }
+
+    /// <summary>Gets the number of delete requests answered 404.</summary>
+    public long DeletesNotFound { get; init; }
+
+    /// <summary>Gets the number of list pages served.</summary>
+    public long ListPages { get; init; }
+}

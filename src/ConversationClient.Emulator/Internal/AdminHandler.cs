@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ConversationClient.Emulator.Internal;
+
+/// <summary>
+/// The emulator's own endpoints, with no API key and not counted: <c>GET /__emulator/info</c>,
+/// <c>GET /__emulator/counters</c>, <c>GET|POST|DELETE /__emulator/faults</c>, <c>POST /__emulator/seed</c>,
+/// <c>POST /__emulator/reset</c>.
+/// </summary>
+internal sealed class AdminHandler(EmulatorState state)
+{
+    public const string Prefix = "/__emulator";
+
+    public async Task HandleAsync(HttpContext context, string rest)
+    {
+        var method = context.Request.Method;
+        switch (rest.TrimEnd('/'))
+        {
+            case "" or "/info" when HttpMethods.IsGet(method):
+                await Responses.Json(context, 200, Info(), EmulatorJsonContext.Default.AdminInfoBody).ConfigureAwait(false);
+                return;
+            case "/counters" when HttpMethods.IsGet(method):
+                await Responses.Json(context, 200, state.Counters.Snapshot(), EmulatorJsonContext.Default.EmulatorCounters).ConfigureAwait(false);
+                return;
+            case "/faults" when HttpMethods.IsGet(method):
+                await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+                return;
+            case "/faults" when HttpMethods.IsDelete(method):
+                state.Faults.Configure(new EmulatorFaultOptions());
+                await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+                return;
+            case "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
+                await SetFaultsAsync(context).ConfigureAwait(false);
+                return;
+            case "/seed" when HttpMethods.IsPost(method):
+                await SeedAsync(context).ConfigureAwait(false);
+                return;
+            case "/reset" when HttpMethods.IsPost(method):
+                state.Reset();
+                context.Response.StatusCode = 204;
+                return;
+            default:
+                await BadRequest(context, 404, $"No emulator endpoint {method} {Prefix}{rest}.").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private async Task SetFaultsAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+        if (body is null)
+        {
+            await BadRequest(context, 400, "Send a JSON object such as {\"fail_first\":1,\"status_code\":503}.").ConfigureAwait(false);
+            return;
+        }
+
+        var faults = new EmulatorFaultOptions
+        {
+            FailFirst = body.FailFirst ?? 0,
+            FailureRate = body.FailureRate ?? 0,
+            TooManyRequestsRate = body.TooManyRequestsRate ?? 0,
+            StatusCode = body.StatusCode ?? 503,
+            RetryAfter = body.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null,
+            Latency = TimeSpan.FromMilliseconds(body.LatencyMs ?? 0),
+            Method = string.IsNullOrEmpty(body.Method) ? null : body.Method,
+            Seed = body.Seed,
+        };
+        try
+        {
+            state.Faults.Configure(faults);
+        }
+        catch (ArgumentException ex)
+        {
+            await BadRequest(context, 400, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+    }
+
+    private async Task SeedAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminSeedRequest).ConfigureAwait(false);
+        var count = body?.Count ?? 1;
+        var dialect = body?.Dialect?.ToUpperInvariant();
+        if (body is null || dialect is not ("OPENAI" or "DIFY") || count is < 1 or > 1_000_000)
+        {
+            await BadRequest(context, 400,
+                "Send {\"dialect\":\"openai\"|\"dify\",\"count\":1..1000000,\"user\":\"...\"}; Dify needs a user, OpenAI takes it as the isolation key.")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (dialect == "DIFY" && string.IsNullOrEmpty(body.User))
+        {
+            await BadRequest(context, 400, "Seeding Dify conversations needs a \"user\".").ConfigureAwait(false);
+            return;
+        }
+
+        var ids = dialect == "DIFY"
+            ? state.SeedDify(count, body.User!, body.Name)
+            : state.SeedOpenAI(count, string.IsNullOrEmpty(body.User) ? null : body.User,
+                body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name });
+        await Responses.Json(context, 200, new AdminSeedResponse(dialect.ToLowerInvariant(), body.User, ids),
+            EmulatorJsonContext.Default.AdminSeedResponse).ConfigureAwait(false);
+    }
+
+    private AdminInfoBody Info()
+    {
+        var options = state.Options;
+        return new AdminInfoBody("/v1", "/openai/v1", "/v1", options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName,
+            ToBody(state.Faults.Options));
+    }
+
+    private static AdminFaultsBody ToBody(EmulatorFaultOptions faults) => new(
+        faults.FailFirst,
+        faults.FailureRate,
+        faults.TooManyRequestsRate,
+        faults.StatusCode,
+        faults.RetryAfter is { } wait ? (int)wait.TotalMilliseconds : null,
+        (int)faults.Latency.TotalMilliseconds,
+        faults.Method,
+        faults.Seed);
+
+    private static async Task<T?> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Task BadRequest(HttpContext context, int status, string message) =>
+        Responses.OpenAIError(context, status, message, "invalid_request_error", null);
+}

@@ -1,0 +1,76 @@
+using EraseUser;
+using Spectre.Console;
+
+namespace ConversationClient.Emulator.Tests;
+
+/// <summary>Runs the EraseUser sample's entry logic end to end and reads its report.</summary>
+public sealed class EraseUserSampleTests
+{
+    private static async Task<(int Exit, string Output)> RunAsync(string[] args, Dictionary<string, string> environment)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        var exit = await EraseUserApp.RunAsync(args, name => environment.GetValueOrDefault(name), console);
+        return (exit, output.ToString());
+    }
+
+    [Test]
+    public async Task NoConfiguration_ErasesTheDemoUserOnTheEmulatorDespiteFaults()
+    {
+        var (exit, output) = await RunAsync([], []);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Match(@"│ 300\s+│ 300\s+│ 0\s+│ 0\s+│ yes"));
+        Assert.That(output, Does.Contain("none is left on the service"));
+    }
+
+    [Test]
+    public async Task RealService_WithoutConfirmation_DeletesNothing()
+    {
+        await using var emulator = await ConversationEmulator.StartAsync();
+        emulator.SeedDifyConversations(5, "alice");
+
+        var (exit, output) = await RunAsync(["--user", "alice"], new Dictionary<string, string>
+        {
+            ["DIFY_API_KEY"] = emulator.DifyApiKey,
+            ["DIFY_BASE_URL"] = emulator.DifyBaseAddress.AbsoluteUri,
+        });
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(output, Does.Contain("--yes"));
+        Assert.That(emulator.CountDifyConversations("alice"), Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task RealService_Confirmed_ErasesThatUserOnly()
+    {
+        await using var emulator = await ConversationEmulator.StartAsync();
+        emulator.SeedDifyConversations(120, "alice");
+        emulator.SeedDifyConversations(3, "bob");
+
+        var (exit, output) = await RunAsync(["--user", "alice", "--yes"], new Dictionary<string, string>
+        {
+            ["DIFY_API_KEY"] = emulator.DifyApiKey,
+            ["DIFY_BASE_URL"] = emulator.DifyBaseAddress.AbsoluteUri,
+        });
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(emulator.CountDifyConversations("alice"), Is.Zero);
+        Assert.That(emulator.CountDifyConversations("bob"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task UnknownArgument_PrintsUsageAndFails()
+    {
+        var (exit, output) = await RunAsync(["--bogus"], []);
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(output, Does.Contain("Usage:"));
+    }
+}
