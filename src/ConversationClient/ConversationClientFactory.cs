@@ -11,9 +11,11 @@ namespace ConversationClient;
 /// </summary>
 public static class ConversationClientFactory
 {
-    private static readonly SocketsHttpHandler SharedHandler = new()
+    /// <summary>The one connection pool of factory-made clients. Redirects are not followed: a redirect would carry the key header and the user isolation header to another host, and a 303 would turn the DELETE into a GET.</summary>
+    internal static readonly SocketsHttpHandler SharedHandler = new()
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AllowAutoRedirect = false,
     };
 
     /// <summary>Creates a ready client for the service the options describe; it writes no logs.</summary>

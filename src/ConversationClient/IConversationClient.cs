@@ -44,7 +44,7 @@ public interface IConversationClient
     /// <summary>
     /// Deletes many conversations, several at a time, streaming each result as it completes. Every distinct id yields
     /// exactly one result; a repeated id is deleted and reported once. Ids are read lazily, so memory stays bounded
-    /// (the client keeps a 16-byte fingerprint per distinct id to spot repeats, not the ids).
+    /// (the client keeps a fixed-size 128-bit fingerprint per distinct id to spot repeats, not the ids).
     /// </summary>
     /// <param name="conversationIds">The ids; an id that is not valid (see <see cref="DeleteAsync"/>) yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/> and sends nothing.</param>
     /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>

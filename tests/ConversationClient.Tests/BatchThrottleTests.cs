@@ -11,7 +11,7 @@ public sealed class BatchThrottleTests
     public async Task Throttled_HalvesTheLimitPausesThenClimbsBack()
     {
         var clock = new TestClock();
-        var throttle = new BatchThrottle(8, clock);
+        var throttle = new BatchThrottle(8, TimeSpan.FromSeconds(30), clock);
 
         throttle.Throttled(TimeSpan.FromSeconds(5));
         var enter = throttle.EnterAsync(CancellationToken.None).AsTask();
@@ -35,9 +35,38 @@ public sealed class BatchThrottleTests
     }
 
     [Test]
+    public void Throttled_BurstWithinOnePause_HalvesOnce()
+    {
+        var throttle = new BatchThrottle(8, TimeSpan.FromSeconds(30), new TestClock());
+
+        throttle.Throttled(TimeSpan.FromSeconds(2));
+        throttle.Throttled(TimeSpan.FromSeconds(2));
+        throttle.Throttled(TimeSpan.FromSeconds(1));
+
+        Assert.That(throttle.Limit, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task Throttled_ServerWaitLongerThanMaxDelay_PausesOnlyMaxDelay()
+    {
+        var clock = new TestClock();
+        var throttle = new BatchThrottle(4, TimeSpan.FromSeconds(30), clock);
+
+        throttle.Throttled(TimeSpan.FromDays(3650));
+        var enter = throttle.EnterAsync(CancellationToken.None).AsTask();
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(10);
+        Assert.That(enter.IsCompleted, Is.False);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        await enter.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(enter.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
     public void Throttled_RepeatedlyNeverGoesBelowOne()
     {
-        var throttle = new BatchThrottle(4, new TestClock());
+        var throttle = new BatchThrottle(4, TimeSpan.FromSeconds(30), new TestClock());
 
         for (var i = 0; i < 10; i++)
         {
@@ -50,7 +79,7 @@ public sealed class BatchThrottleTests
     [Test]
     public async Task EnterAsync_AtTheLimit_WaitsForAnExit()
     {
-        var throttle = new BatchThrottle(2, new TestClock());
+        var throttle = new BatchThrottle(2, TimeSpan.FromSeconds(30), new TestClock());
         await throttle.EnterAsync(CancellationToken.None);
         await throttle.EnterAsync(CancellationToken.None);
 

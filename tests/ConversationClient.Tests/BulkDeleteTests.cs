@@ -53,6 +53,34 @@ public sealed class BulkDeleteTests
     }
 
     [Test]
+    public void DeleteManyAsync_IdSourceThrowsItsOwnCancellation_TheEnumerationThrows()
+    {
+        static async IAsyncEnumerable<string> Ids()
+        {
+            yield return "c00000";
+            await Task.Yield();
+            throw new TaskCanceledException("the id source's own timeout");
+        }
+
+        var service = new FakeConversationService(ConversationApiDialect.Dify);
+        service.Seed(1);
+
+        Assert.That(async () => await Client(service).DeleteManyAsync(Ids(), "u").ToListAsync(), Throws.InstanceOf<TaskCanceledException>());
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_IdsDifferingOnlyInUnpairedSurrogates_AreTwoResults()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+
+        var results = await Client(handler).DeleteManyAsync(["x\uD800", "x\uDC00", "ok\uD83D\uDE00"], "u").ToListAsync();
+
+        Assert.That(results, Has.Count.EqualTo(3));
+        Assert.That(results.Count(r => r.Error?.Code == ConversationApiError.InvalidIdCode), Is.EqualTo(2));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1), "a well-formed pair is sent");
+    }
+
+    [Test]
     public void DeleteManyAsync_BadArguments_ThrowAtTheCall()
     {
         var client = Client(new FakeConversationService(ConversationApiDialect.Dify));

@@ -194,6 +194,37 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
+    public void AddConversationClient_PrimaryHandler_DoesNotFollowRedirects()
+    {
+        var services = new ServiceCollection();
+        services.AddConversationClient(OpenAI);
+        using var provider = services.BuildServiceProvider();
+
+        HttpMessageHandler? handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("ConversationClient");
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        Assert.That(handler, Is.InstanceOf<SocketsHttpHandler>());
+        Assert.That(((SocketsHttpHandler)handler!).AllowAutoRedirect, Is.False);
+        Assert.That(ConversationClientFactory.SharedHandler.AllowAutoRedirect, Is.False);
+    }
+
+    [Test]
+    public async Task DeleteAsync_Redirect_IsAFailureNotFollowed()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.Found, null, r => r.Headers.Location = new Uri("https://elsewhere.example/"));
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var result = await client.DeleteAsync("conv_1", "user-1");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.StatusCode, Is.EqualTo(302));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void AddConversationClient_NullOrEmptyArguments_Throw()
     {
         var services = new ServiceCollection();

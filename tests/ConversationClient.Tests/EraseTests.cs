@@ -66,6 +66,24 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseUserAsync_ListingStillShowsDeletedOnes_CountsEachOnceAndEnds()
+    {
+        var service = new FakeConversationService(dialect) { KeepListingDeleted = true };
+        service.Seed(95);
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Listed, Is.EqualTo(95));
+            Assert.That(report.Deleted, Is.EqualTo(95));
+            Assert.That(report.NotFound, Is.Zero);
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(service.Count, Is.Zero);
+        }
+    }
+
+    [Test]
     public async Task EraseUserAsync_NothingToErase_IsComplete()
     {
         var service = new FakeConversationService(dialect);

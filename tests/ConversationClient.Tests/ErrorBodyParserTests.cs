@@ -65,6 +65,16 @@ public sealed class ErrorBodyParserTests
         Assert.That(error.RawBody, Is.EqualTo(body));
     }
 
+    [TestCase("""{"code":"x","message":"\ud800"}""")]
+    [TestCase("""{"error":{"code":"\udc00","message":"m"}}""")]
+    public async Task Parse_StringThatIsNotValidUtf16_KeepsRawBodyAndNeverThrows(string body)
+    {
+        var error = await ErrorOf(HttpStatusCode.BadRequest, body);
+
+        Assert.That(error.Code, Is.EqualTo(ConversationApiError.HttpErrorCode));
+        Assert.That(error.RawBody, Is.EqualTo(body));
+    }
+
     [Test]
     public async Task Parse_HugeBody_ReadsAtMost64KiB()
     {

@@ -104,6 +104,20 @@ public static class ConversationClientServiceCollectionExtensions
         var builder = services
             .AddHttpClient(httpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // Redirects are not followed: they would carry the key header and the user isolation header to another
+            // host, and a 303 would turn the DELETE into a GET. A 3xx is reported as a failure instead.
+            .ConfigurePrimaryHttpMessageHandler(static (handler, _) =>
+            {
+                switch (handler)
+                {
+                    case SocketsHttpHandler sockets:
+                        sockets.AllowAutoRedirect = false;
+                        break;
+                    case HttpClientHandler client:
+                        client.AllowAutoRedirect = false;
+                        break;
+                }
+            })
             .AddHttpMessageHandler(sp => new ConversationResilienceHandler(
                 sp.GetRequiredKeyedService<ClientSettings>(httpClientName),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System))

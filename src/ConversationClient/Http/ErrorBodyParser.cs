@@ -41,9 +41,9 @@ internal static class ErrorBodyParser
         body.IsEmpty ? null : Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, ResponseBuffering.MaxErrorBodyBytes)]);
 
     /// <summary>Parses a known error envelope; false for anything else (empty, not JSON, another shape).</summary>
-    public static bool TryParseEnvelope(ReadOnlyMemory<byte> body, out ConversationApiError error)
+    public static bool TryParseEnvelope(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversationApiError? error)
     {
-        error = null!;
+        error = null;
         if (body.IsEmpty)
         {
             return false;
@@ -86,8 +86,9 @@ internal static class ErrorBodyParser
 
             return false;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-16 once unescaped (a lone surrogate).
             return false;
         }
     }

@@ -10,15 +10,20 @@ internal sealed class BatchThrottle
     private readonly object _lock = new();
     private readonly int _max;
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _maxPause;
     private int _limit;
     private int _inFlight;
     private int _successesAtLimit;
     private DateTimeOffset _pausedUntil;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public BatchThrottle(int maxConcurrency, TimeProvider timeProvider)
+    /// <param name="maxConcurrency">The most deletes at once.</param>
+    /// <param name="maxPause">The longest the batch pauses for one push-back (the client's MaxDelay): a longer server wait is not made by a single call either.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public BatchThrottle(int maxConcurrency, TimeSpan maxPause, TimeProvider timeProvider)
     {
         _max = maxConcurrency;
+        _maxPause = maxPause;
         _limit = maxConcurrency;
         _timeProvider = timeProvider;
         Throttled = OnThrottled;
@@ -108,11 +113,22 @@ internal sealed class BatchThrottle
 
     private void OnThrottled(TimeSpan wait)
     {
+        if (wait > _maxPause)
+        {
+            wait = _maxPause;
+        }
+
         lock (_lock)
         {
-            _limit = Math.Max(1, _limit / 2);
-            _successesAtLimit = 0;
-            var until = _timeProvider.GetUtcNow() + wait;
+            // A burst of push-backs (every call in flight meeting the same 429) halves the limit once, not once each.
+            var now = _timeProvider.GetUtcNow();
+            if (now >= _pausedUntil)
+            {
+                _limit = Math.Max(1, _limit / 2);
+                _successesAtLimit = 0;
+            }
+
+            var until = now + (wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
             if (until > _pausedUntil)
             {
                 _pausedUntil = until;

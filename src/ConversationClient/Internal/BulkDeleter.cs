@@ -5,7 +5,8 @@ namespace ConversationClient.Internal;
 
 /// <summary>
 /// Runs the deletes of a batch: reads ids lazily, skips repeats, starts deletes as the <see cref="BatchThrottle"/>
-/// allows, and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids.
+/// allows, and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids
+/// (beyond a fingerprint per distinct id).
 /// </summary>
 internal static class BulkDeleter
 {
@@ -14,9 +15,10 @@ internal static class BulkDeleter
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A result waits here until it is consumed; a full channel holds deletes' slots, so reading no further stops the batch.
-        var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(maxConcurrency) { SingleReader = true });
+        var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(maxConcurrency + 1) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = new Run(client, user, throttle, results.Writer, stop);
+        using var consumerGone = new CancellationTokenSource();
+        var run = new Run(client, user, throttle, results.Writer, stop, consumerGone.Token);
         var producer = run.ProduceAsync(conversationIds);
         try
         {
@@ -31,6 +33,7 @@ internal static class BulkDeleter
         finally
         {
             // Also when the caller stops enumerating early: stop the producer and what is in flight.
+            await consumerGone.CancelAsync().ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await producer.ConfigureAwait(false);
         }
@@ -39,10 +42,11 @@ internal static class BulkDeleter
     }
 
     /// <summary>Ids from a synchronous sequence, read one at a time as the batch asks.</summary>
-    public static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids)
+    public static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var id in ids)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return id;
         }
 
@@ -50,7 +54,7 @@ internal static class BulkDeleter
     }
 
     private sealed class Run(DefaultConversationClient client, string? user, BatchThrottle throttle,
-        ChannelWriter<DeleteConversationResult> writer, CancellationTokenSource stop)
+        ChannelWriter<DeleteConversationResult> writer, CancellationTokenSource stop, CancellationToken consumerGone)
     {
         private readonly IdFingerprints _seen = new();
         private Exception? _failure;
@@ -62,6 +66,7 @@ internal static class BulkDeleter
             {
                 await foreach (var id in conversationIds.WithCancellation(token).ConfigureAwait(false))
                 {
+                    token.ThrowIfCancellationRequested();
                     if (id is null)
                     {
                         throw new ArgumentNullException(nameof(conversationIds), "The conversation ids contain a null.");
@@ -74,7 +79,7 @@ internal static class BulkDeleter
 
                     if (Guard.ConversationIdProblem(id) is { } problem)
                     {
-                        await writer.WriteAsync(Invalid(id, problem), token).ConfigureAwait(false);
+                        await writer.WriteAsync(Invalid(id, problem), consumerGone).ConfigureAwait(false);
                         continue;
                     }
 
@@ -96,7 +101,7 @@ internal static class BulkDeleter
         public void ThrowIfFailed(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_failure is not null and not OperationCanceledException)
+            if (_failure is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
             }
@@ -108,11 +113,12 @@ internal static class BulkDeleter
             try
             {
                 result = await client.DeleteCoreAsync(id, user, throttle.Throttled, token).ConfigureAwait(false);
-                await writer.WriteAsync(result, token).ConfigureAwait(false);
+
+                // A finished delete is reported even when the batch is stopping, as long as someone still reads.
+                await writer.WriteAsync(result, consumerGone).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                // Cancelled in flight: no result for this id. Anything else is a bug to surface.
                 Fail(ex);
             }
             finally
@@ -123,11 +129,15 @@ internal static class BulkDeleter
 
         private void Fail(Exception exception)
         {
-            if (exception is not OperationCanceledException)
+            // A cancellation that the batch itself asked for (the caller's token, an earlier failure, the consumer
+            // leaving) is not a failure of its own; any other exception, an id source's cancellation included, is.
+            if (exception is OperationCanceledException && (stop.IsCancellationRequested || consumerGone.IsCancellationRequested))
             {
-                Interlocked.CompareExchange(ref _failure, exception, null);
-                stop.Cancel();
+                return;
             }
+
+            Interlocked.CompareExchange(ref _failure, exception, null);
+            stop.Cancel();
         }
 
         private static DeleteConversationResult Invalid(string id, string problem) => new()

@@ -163,7 +163,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
+        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
@@ -171,8 +171,9 @@ internal sealed class DefaultConversationClient : IConversationClient
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
         Guard.User(user, _settings.Dialect, nameof(user));
-        var maxConcurrency = CheckBulkOptions(options).MaxConcurrency;
-        return BulkDeleter.RunAsync(this, conversationIds, user, new BatchThrottle(maxConcurrency, _timeProvider), maxConcurrency, cancellationToken);
+        var maxConcurrency = options?.MaxConcurrency ?? new BulkDeleteOptions().MaxConcurrency;
+        Guard.InRange(maxConcurrency, 1, 64, "options.MaxConcurrency");
+        return BulkDeleter.RunAsync(this, conversationIds, user, NewThrottle(maxConcurrency), maxConcurrency, cancellationToken);
     }
 
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
@@ -180,15 +181,12 @@ internal sealed class DefaultConversationClient : IConversationClient
     {
         ArgumentNullException.ThrowIfNull(user);
         Guard.User(user, _settings.Dialect, nameof(user));
-        var checkedOptions = CheckBulkOptions(options);
-        return UserEraser.EraseAsync(this, user, checkedOptions.MaxConcurrency, checkedOptions.PageSize, progress, _timeProvider, cancellationToken);
-    }
-
-    private static BulkDeleteOptions CheckBulkOptions(BulkDeleteOptions? options)
-    {
         options ??= new BulkDeleteOptions();
         Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
         Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
-        return options;
+        return UserEraser.EraseAsync(this, user, NewThrottle(options.MaxConcurrency), options.MaxConcurrency, options.PageSize, progress,
+            cancellationToken);
     }
+
+    private BatchThrottle NewThrottle(int maxConcurrency) => new(maxConcurrency, _settings.MaxDelay, _timeProvider);
 }

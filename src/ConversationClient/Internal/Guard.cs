@@ -25,7 +25,12 @@ internal static class Guard
             return "A conversation id cannot be '.' or '..'.";
         }
 
-        return HasControlCharacter(conversationId) ? "A conversation id cannot contain control characters." : null;
+        if (HasControlCharacter(conversationId))
+        {
+            return "A conversation id cannot contain control characters.";
+        }
+
+        return HasLoneSurrogate(conversationId) ? "A conversation id cannot contain unpaired surrogate characters." : null;
     }
 
     public static void User(string? user, ConversationApiDialect dialect, string paramName)
@@ -62,6 +67,23 @@ internal static class Guard
         {
             throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be from {min} to {max}.");
         }
+    }
+
+    private static bool HasLoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasControlCharacter(string value)

@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.InteropServices;
 
 namespace ConversationClient.Internal;
 
@@ -15,22 +14,9 @@ internal sealed class IdFingerprints
     /// <summary>True the first time an id is seen.</summary>
     public bool Add(string id)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(id.Length);
-        byte[]? rented = null;
-        var bytes = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            var written = Encoding.UTF8.GetBytes(id, bytes);
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(bytes[..written], hash);
-            return _seen.Add(new UInt128(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..])));
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        // The UTF-16 code units, so ids that differ only in ill-formed surrogates stay different.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(MemoryMarshal.AsBytes(id.AsSpan()), hash);
+        return _seen.Add(new UInt128(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..])));
     }
 }

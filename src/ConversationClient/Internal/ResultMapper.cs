@@ -117,8 +117,12 @@ internal static class ResultMapper
         return new ConversationPage(items, page.HasMore, items.Count > 0 ? items[^1].Id : null);
     }
 
+    // A value out of range (milliseconds sent as seconds, say) is reported as unknown rather than failing the page.
     private static DateTimeOffset? FromUnixSeconds(long? seconds) =>
-        seconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+        seconds is { } s && s >= MinUnixSeconds && s <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     /// <summary>Whether an exception from sending is a failure to report as a result (not a bug or the caller's cancellation).</summary>
     public static bool IsTransportFailure(Exception exception) =>

@@ -1,21 +1,19 @@
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// Erases a user: lists a page, deletes what it holds, and lists again. Deleted conversations drop out of the
-/// listing, so each round starts again from the top; only when a page ends with a conversation that stays (its
-/// delete failed) does the next page start after it. Memory holds the failures and the ids of the last two
-/// pages (to count a conversation that is still listed just after its delete once), never every id.
+/// Erases a user: lists a page, deletes what it holds that this run has not handled yet, and lists again. Deleted
+/// conversations drop out of the listing, so after deleting, the next round starts again from the top (Dify refuses
+/// a cursor that names a deleted conversation); a page with nothing new (only conversations whose delete failed, or
+/// that are still listed after their delete) is paged past instead. Every id is handled once: the run remembers a
+/// fingerprint per id it handled, and the failures, not the ids themselves.
 /// </summary>
 internal static class UserEraser
 {
-    public static async Task<EraseReport> EraseAsync(DefaultConversationClient client, string user, int maxConcurrency, int pageSize,
-        IProgress<EraseProgress>? progress, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static async Task<EraseReport> EraseAsync(DefaultConversationClient client, string user, BatchThrottle throttle, int maxConcurrency,
+        int pageSize, IProgress<EraseProgress>? progress, CancellationToken cancellationToken)
     {
-        var throttle = new BatchThrottle(maxConcurrency, timeProvider);
+        var handled = new IdFingerprints();
         var failures = new List<DeleteConversationResult>();
-        var failedIds = new HashSet<string>(StringComparer.Ordinal);
-        var previousPage = new HashSet<string>(StringComparer.Ordinal);
-        var currentPage = new HashSet<string>(StringComparer.Ordinal);
         int listed = 0, deleted = 0, notFound = 0;
         ConversationApiError? listingError = null;
         string? cursor = null;
@@ -35,12 +33,10 @@ internal static class UserEraser
                 break;
             }
 
-            (previousPage, currentPage) = (currentPage, previousPage);
-            currentPage.Clear();
             var fresh = new List<string>(page.Items.Count);
             foreach (var item in page.Items)
             {
-                if (!failedIds.Contains(item.Id) && !previousPage.Contains(item.Id) && currentPage.Add(item.Id))
+                if (handled.Add(item.Id))
                 {
                     fresh.Add(item.Id);
                 }
@@ -48,27 +44,23 @@ internal static class UserEraser
 
             listed += fresh.Count;
             Report();
-            if (fresh.Count > 0)
+            await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, maxConcurrency, cancellationToken)
+                .ConfigureAwait(false))
             {
-                await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh), user, throttle, maxConcurrency, cancellationToken)
-                    .ConfigureAwait(false))
+                switch (result.Outcome)
                 {
-                    switch (result.Outcome)
-                    {
-                        case DeleteConversationOutcome.Deleted:
-                            deleted++;
-                            break;
-                        case DeleteConversationOutcome.NotFound:
-                            notFound++;
-                            break;
-                        default:
-                            failures.Add(result);
-                            failedIds.Add(result.ConversationId);
-                            break;
-                    }
-
-                    Report();
+                    case DeleteConversationOutcome.Deleted:
+                        deleted++;
+                        break;
+                    case DeleteConversationOutcome.NotFound:
+                        notFound++;
+                        break;
+                    default:
+                        failures.Add(result);
+                        break;
                 }
+
+                Report();
             }
 
             if (!page.HasMore || page.Items.Count == 0)
@@ -76,10 +68,20 @@ internal static class UserEraser
                 break;
             }
 
-            // Start again from the top, where the deleted ones are gone, unless this page ends with one that stays
-            // or brought nothing new: then page on after it.
-            var last = page.Items[^1].Id;
-            cursor = fresh.Count == 0 || failedIds.Contains(last) ? page.NextCursor ?? last : null;
+            // After deleting, start again from the top, where the deleted ones are gone. A page with nothing new
+            // is paged past: its last conversation still stands (its delete failed) or is still listed.
+            if (fresh.Count > 0)
+            {
+                cursor = null;
+            }
+            else if (page.NextCursor is { } next && next != cursor)
+            {
+                cursor = next;
+            }
+            else
+            {
+                break;
+            }
         }
 
         return new EraseReport

@@ -24,13 +24,18 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
 
     public TimeSpan DeleteLatency { get; set; }
 
+    /// <summary>Deleted conversations stay in listings (a lagging index): deleting them again answers 404.</summary>
+    public bool KeepListingDeleted { get; set; }
+
+    private readonly HashSet<string> _deleted = [];
+
     public int Count
     {
         get
         {
             lock (_lock)
             {
-                return _conversations.Count;
+                return _conversations.Count - _deleted.Count;
             }
         }
     }
@@ -73,7 +78,8 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
 
             lock (_lock)
             {
-                return _conversations.Remove(id)
+                var exists = KeepListingDeleted ? _conversations.Contains(id) && _deleted.Add(id) : _conversations.Remove(id);
+                return exists
                     ? Responses.Make(HttpStatusCode.NoContent)
                     : Responses.Make(HttpStatusCode.NotFound, Responses.DifyNotFound);
             }
