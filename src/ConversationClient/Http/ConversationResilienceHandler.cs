@@ -61,9 +61,12 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         var state = BeginCall(request);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
+        Outcome<HttpResponseMessage> outcome;
         try
         {
-            return await _pipeline.ExecuteAsync(
+            // The outcome form: no wrapping of the callback's ValueTask into an Outcome, and no exception thrown
+            // inside the pipeline and caught again; the failure is rethrown once, here, with its stack.
+            outcome = await _pipeline.ExecuteOutcomeAsync(
                 static (ctx, s) => s.Handler.AttemptAsync(s.Request, s.State, async: true, ctx.CancellationToken),
                 context,
                 (Handler: this, Request: request, State: state)).ConfigureAwait(false);
@@ -72,6 +75,9 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         {
             ResilienceContextPool.Shared.Return(context);
         }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -85,7 +91,9 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 static (ctx, s) =>
                 {
                     var attempt = s.Handler.AttemptAsync(s.Request, s.State, async: false, ctx.CancellationToken);
-                    return attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
+                    var outcome = attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
+                    outcome.ThrowIfException();
+                    return outcome.Result!;
                 },
                 context,
                 (Handler: this, Request: request, State: state));
@@ -126,36 +134,40 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         return state;
     }
 
-    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, RequestState state, bool async, CancellationToken cancellationToken)
+    /// <summary>One attempt: its credential, the send, and the body read; a failure is returned as the outcome, not thrown.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, RequestState state, bool async,
+        CancellationToken cancellationToken)
     {
         state.Attempts++;
-        if (_settings.AccessTokenProvider is { } provider)
-        {
-            string token;
-            try
-            {
-                token = await provider(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new CredentialUnavailableException(ex);
-            }
-
-            request.Headers.Authorization = new("Bearer", token);
-        }
-
-        var response = async
-            ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
-            : base.Send(request, cancellationToken);
+        HttpResponseMessage? response = null;
         try
         {
+            if (_settings.AccessTokenProvider is { } provider)
+            {
+                string token;
+                try
+                {
+                    token = await provider(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new CredentialUnavailableException(ex);
+                }
+
+                request.Headers.Authorization = new("Bearer", token);
+            }
+
+            response = async
+                ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
+                : base.Send(request, cancellationToken);
             await ResponseBuffering.BufferAsync(response, async, cancellationToken).ConfigureAwait(false);
-            return response;
+            return Outcome.FromResult(response);
         }
-        catch
+        catch (Exception ex)
         {
-            response.Dispose();
-            throw;
+            // The pipeline would catch it too; returning it spares a throw and a catch per failed attempt there.
+            response?.Dispose();
+            return Outcome.FromException<HttpResponseMessage>(ex);
         }
     }
 
