@@ -16,6 +16,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     /// <summary>The header that ties the attempts of one call together for the service.</summary>
     public const string ClientRequestIdHeader = "x-ms-client-request-id";
 
+    private const string AuthorizationHeader = "Authorization";
+
     private static readonly ResiliencePropertyKey<RequestState> StateKey = new("ConversationClient.RequestState");
 
     private readonly ClientSettings _settings;
@@ -121,9 +123,10 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, state.ClientRequestId);
         }
 
-        if (_settings.BearerHeader is { } bearer)
+        if (_settings.BearerHeaderText is { } bearer)
         {
-            request.Headers.Authorization = bearer;
+            request.Headers.Remove(AuthorizationHeader);
+            request.Headers.TryAddWithoutValidation(AuthorizationHeader, bearer);
         }
         else if (_settings.ApiKeyHeaderName is { } headerName)
         {
