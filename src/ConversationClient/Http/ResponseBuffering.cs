@@ -12,7 +12,6 @@ internal static class ResponseBuffering
     /// <summary>The most of a success body that is read (a list page is far smaller).</summary>
     public const int MaxSuccessBodyBytes = 32 * 1024 * 1024;
 
-    private const string ContentTypeHeader = "Content-Type";
     private const string ContentLengthHeader = "Content-Length";
 
     /// <summary>The body's declared Content-Length, read without parsing the header into a typed entry; else the typed header's answer.</summary>
@@ -90,14 +89,9 @@ internal static class ResponseBuffering
 
     private static void Replace(HttpResponseMessage response, HttpContent original, byte[] body, bool truncated)
     {
+        // The content's own headers (Content-Type) are not copied: nothing above this handler reads them, and copying
+        // gave every response a second header collection.
         var buffered = new BufferedContent(body, truncated);
-
-        // Copied as text: the typed ContentType would parse the header into a MediaTypeHeaderValue first.
-        if (original.Headers.NonValidated.TryGetValues(ContentTypeHeader, out var contentType))
-        {
-            buffered.Headers.TryAddWithoutValidation(ContentTypeHeader, contentType.ToString());
-        }
-
         response.Content = buffered;
         original.Dispose();
     }
