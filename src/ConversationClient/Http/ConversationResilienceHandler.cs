@@ -138,28 +138,47 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     }
 
     /// <summary>One attempt: its credential, the send, and the body read; a failure is returned as the outcome, not thrown.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, RequestState state, bool async,
+    private ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, RequestState state, bool async,
         CancellationToken cancellationToken)
     {
         state.Attempts++;
+
+        // Without a token provider the attempt's state machine holds only the send and the body read.
+        return _settings.AccessTokenProvider is { } provider
+            ? AuthorizeAndSendAsync(request, provider, async, cancellationToken)
+            : SendAndBufferAsync(request, async, cancellationToken);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> AuthorizeAndSendAsync(HttpRequestMessage request,
+        Func<CancellationToken, ValueTask<string>> provider, bool async, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string token;
+            try
+            {
+                token = await provider(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new CredentialUnavailableException(ex);
+            }
+
+            request.Headers.Authorization = new("Bearer", token);
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        return await SendAndBufferAsync(request, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendAndBufferAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
         HttpResponseMessage? response = null;
         try
         {
-            if (_settings.AccessTokenProvider is { } provider)
-            {
-                string token;
-                try
-                {
-                    token = await provider(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    throw new CredentialUnavailableException(ex);
-                }
-
-                request.Headers.Authorization = new("Bearer", token);
-            }
-
             response = async
                 ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
                 : base.Send(request, cancellationToken);
