@@ -58,20 +58,27 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         _pipeline = builder.Build();
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = BeginCall(request);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
+        return ExecuteAsync(context);
+    }
+
+    /// <summary>The awaiting part of <see cref="SendAsync"/>, apart so that its state machine holds only the context.</summary>
+    private async Task<HttpResponseMessage> ExecuteAsync(ResilienceContext context)
+    {
         Outcome<HttpResponseMessage> outcome;
         try
         {
             // The outcome form: no wrapping of the callback's ValueTask into an Outcome, and no exception thrown
             // inside the pipeline and caught again; the failure is rethrown once, here, with its stack.
+            // The handler is the only state passed: Polly copies it into each strategy's state machine.
             outcome = await _pipeline.ExecuteOutcomeAsync(
-                static (ctx, s) => s.Handler.AttemptAsync(s.Request, s.State, async: true, ctx.CancellationToken),
+                static (ctx, handler) => handler.AttemptAsync(GetState(ctx), async: true, ctx.CancellationToken),
                 context,
-                (Handler: this, Request: request, State: state)).ConfigureAwait(false);
+                this).ConfigureAwait(false);
         }
         finally
         {
@@ -90,15 +97,15 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         try
         {
             return _pipeline.Execute(
-                static (ctx, s) =>
+                static (ctx, handler) =>
                 {
-                    var attempt = s.Handler.AttemptAsync(s.Request, s.State, async: false, ctx.CancellationToken);
+                    var attempt = handler.AttemptAsync(GetState(ctx), async: false, ctx.CancellationToken);
                     var outcome = attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
                     outcome.ThrowIfException();
                     return outcome.Result!;
                 },
                 context,
-                (Handler: this, Request: request, State: state));
+                this);
         }
         finally
         {
@@ -111,6 +118,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     private RequestState BeginCall(HttpRequestMessage request)
     {
         var state = (request as ConversationRequestMessage)?.State ?? new RequestState();
+        state.Request = request;
         state.Attempts = 0;
         state.StartTimestamp = _timeProvider.GetTimestamp();
         if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
@@ -138,10 +146,10 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     }
 
     /// <summary>One attempt: its credential, the send, and the body read; a failure is returned as the outcome, not thrown.</summary>
-    private ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, RequestState state, bool async,
-        CancellationToken cancellationToken)
+    private ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(RequestState state, bool async, CancellationToken cancellationToken)
     {
         state.Attempts++;
+        var request = state.Request!;
 
         // Without a token provider the attempt's state machine holds only the send and the body read.
         return _settings.AccessTokenProvider is { } provider
