@@ -8,7 +8,8 @@ namespace ConversationClient.Http;
 /// </summary>
 internal sealed class BufferedContent(byte[] body, bool truncated) : HttpContent
 {
-    public ReadOnlyMemory<byte> Body { get; } = body;
+    // The array alone is kept (the primary constructor parameter); the memory is made on each read.
+    public ReadOnlyMemory<byte> Body => body;
 
     /// <summary>Whether the body was longer than what was kept (error bodies are kept up to 64 KiB).</summary>
     public bool Truncated { get; } = truncated;

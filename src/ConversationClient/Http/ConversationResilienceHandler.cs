@@ -16,6 +16,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     /// <summary>The header that ties the attempts of one call together for the service.</summary>
     public const string ClientRequestIdHeader = "x-ms-client-request-id";
 
+    private const string AuthorizationHeader = "Authorization";
+
     private static readonly ResiliencePropertyKey<RequestState> StateKey = new("ConversationClient.RequestState");
 
     private readonly ClientSettings _settings;
@@ -56,22 +58,35 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         _pipeline = builder.Build();
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = BeginCall(request);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
+        return ExecuteAsync(context);
+    }
+
+    /// <summary>The awaiting part of <see cref="SendAsync"/>, apart so that its state machine holds only the context.</summary>
+    private async Task<HttpResponseMessage> ExecuteAsync(ResilienceContext context)
+    {
+        Outcome<HttpResponseMessage> outcome;
         try
         {
-            return await _pipeline.ExecuteAsync(
-                static (ctx, s) => s.Handler.AttemptAsync(s.Request, s.State, async: true, ctx.CancellationToken),
+            // The outcome form: no wrapping of the callback's ValueTask into an Outcome, and no exception thrown
+            // inside the pipeline and caught again; the failure is rethrown once, here, with its stack.
+            // The handler is the only state passed: Polly copies it into each strategy's state machine.
+            outcome = await _pipeline.ExecuteOutcomeAsync(
+                static (ctx, handler) => handler.AttemptAsync(GetState(ctx), async: true, ctx.CancellationToken),
                 context,
-                (Handler: this, Request: request, State: state)).ConfigureAwait(false);
+                this).ConfigureAwait(false);
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -82,13 +97,15 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         try
         {
             return _pipeline.Execute(
-                static (ctx, s) =>
+                static (ctx, handler) =>
                 {
-                    var attempt = s.Handler.AttemptAsync(s.Request, s.State, async: false, ctx.CancellationToken);
-                    return attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
+                    var attempt = handler.AttemptAsync(GetState(ctx), async: false, ctx.CancellationToken);
+                    var outcome = attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
+                    outcome.ThrowIfException();
+                    return outcome.Result!;
                 },
                 context,
-                (Handler: this, Request: request, State: state));
+                this);
         }
         finally
         {
@@ -101,6 +118,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     private RequestState BeginCall(HttpRequestMessage request)
     {
         var state = (request as ConversationRequestMessage)?.State ?? new RequestState();
+        state.Request = request;
         state.Attempts = 0;
         state.StartTimestamp = _timeProvider.GetTimestamp();
         if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
@@ -109,13 +127,14 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
         else
         {
-            state.ClientRequestId = Guid.NewGuid().ToString();
+            state.ClientRequestId = NewClientRequestId();
             request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, state.ClientRequestId);
         }
 
-        if (_settings.BearerHeader is { } bearer)
+        if (_settings.BearerHeaderText is { } bearer)
         {
-            request.Headers.Authorization = bearer;
+            request.Headers.Remove(AuthorizationHeader);
+            request.Headers.TryAddWithoutValidation(AuthorizationHeader, bearer);
         }
         else if (_settings.ApiKeyHeaderName is { } headerName)
         {
@@ -126,10 +145,37 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         return state;
     }
 
-    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, RequestState state, bool async, CancellationToken cancellationToken)
+    /// <summary>
+    /// A random (version 4) GUID as text. It only ties attempts together for the service and needs no secure
+    /// randomness: Guid.NewGuid asks the OS for secure random bytes on every call, several times the cost here.
+    /// </summary>
+    internal static string NewClientRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+#pragma warning disable CA5394 // Not a secret: a correlation id.
+        Random.Shared.NextBytes(bytes);
+#pragma warning restore CA5394
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes).ToString();
+    }
+
+    /// <summary>One attempt: its credential, the send, and the body read; a failure is returned as the outcome, not thrown.</summary>
+    private ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(RequestState state, bool async, CancellationToken cancellationToken)
     {
         state.Attempts++;
-        if (_settings.AccessTokenProvider is { } provider)
+        var request = state.Request!;
+
+        // Without a token provider the attempt's state machine holds only the send and the body read.
+        return _settings.AccessTokenProvider is { } provider
+            ? AuthorizeAndSendAsync(request, provider, async, cancellationToken)
+            : SendAndBufferAsync(request, async, cancellationToken);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> AuthorizeAndSendAsync(HttpRequestMessage request,
+        Func<CancellationToken, ValueTask<string>> provider, bool async, CancellationToken cancellationToken)
+    {
+        try
         {
             string token;
             try
@@ -143,19 +189,30 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
 
             request.Headers.Authorization = new("Bearer", token);
         }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
 
-        var response = async
-            ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
-            : base.Send(request, cancellationToken);
+        return await SendAndBufferAsync(request, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendAndBufferAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? response = null;
         try
         {
+            response = async
+                ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
+                : base.Send(request, cancellationToken);
             await ResponseBuffering.BufferAsync(response, async, cancellationToken).ConfigureAwait(false);
-            return response;
+            return Outcome.FromResult(response);
         }
-        catch
+        catch (Exception ex)
         {
-            response.Dispose();
-            throw;
+            // The pipeline would catch it too; returning it spares a throw and a catch per failed attempt there.
+            response?.Dispose();
+            return Outcome.FromException<HttpResponseMessage>(ex);
         }
     }
 

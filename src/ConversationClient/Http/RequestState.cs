@@ -18,6 +18,9 @@ internal sealed class RequestState
     /// <summary>The call's activity, when someone listens, to add retry events to.</summary>
     public Activity? Activity { get; init; }
 
+    /// <summary>The request the resilience handler is sending, for its attempts.</summary>
+    public HttpRequestMessage? Request { get; set; }
+
     /// <summary>How many HTTP attempts were started.</summary>
     public int Attempts { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace ConversationClient.Http;
 
@@ -11,6 +12,15 @@ internal static class ResponseBuffering
     /// <summary>The most of a success body that is read (a list page is far smaller).</summary>
     public const int MaxSuccessBodyBytes = 32 * 1024 * 1024;
 
+    private const string ContentLengthHeader = "Content-Length";
+
+    /// <summary>The body's declared Content-Length, read without parsing the header into a typed entry; else the typed header's answer.</summary>
+    private static long? DeclaredLength(HttpContent content) =>
+        content.Headers.NonValidated.TryGetValues(ContentLengthHeader, out var values)
+            && long.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            ? length
+            : content.Headers.ContentLength; // absent (a length the content computes itself) or not a plain number
+
     public static async ValueTask BufferAsync(HttpResponseMessage response, bool async, CancellationToken cancellationToken)
     {
         var content = response.Content;
@@ -20,7 +30,7 @@ internal static class ResponseBuffering
         }
 
         var limit = response.IsSuccessStatusCode ? MaxSuccessBodyBytes : MaxErrorBodyBytes;
-        var declared = content.Headers.ContentLength;
+        var declared = DeclaredLength(content);
         if (declared == 0)
         {
             Replace(response, content, [], truncated: false);
@@ -79,12 +89,9 @@ internal static class ResponseBuffering
 
     private static void Replace(HttpResponseMessage response, HttpContent original, byte[] body, bool truncated)
     {
+        // The content's own headers (Content-Type) are not copied: nothing above this handler reads them, and copying
+        // gave every response a second header collection.
         var buffered = new BufferedContent(body, truncated);
-        if (original.Headers.ContentType is { } contentType)
-        {
-            buffered.Headers.ContentType = contentType;
-        }
-
         response.Content = buffered;
         original.Dispose();
     }

@@ -24,6 +24,7 @@ internal sealed class ClientSettings
         if (AccessTokenProvider is null && ApiKeyHeaderName is null)
         {
             BearerHeader = new AuthenticationHeaderValue("Bearer", ApiKey);
+            BearerHeaderText = BearerHeader.ToString();
         }
 
         UserIsolationHeaderName = options.UserIsolationHeaderName.Trim();
@@ -53,6 +54,12 @@ internal sealed class ClientSettings
 
     /// <summary>The cached <c>Authorization: Bearer key</c> value when the key is sent that way; else null.</summary>
     public AuthenticationHeaderValue? BearerHeader { get; }
+
+    /// <summary>
+    /// <see cref="BearerHeader"/> as text, added to requests without validation: a typed header value is parsed
+    /// into an entry and formatted into a new string by every request that sends it.
+    /// </summary>
+    public string? BearerHeaderText { get; }
 
     public string UserIsolationHeaderName { get; }
 

@@ -6,7 +6,6 @@ namespace ConversationClient.Internal;
 
 /// <summary>Source-generated (reflection-free, trim- and AOT-safe) JSON for every wire model.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(DeleteResponseBody))]
 [JsonSerializable(typeof(DifyDeleteRequest))]
 [JsonSerializable(typeof(DifyConversationList))]
 [JsonSerializable(typeof(OpenAIConversationList))]

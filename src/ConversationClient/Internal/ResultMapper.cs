@@ -175,18 +175,13 @@ internal static class ResultMapper
             return null;
         }
 
-        DeleteResponseBody? parsed;
-        try
+        if (!TryReadDeleteBody(body.Span, out var deleted, out var result))
         {
-            parsed = JsonSerializer.Deserialize(body.Span, ConversationJsonContext.Default.DeleteResponseBody);
-        }
-        catch (JsonException)
-        {
-            // A 2xx whose body is not JSON: the status is the service's word.
+            // A 2xx whose body is not JSON (or not an object of the expected members): the status is the service's word.
             return null;
         }
 
-        if (parsed?.Deleted == false)
+        if (deleted == false)
         {
             return new ConversationApiError
             {
@@ -195,7 +190,7 @@ internal static class ResultMapper
             };
         }
 
-        if (parsed?.Result is { } result && !string.Equals(result, "success", StringComparison.OrdinalIgnoreCase))
+        if (result is not null && !string.Equals(result, "success", StringComparison.OrdinalIgnoreCase))
         {
             return new ConversationApiError
             {
@@ -205,6 +200,63 @@ internal static class ResultMapper
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads what a 2xx delete body can say, in either dialect: OpenAI's
+    /// <c>{"id","object":"conversation.deleted","deleted":true}</c>, old Dify servers' <c>{"result":"success"}</c>, or
+    /// Dify 0.8–0.10's object of null conversation fields (neither member). False when the body is not one JSON object
+    /// or a member has the wrong type. A forward-only reader: the success path allocates nothing.
+    /// </summary>
+    private static bool TryReadDeleteBody(ReadOnlySpan<byte> body, out bool? deleted, out string? result)
+    {
+        deleted = null;
+        result = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("deleted"u8))
+                {
+                    reader.Read();
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.True: deleted = true; break;
+                        case JsonTokenType.False: deleted = false; break;
+                        case JsonTokenType.Null: deleted = null; break;
+                        default: return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("result"u8))
+                {
+                    reader.Read();
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.String: result = reader.GetString(); break;
+                        case JsonTokenType.Null: result = null; break;
+                        default: return false;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Only whitespace may follow the object; anything else makes the reader throw.
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string Plural(int count, string noun) =>

@@ -1,0 +1,214 @@
+// OpenAI 2.15.0 marks its Conversations client experimental (OPENAI001); measuring it is the point of this file.
+#pragma warning disable OPENAI001
+
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using OfficialClient = OpenAI.Conversations.ConversationClient;
+using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
+
+namespace ConversationClient.Benchmarks;
+
+/// <summary>
+/// One delete per operation (and 10,000 at concurrency 32 for throughput) against <see cref="LoopbackServer"/>:
+/// a hand-written <see cref="HttpClient"/> call (the floor, the baseline of each category), the official OpenAI SDK,
+/// and <see cref="IConversationClient"/>. Every client runs on its own <see cref="SocketsHttpHandler"/> with the same
+/// pooling as <see cref="ConversationClientFactory"/>'s shared one.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class DeleteBenchmarks
+{
+    public const int ThroughputDeletes = 10_000;
+    public const int Concurrency = 32;
+    private const string ApiKey = "sk-benchmark";
+    private const string User = "user-1";
+
+    private LoopbackServer _server = null!;
+    private HttpClient _rawOpenAI = null!;
+    private HttpClient _rawDify = null!;
+    private HttpClient _officialHttp = null!;
+    private OfficialClient _official = null!;
+    private IConversationClient _sdkOpenAI = null!;
+    private IConversationClient _sdkDify = null!;
+
+    [GlobalSetup]
+    public void GlobalSetup()
+    {
+        _server = LoopbackServer.StartAsync().GetAwaiter().GetResult();
+        _rawOpenAI = RawClient(_server.OpenAIBase);
+        _rawDify = RawClient(_server.DifyBase);
+
+        _officialHttp = new HttpClient(NewHandler());
+        _official = new OfficialClient(new ApiKeyCredential(ApiKey), new OfficialClientOptions
+        {
+            Endpoint = _server.OpenAIBase,
+            Transport = new HttpClientPipelineTransport(_officialHttp),
+        });
+
+        // As users make them; a zero base delay so the 503-then-200 call measures the retry, not the wait.
+        _sdkOpenAI = ConversationClientFactory.Create(new ConversationClientOptions
+        {
+            Dialect = ConversationApiDialect.OpenAI,
+            BaseAddress = _server.OpenAIBase,
+            ApiKey = ApiKey,
+            Retry = { BaseDelay = TimeSpan.Zero },
+        });
+        _sdkDify = ConversationClientFactory.Create(new ConversationClientOptions
+        {
+            Dialect = ConversationApiDialect.Dify,
+            BaseAddress = _server.DifyBase,
+            ApiKey = ApiKey,
+            Retry = { BaseDelay = TimeSpan.Zero },
+        });
+
+        // Every client answers as expected before anything is measured (and has its connections open).
+        Check(RawOpenAIDelete().GetAwaiter().GetResult(), "hand-written OpenAI");
+        Check(OfficialOpenAIDelete().GetAwaiter().GetResult(), "official OpenAI SDK");
+        Check(SdkOpenAIDelete().GetAwaiter().GetResult(), "SDK OpenAI");
+        Check(RawDifyDelete().GetAwaiter().GetResult(), "hand-written Dify");
+        Check(SdkDifyDelete().GetAwaiter().GetResult(), "SDK Dify");
+        Check(SdkOpenAINotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK OpenAI 404");
+        Check(SdkOpenAIRetryThenDeleted().GetAwaiter().GetResult() == 2, "SDK OpenAI 503-then-200");
+        Check(SdkDifyNotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK Dify 404");
+    }
+
+    [GlobalCleanup]
+    public void GlobalCleanup()
+    {
+        _rawOpenAI.Dispose();
+        _rawDify.Dispose();
+        _officialHttp.Dispose();
+        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    // ---- 1. One delete, OpenAI dialect ----
+
+    [BenchmarkCategory("OpenAI delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
+    public async Task<bool> RawOpenAIDelete()
+    {
+        using var response = await _rawOpenAI.DeleteAsync("conversations/conv_1");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
+    }
+
+    [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "official OpenAI SDK 2.15.0")]
+    public async Task<bool> OfficialOpenAIDelete()
+    {
+        // The protocol method is the SDK's only delete for conversations; it throws for a non-success status.
+        var result = await _official.DeleteConversationAsync("conv_1");
+        using var document = JsonDocument.Parse(result.GetRawResponse().Content);
+        return document.RootElement.GetProperty("deleted").GetBoolean();
+    }
+
+    [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "IConversationClient")]
+    public async Task<bool> SdkOpenAIDelete() => (await _sdkOpenAI.DeleteAsync("conv_1")).IsSuccess;
+
+    // ---- 2. One delete, Dify dialect ----
+
+    [BenchmarkCategory("Dify delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
+    public async Task<bool> RawDifyDelete()
+    {
+        // The body names the end user, so it is built per call, as the SDK does.
+        var body = JsonSerializer.SerializeToUtf8Bytes(new RawDifyBody { User = User }, RawJsonContext.Default.RawDifyBody);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "conversations/conv_1")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        using var response = await _rawDify.SendAsync(request);
+        var answer = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode && answer.Length == 0;
+    }
+
+    [BenchmarkCategory("Dify delete"), Benchmark(Description = "IConversationClient")]
+    public async Task<bool> SdkDifyDelete() => (await _sdkDify.DeleteAsync("conv_1", User)).IsSuccess;
+
+    // ---- 3. Error parsing and one retry ----
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient OpenAI 404")]
+    public async Task<DeleteConversationOutcome> SdkOpenAINotFound() => (await _sdkOpenAI.DeleteAsync("missing_1")).Outcome;
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient Dify 404")]
+    public async Task<DeleteConversationOutcome> SdkDifyNotFound() => (await _sdkDify.DeleteAsync("missing_1", User)).Outcome;
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient OpenAI 503 then 200")]
+    public async Task<int> SdkOpenAIRetryThenDeleted()
+    {
+        var result = await _sdkOpenAI.DeleteAsync("flaky_1");
+        return result.IsSuccess ? result.Attempts : -1;
+    }
+
+    // ---- 4. Throughput: 10,000 deletes at concurrency 32 ----
+
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(Baseline = true, OperationsPerInvoke = ThroughputDeletes, Description = "hand-written HttpClient")]
+    public Task RawOpenAIThroughput() => RunConcurrently(RawOpenAIDelete);
+
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "IConversationClient")]
+    public Task SdkOpenAIThroughput() => RunConcurrently(SdkOpenAIDelete);
+
+    private static async Task RunConcurrently(Func<Task<bool>> delete)
+    {
+        var next = 0;
+        var failed = 0;
+        var workers = new Task[Concurrency];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = Task.Run(async () =>
+            {
+                while (Interlocked.Increment(ref next) <= ThroughputDeletes)
+                {
+                    if (!await delete())
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+            });
+        }
+
+        await Task.WhenAll(workers);
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"{failed} of {ThroughputDeletes} deletes failed.");
+        }
+    }
+
+    private static HttpClient RawClient(Uri baseAddress) => new(NewHandler())
+    {
+        BaseAddress = baseAddress,
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ApiKey) },
+    };
+
+    /// <summary>The same primary handler as <see cref="ConversationClientFactory"/>'s shared one.</summary>
+    private static SocketsHttpHandler NewHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+
+    private static void Check(bool ok, string what)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException($"The {what} delete did not answer as expected.");
+        }
+    }
+}
+
+/// <summary>What the hand-written client reads from OpenAI's delete body.</summary>
+public sealed class RawDeleted
+{
+    [JsonPropertyName("deleted")]
+    public bool Deleted { get; set; }
+}
+
+/// <summary>The hand-written client's Dify delete body.</summary>
+public sealed class RawDifyBody
+{
+    [JsonPropertyName("user")]
+    public string User { get; set; } = "";
+}
+
+[JsonSerializable(typeof(RawDeleted))]
+[JsonSerializable(typeof(RawDifyBody))]
+internal sealed partial class RawJsonContext : JsonSerializerContext;

@@ -1,0 +1,14 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using ConversationClient.Benchmarks;
+using Perfolizer.Horology;
+using Perfolizer.Metrology;
+
+// All benchmarks in one run, so that every ratio compares figures from the same machine:
+//   dotnet run -c Release --project tests/ConversationClient.Benchmarks -- --job medium --filter '*'
+// Allocations in bytes, not KB, so that "hand-written + 1 KiB" can be checked from the table.
+var config = DefaultConfig.Instance.WithSummaryStyle(
+    SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond));
+BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config);
