@@ -103,6 +103,14 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task DeleteAsync_200WithResultNotValidUtf16_DoesNotThrow()
+    {
+        var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, """{"result":"\ud800"}"""));
+
+        Assert.That(result.StatusCode, Is.EqualTo(200));
+    }
+
+    [Test]
     public async Task DeleteAsync_200WithNonJsonBody_ReturnsDeleted()
     {
         var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, "OK"));

@@ -72,7 +72,7 @@ internal static class ResultMapper
         {
             return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new ConversationApiException("The service's conversation list could not be read.", status,
                 new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) },
@@ -253,8 +253,9 @@ internal static class ResultMapper
             // Only whitespace may follow the object; anything else makes the reader throw.
             return !reader.Read();
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-16 once unescaped.
             return false;
         }
     }
