@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.ExceptionServices;
 using ConversationClient.Internal;
 using Polly;
 using Polly.Retry;
@@ -7,9 +8,10 @@ using Polly.Timeout;
 namespace ConversationClient.Http;
 
 /// <summary>
-/// Runs every HTTP attempt of a call inside one <see cref="ResiliencePipeline{T}"/>: a total timeout around retries
-/// around an attempt timeout. Each attempt gets its credential, sends, and reads the body, so a body that breaks off
-/// is retried like a reset connection. One <c>x-ms-client-request-id</c> goes with all attempts of a call.
+/// Runs the HTTP attempts of a call under a total timeout, each under an attempt timeout. The first attempt runs
+/// directly; only when it should be retried does the call enter a <see cref="ResiliencePipeline{T}"/> of retries around
+/// an attempt timeout, under the total time left. Each attempt gets its credential, sends, and reads the body, so a
+/// body that breaks off is retried like a reset connection. One <c>x-ms-client-request-id</c> goes with all attempts of a call.
 /// </summary>
 internal sealed class ConversationResilienceHandler : DelegatingHandler
 {
@@ -23,7 +25,9 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     private readonly ClientSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    /// <summary>Retries around the attempt timeout; null without retries. Entered only after a first attempt that should be retried.</summary>
+    private readonly ResiliencePipeline<HttpResponseMessage>? _retryPipeline;
 
     public ConversationResilienceHandler(ClientSettings settings, TimeProvider timeProvider, Func<double>? random = null)
     {
@@ -31,10 +35,9 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         _timeProvider = timeProvider;
         _random = random ?? Random.Shared.NextDouble;
 
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = settings.TotalTimeout });
         if (settings.MaxRetries > 0)
         {
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 Name = "Retry",
@@ -42,7 +45,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 BackoffType = DelayBackoffType.Constant,
                 Delay = TimeSpan.Zero,
                 UseJitter = false,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args)),
+                // Polly's attempt 0 is the first attempt, already made and judged outside the pipeline.
+                ShouldHandle = args => new ValueTask<bool>(args.AttemptNumber == 0 || ShouldRetry(args.Outcome, args.AttemptNumber, GetState(args.Context))),
                 DelayGenerator = static args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
                 // Called only when a retry really follows (the predicate also runs for the last attempt).
                 OnRetry = static args =>
@@ -52,65 +56,132 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                     return default;
                 },
             });
+            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
+            _retryPipeline = builder.Build();
         }
-
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
-        _pipeline = builder.Build();
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var state = BeginCall(request);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(StateKey, state);
-        return ExecuteAsync(context);
-    }
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        ExecuteAsync(BeginCall(request), cancellationToken);
 
-    /// <summary>The awaiting part of <see cref="SendAsync"/>, apart so that its state machine holds only the context.</summary>
-    private async Task<HttpResponseMessage> ExecuteAsync(ResilienceContext context)
+    private async Task<HttpResponseMessage> ExecuteAsync(RequestState state, CancellationToken cancellationToken)
     {
-        Outcome<HttpResponseMessage> outcome;
-        try
-        {
-            // The outcome form: no wrapping of the callback's ValueTask into an Outcome, and no exception thrown
-            // inside the pipeline and caught again; the failure is rethrown once, here, with its stack.
-            // The handler is the only state passed: Polly copies it into each strategy's state machine.
-            outcome = await _pipeline.ExecuteOutcomeAsync(
-                static (ctx, handler) => handler.AttemptAsync(GetState(ctx), async: true, ctx.CancellationToken),
-                context,
-                this).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
+        var outcome = await CallAsync(state, async: true, cancellationToken).ConfigureAwait(false);
         outcome.ThrowIfException();
         return outcome.Result!;
     }
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var state = BeginCall(request);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(StateKey, state);
+        var call = CallAsync(BeginCall(request), async: false, cancellationToken);
+        var outcome = call.IsCompleted ? call.Result : call.AsTask().GetAwaiter().GetResult();
+        outcome.ThrowIfException();
+        return outcome.Result!;
+    }
+
+    /// <summary>
+    /// The whole call: the first attempt runs here, under one timer (the attempt timeout, or the total timeout when
+    /// that comes first); only an attempt that should be retried enters the retry pipeline, under the total time left.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> CallAsync(RequestState state, bool async, CancellationToken cancellationToken)
+    {
+        var totalFirst = _settings.TotalTimeout <= _settings.AttemptTimeout;
+        var timeout = totalFirst ? _settings.TotalTimeout : _settings.AttemptTimeout;
+        var timer = AttemptTimer.Start(_timeProvider, timeout, cancellationToken);
+        Outcome<HttpResponseMessage> outcome;
+        bool timedOut;
         try
         {
-            return _pipeline.Execute(
-                static (ctx, handler) =>
-                {
-                    var attempt = handler.AttemptAsync(GetState(ctx), async: false, ctx.CancellationToken);
-                    var outcome = attempt.IsCompleted ? attempt.Result : attempt.AsTask().GetAwaiter().GetResult();
-                    outcome.ThrowIfException();
-                    return outcome.Result!;
-                },
-                context,
-                this);
+            outcome = await AttemptAsync(state, async, timer.Token).ConfigureAwait(false);
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
+            timedOut = timer.Stop();
         }
+
+        if (timedOut && TryTimeOut(ref outcome, timeout, cancellationToken) && totalFirst)
+        {
+            return outcome;
+        }
+
+        if (_retryPipeline is null || !ShouldRetry(outcome, 0, state) || cancellationToken.IsCancellationRequested)
+        {
+            return outcome;
+        }
+
+        return await RetryAsync(state, outcome, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The retries after a first attempt that should be retried, with the total time the call has left.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> RetryAsync(RequestState state, Outcome<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
+    {
+        var left = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+        var total = AttemptTimer.Start(_timeProvider, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(total.Token);
+        context.Properties.Set(StateKey, state);
+        state.FirstOutcome = first;
+        Outcome<HttpResponseMessage> outcome;
+        bool timedOut;
+        try
+        {
+            // The handler is the only state passed: Polly copies it into each strategy's state machine.
+            outcome = await _retryPipeline!.ExecuteOutcomeAsync(async ? RetryAttemptAsync : RetryAttemptSync, context, this).ConfigureAwait(false);
+        }
+        finally
+        {
+            timedOut = total.Stop();
+            ResilienceContextPool.Shared.Return(context);
+
+            // Not handed to the pipeline (it was canceled first): nobody else disposes the first answer.
+            if (state.FirstOutcome is { } unused)
+            {
+                state.FirstOutcome = null;
+                unused.Result?.Dispose();
+            }
+        }
+
+        if (timedOut)
+        {
+            TryTimeOut(ref outcome, _settings.TotalTimeout, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private static readonly Func<ResilienceContext, ConversationResilienceHandler, ValueTask<Outcome<HttpResponseMessage>>> RetryAttemptAsync =
+        static (ctx, handler) => handler.RetryAttempt(GetState(ctx), async: true, ctx.CancellationToken);
+
+    private static readonly Func<ResilienceContext, ConversationResilienceHandler, ValueTask<Outcome<HttpResponseMessage>>> RetryAttemptSync =
+        static (ctx, handler) => handler.RetryAttempt(GetState(ctx), async: false, ctx.CancellationToken);
+
+    /// <summary>Polly's attempt 0 hands back the first attempt's outcome; later ones are new attempts.</summary>
+    private ValueTask<Outcome<HttpResponseMessage>> RetryAttempt(RequestState state, bool async, CancellationToken cancellationToken)
+    {
+        if (state.FirstOutcome is { } first)
+        {
+            state.FirstOutcome = null;
+            return new ValueTask<Outcome<HttpResponseMessage>>(first);
+        }
+
+        return AttemptAsync(state, async, cancellationToken);
+    }
+
+    /// <summary>
+    /// Turns the cancellation caused by a timer into Polly's <see cref="TimeoutRejectedException"/>, as its timeout
+    /// strategy does: only when the outcome is a cancellation and the caller's token was not canceled.
+    /// </summary>
+    private static bool TryTimeOut(ref Outcome<HttpResponseMessage> outcome, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (outcome.Exception is not OperationCanceledException canceled || cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        var timeoutException = new TimeoutRejectedException(
+            $"The operation didn't complete within the allowed timeout of '{timeout}'.", timeout, canceled);
+        _ = ExceptionDispatchInfo.SetRemoteStackTrace(timeoutException, canceled.StackTrace ?? string.Empty);
+        outcome = Outcome.FromException<HttpResponseMessage>(timeoutException);
+        return true;
     }
 
     private static RequestState GetState(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
@@ -216,10 +287,14 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
     }
 
-    private bool ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args)
+    /// <summary>
+    /// Whether the outcome of attempt <paramref name="attemptNumber"/> (0 for the first) should be retried; if so,
+    /// sets the delay in <paramref name="state"/>. Tells <see cref="RequestState.Throttled"/> of push-back.
+    /// </summary>
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attemptNumber, RequestState state)
     {
         TimeSpan? serverDelay = null;
-        if (args.Outcome.Exception is { } exception)
+        if (outcome.Exception is { } exception)
         {
             if (!IsTransient(exception))
             {
@@ -228,7 +303,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         }
         else
         {
-            var response = args.Outcome.Result!;
+            var response = outcome.Result!;
             if (!IsTransient(response))
             {
                 return false;
@@ -240,7 +315,6 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             }
         }
 
-        var state = GetState(args.Context);
         var remaining = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
         if (serverDelay is { } wait)
         {
@@ -257,8 +331,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             return true;
         }
 
-        var delay = Backoff(args.AttemptNumber);
-        if (args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
+        var delay = Backoff(attemptNumber);
+        if (outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
         {
             state.Throttled?.Invoke(delay);
         }

@@ -39,6 +39,9 @@ internal sealed class RequestState
     /// </summary>
     public Action<TimeSpan>? Throttled { get; set; }
 
+    /// <summary>The first attempt's outcome, made outside the retry pipeline, until the pipeline takes it as its attempt 0.</summary>
+    public Polly.Outcome<HttpResponseMessage>? FirstOutcome { get; set; }
+
     /// <summary>Whether <see cref="NextDelay"/> is the wait the server asked for.</summary>
     public bool NextDelayFromServer { get; set; }
 }
