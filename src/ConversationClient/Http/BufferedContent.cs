@@ -11,6 +11,10 @@ internal sealed class BufferedContent(byte[] body, bool truncated) : HttpContent
     // The array alone is kept (the primary constructor parameter); the memory is made on each read.
     public ReadOnlyMemory<byte> Body => body;
 
+    /// <summary>The buffered body of a response that went through the resilience handler; empty for any other.</summary>
+    public static ReadOnlyMemory<byte> BodyOf(HttpResponseMessage response) =>
+        response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
+
     /// <summary>Whether the body was longer than what was kept (error bodies are kept up to 64 KiB).</summary>
     public bool Truncated { get; } = truncated;
 

@@ -370,7 +370,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 return true;
             case HttpStatusCode.TooManyRequests:
                 // Waiting does not refill a quota that is used up.
-                return !(ErrorBodyParser.TryParseEnvelope(((response.Content as BufferedContent)?.Body) ?? default, out var error)
+                return !(ErrorBodyParser.TryParseEnvelope(BufferedContent.BodyOf(response), out var error)
                     && (error.Code == "insufficient_quota" || error.Type == "insufficient_quota"));
             default:
                 return false;

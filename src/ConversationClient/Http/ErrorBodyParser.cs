@@ -17,7 +17,7 @@ internal static class ErrorBodyParser
     /// <summary>Parses the error of a non-success response whose body was buffered.</summary>
     public static ConversationApiError Parse(HttpResponseMessage response)
     {
-        var body = response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
+        var body = BufferedContent.BodyOf(response);
         if (TryParseEnvelope(body, out var error))
         {
             return error;

@@ -67,7 +67,7 @@ internal static class ResultMapper
             throw new ConversationApiException(message, status, error, GetRequestId(response));
         }
 
-        var body = response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
+        var body = BufferedContent.BodyOf(response);
         try
         {
             return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
@@ -169,7 +169,7 @@ internal static class ResultMapper
     /// <summary>Null when a 2xx delete body confirms (or does not deny) the deletion; else the error to report.</summary>
     private static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response)
     {
-        var body = response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
+        var body = BufferedContent.BodyOf(response);
         if (body.IsEmpty)
         {
             return null;
