@@ -37,6 +37,16 @@ public class DeleteBenchmarks
     private IConversationClient _sdkOpenAI = null!;
     private IConversationClient _sdkDify = null!;
 
+    // The same clients on an in-memory transport: no round trip, only each client's own work per call.
+    private static readonly Uri InMemoryOpenAIBase = new("http://in-memory.test/v1/");
+    private static readonly Uri InMemoryDifyBase = new("http://in-memory.test/dify/v1/");
+    private HttpClient _memRawOpenAI = null!;
+    private HttpClient _memRawDify = null!;
+    private HttpClient _memOfficialHttp = null!;
+    private OfficialClient _memOfficial = null!;
+    private IConversationClient _memSdkOpenAI = null!;
+    private IConversationClient _memSdkDify = null!;
+
     [GlobalSetup]
     public void GlobalSetup()
     {
@@ -67,6 +77,30 @@ public class DeleteBenchmarks
             Retry = { BaseDelay = TimeSpan.Zero },
         });
 
+        var transport = new InMemoryTransport();
+        _memRawOpenAI = RawClient(InMemoryOpenAIBase, transport);
+        _memRawDify = RawClient(InMemoryDifyBase, transport);
+        _memOfficialHttp = new HttpClient(transport, disposeHandler: false);
+        _memOfficial = new OfficialClient(new ApiKeyCredential(ApiKey), new OfficialClientOptions
+        {
+            Endpoint = InMemoryOpenAIBase,
+            Transport = new HttpClientPipelineTransport(_memOfficialHttp),
+        });
+
+        // What ConversationClientFactory.Create(options) makes, with the in-memory transport as the primary handler.
+        _memSdkOpenAI = ConversationClientFactory.Create(new ConversationClientOptions
+        {
+            Dialect = ConversationApiDialect.OpenAI,
+            BaseAddress = InMemoryOpenAIBase,
+            ApiKey = ApiKey,
+        }, transport, TimeProvider.System);
+        _memSdkDify = ConversationClientFactory.Create(new ConversationClientOptions
+        {
+            Dialect = ConversationApiDialect.Dify,
+            BaseAddress = InMemoryDifyBase,
+            ApiKey = ApiKey,
+        }, transport, TimeProvider.System);
+
         // Every client answers as expected before anything is measured (and has its connections open).
         Check(RawOpenAIDelete().GetAwaiter().GetResult(), "hand-written OpenAI");
         Check(OfficialOpenAIDelete().GetAwaiter().GetResult(), "official OpenAI SDK");
@@ -76,6 +110,11 @@ public class DeleteBenchmarks
         Check(SdkOpenAINotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK OpenAI 404");
         Check(SdkOpenAIRetryThenDeleted().GetAwaiter().GetResult() == 2, "SDK OpenAI 503-then-200");
         Check(SdkDifyNotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK Dify 404");
+        Check(InMemoryRawOpenAIDelete().GetAwaiter().GetResult(), "in-memory hand-written OpenAI");
+        Check(InMemoryOfficialOpenAIDelete().GetAwaiter().GetResult(), "in-memory official OpenAI SDK");
+        Check(InMemorySdkOpenAIDelete().GetAwaiter().GetResult(), "in-memory SDK OpenAI");
+        Check(InMemoryRawDifyDelete().GetAwaiter().GetResult(), "in-memory hand-written Dify");
+        Check(InMemorySdkDifyDelete().GetAwaiter().GetResult(), "in-memory SDK Dify");
     }
 
     [GlobalCleanup]
@@ -84,35 +123,47 @@ public class DeleteBenchmarks
         _rawOpenAI.Dispose();
         _rawDify.Dispose();
         _officialHttp.Dispose();
+        _memRawOpenAI.Dispose();
+        _memRawDify.Dispose();
+        _memOfficialHttp.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     // ---- 1. One delete, OpenAI dialect ----
 
     [BenchmarkCategory("OpenAI delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public async Task<bool> RawOpenAIDelete()
-    {
-        using var response = await _rawOpenAI.DeleteAsync("conversations/conv_1");
-        var body = await response.Content.ReadAsByteArrayAsync();
-        return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
-    }
+    public Task<bool> RawOpenAIDelete() => RawOpenAIDelete(_rawOpenAI);
 
     [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "official OpenAI SDK 2.15.0")]
-    public async Task<bool> OfficialOpenAIDelete()
-    {
-        // The protocol method is the SDK's only delete for conversations; it throws for a non-success status.
-        var result = await _official.DeleteConversationAsync("conv_1");
-        using var document = JsonDocument.Parse(result.GetRawResponse().Content);
-        return document.RootElement.GetProperty("deleted").GetBoolean();
-    }
+    public Task<bool> OfficialOpenAIDelete() => OfficialOpenAIDelete(_official);
 
     [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "IConversationClient")]
     public async Task<bool> SdkOpenAIDelete() => (await _sdkOpenAI.DeleteAsync("conv_1")).IsSuccess;
 
+    private static async Task<bool> RawOpenAIDelete(HttpClient client)
+    {
+        using var response = await client.DeleteAsync("conversations/conv_1");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
+    }
+
+    private static async Task<bool> OfficialOpenAIDelete(OfficialClient client)
+    {
+        // The protocol method is the SDK's only delete for conversations; it throws for a non-success status.
+        var result = await client.DeleteConversationAsync("conv_1");
+        using var document = JsonDocument.Parse(result.GetRawResponse().Content);
+        return document.RootElement.GetProperty("deleted").GetBoolean();
+    }
+
     // ---- 2. One delete, Dify dialect ----
 
     [BenchmarkCategory("Dify delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public async Task<bool> RawDifyDelete()
+    public Task<bool> RawDifyDelete() => RawDifyDelete(_rawDify);
+
+    [BenchmarkCategory("Dify delete"), Benchmark(Description = "IConversationClient")]
+    public async Task<bool> SdkDifyDelete() => (await _sdkDify.DeleteAsync("conv_1", User)).IsSuccess;
+
+    private static async Task<bool> RawDifyDelete(HttpClient client)
     {
         // The body names the end user, so it is built per call, as the SDK does.
         var body = JsonSerializer.SerializeToUtf8Bytes(new RawDifyBody { User = User }, RawJsonContext.Default.RawDifyBody);
@@ -120,13 +171,10 @@ public class DeleteBenchmarks
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
-        using var response = await _rawDify.SendAsync(request);
+        using var response = await client.SendAsync(request);
         var answer = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && answer.Length == 0;
     }
-
-    [BenchmarkCategory("Dify delete"), Benchmark(Description = "IConversationClient")]
-    public async Task<bool> SdkDifyDelete() => (await _sdkDify.DeleteAsync("conv_1", User)).IsSuccess;
 
     // ---- 3. Error parsing and one retry ----
 
@@ -142,6 +190,23 @@ public class DeleteBenchmarks
         var result = await _sdkOpenAI.DeleteAsync("flaky_1");
         return result.IsSuccess ? result.Attempts : -1;
     }
+
+    // ---- 3b. The clients' own cost: the same deletes on an in-memory transport ----
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
+    public Task<bool> InMemoryRawOpenAIDelete() => RawOpenAIDelete(_memRawOpenAI);
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Description = "official OpenAI SDK 2.15.0")]
+    public Task<bool> InMemoryOfficialOpenAIDelete() => OfficialOpenAIDelete(_memOfficial);
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Description = "IConversationClient")]
+    public async Task<bool> InMemorySdkOpenAIDelete() => (await _memSdkOpenAI.DeleteAsync("conv_1")).IsSuccess;
+
+    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
+    public Task<bool> InMemoryRawDifyDelete() => RawDifyDelete(_memRawDify);
+
+    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(Description = "IConversationClient")]
+    public async Task<bool> InMemorySdkDifyDelete() => (await _memSdkDify.DeleteAsync("conv_1", User)).IsSuccess;
 
     // ---- 4. Throughput: 10,000 deletes at concurrency 32 ----
 
@@ -177,7 +242,7 @@ public class DeleteBenchmarks
         }
     }
 
-    private static HttpClient RawClient(Uri baseAddress) => new(NewHandler())
+    private static HttpClient RawClient(Uri baseAddress, HttpMessageHandler? transport = null) => new(transport ?? NewHandler(), disposeHandler: transport is null)
     {
         BaseAddress = baseAddress,
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ApiKey) },
