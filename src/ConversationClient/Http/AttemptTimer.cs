@@ -1,14 +1,21 @@
+using System.Collections.Concurrent;
+
 namespace ConversationClient.Http;
 
 /// <summary>
 /// A token that is canceled after a time on a <see cref="TimeProvider"/> or with the caller's token, whichever comes
 /// first: what Polly's timeout strategy makes, without a strategy around it. On the system clock the token sources
-/// are reused, as Polly reuses them.
+/// are reused, as Polly reuses them: from a pool shared by all threads, because a call often starts on one thread and
+/// ends on another.
 /// </summary>
 internal readonly struct AttemptTimer
 {
-    [ThreadStatic]
-    private static CancellationTokenSource? t_spare;
+    /// <summary>The most token sources kept for reuse (the most deletes a batch runs at once).</summary>
+    internal const int MaxSpares = 64;
+
+    private static readonly ConcurrentQueue<CancellationTokenSource> Spares = new();
+    private static CancellationTokenSource? s_fastSpare;
+    private static int s_spareCount;
 
     private readonly CancellationTokenSource _source;
     private readonly CancellationTokenRegistration _registration;
@@ -23,6 +30,9 @@ internal readonly struct AttemptTimer
 
     public CancellationToken Token => _source.Token;
 
+    /// <summary>How many token sources wait for reuse now (for tests).</summary>
+    internal static int SpareCount => Volatile.Read(ref s_spareCount) + (Volatile.Read(ref s_fastSpare) is null ? 0 : 1);
+
     /// <summary>Starts the timer; <paramref name="timeout"/> is positive or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     public static AttemptTimer Start(TimeProvider timeProvider, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -30,8 +40,7 @@ internal readonly struct AttemptTimer
         var pooled = timeProvider == TimeProvider.System;
         if (pooled)
         {
-            source = t_spare ?? new CancellationTokenSource();
-            t_spare = null;
+            source = Rent();
             source.CancelAfter(timeout);
         }
         else
@@ -57,7 +66,7 @@ internal readonly struct AttemptTimer
 
         if (_pooled && _source.TryReset())
         {
-            t_spare = _source;
+            Return(_source);
         }
         else
         {
@@ -65,5 +74,38 @@ internal readonly struct AttemptTimer
         }
 
         return false;
+    }
+
+    private static CancellationTokenSource Rent()
+    {
+        if (Interlocked.Exchange(ref s_fastSpare, null) is { } fast)
+        {
+            return fast;
+        }
+
+        if (Spares.TryDequeue(out var spare))
+        {
+            Interlocked.Decrement(ref s_spareCount);
+            return spare;
+        }
+
+        return new CancellationTokenSource();
+    }
+
+    private static void Return(CancellationTokenSource source)
+    {
+        if (Interlocked.CompareExchange(ref s_fastSpare, source, null) is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref s_spareCount) <= MaxSpares)
+        {
+            Spares.Enqueue(source);
+            return;
+        }
+
+        Interlocked.Decrement(ref s_spareCount);
+        source.Dispose();
     }
 }
