@@ -14,10 +14,11 @@ using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
 namespace ConversationClient.Benchmarks;
 
 /// <summary>
-/// One delete per operation (and 10,000 at concurrency 32 for throughput) against <see cref="LoopbackServer"/>:
-/// a hand-written <see cref="HttpClient"/> call (the floor, the baseline of each category), the official OpenAI SDK,
-/// and <see cref="IConversationClient"/>. Every client runs on its own <see cref="SocketsHttpHandler"/> with the same
-/// pooling as <see cref="ConversationClientFactory"/>'s shared one.
+/// One delete per operation, <see cref="InARow"/> awaited one after another per invocation (and 10,000 at concurrency
+/// 32 for throughput), against <see cref="LoopbackServer"/> and against an <see cref="InMemoryTransport"/>: a
+/// hand-written <see cref="HttpClient"/> call (the floor, the baseline of each category), the official OpenAI SDK,
+/// and <see cref="IConversationClient"/>. Every loopback client runs on its own <see cref="SocketsHttpHandler"/> with
+/// the same pooling as <see cref="ConversationClientFactory"/>'s shared one.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -26,6 +27,7 @@ public class DeleteBenchmarks
 {
     public const int ThroughputDeletes = 10_000;
     public const int Concurrency = 32;
+    public const int InARow = 100;
     private const string ApiKey = "sk-benchmark";
     private const string User = "user-1";
 
@@ -102,19 +104,19 @@ public class DeleteBenchmarks
         }, transport, TimeProvider.System);
 
         // Every client answers as expected before anything is measured (and has its connections open).
-        Check(RawOpenAIDelete().GetAwaiter().GetResult(), "hand-written OpenAI");
-        Check(OfficialOpenAIDelete().GetAwaiter().GetResult(), "official OpenAI SDK");
-        Check(SdkOpenAIDelete().GetAwaiter().GetResult(), "SDK OpenAI");
-        Check(RawDifyDelete().GetAwaiter().GetResult(), "hand-written Dify");
-        Check(SdkDifyDelete().GetAwaiter().GetResult(), "SDK Dify");
-        Check(SdkOpenAINotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK OpenAI 404");
-        Check(SdkOpenAIRetryThenDeleted().GetAwaiter().GetResult() == 2, "SDK OpenAI 503-then-200");
-        Check(SdkDifyNotFound().GetAwaiter().GetResult() == DeleteConversationOutcome.NotFound, "SDK Dify 404");
-        Check(InMemoryRawOpenAIDelete().GetAwaiter().GetResult(), "in-memory hand-written OpenAI");
-        Check(InMemoryOfficialOpenAIDelete().GetAwaiter().GetResult(), "in-memory official OpenAI SDK");
-        Check(InMemorySdkOpenAIDelete().GetAwaiter().GetResult(), "in-memory SDK OpenAI");
-        Check(InMemoryRawDifyDelete().GetAwaiter().GetResult(), "in-memory hand-written Dify");
-        Check(InMemorySdkDifyDelete().GetAwaiter().GetResult(), "in-memory SDK Dify");
+        Check(RawOpenAIOnce(_rawOpenAI).GetAwaiter().GetResult(), "hand-written OpenAI");
+        Check(OfficialOpenAIOnce(_official).GetAwaiter().GetResult(), "official OpenAI SDK");
+        Check(SdkOnce(_sdkOpenAI, null).GetAwaiter().GetResult(), "SDK OpenAI");
+        Check(RawDifyOnce(_rawDify).GetAwaiter().GetResult(), "hand-written Dify");
+        Check(SdkOnce(_sdkDify, User).GetAwaiter().GetResult(), "SDK Dify");
+        Check(NotFoundOnce(_sdkOpenAI, null).GetAwaiter().GetResult(), "SDK OpenAI 404");
+        Check(NotFoundOnce(_sdkDify, User).GetAwaiter().GetResult(), "SDK Dify 404");
+        Check(RetriedOnce(_sdkOpenAI).GetAwaiter().GetResult(), "SDK OpenAI 503-then-200");
+        Check(RawOpenAIOnce(_memRawOpenAI).GetAwaiter().GetResult(), "in-memory hand-written OpenAI");
+        Check(OfficialOpenAIOnce(_memOfficial).GetAwaiter().GetResult(), "in-memory official OpenAI SDK");
+        Check(SdkOnce(_memSdkOpenAI, null).GetAwaiter().GetResult(), "in-memory SDK OpenAI");
+        Check(RawDifyOnce(_memRawDify).GetAwaiter().GetResult(), "in-memory hand-written Dify");
+        Check(SdkOnce(_memSdkDify, User).GetAwaiter().GetResult(), "in-memory SDK Dify");
     }
 
     [GlobalCleanup]
@@ -129,25 +131,76 @@ public class DeleteBenchmarks
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
+    // Each single-delete benchmark awaits InARow deletes one after another per invocation, as application code awaits
+    // them. BenchmarkDotNet waits for each invocation's Task synchronously: with one delete per invocation, that
+    // wait (on its own thread, while the delete ends on a pool thread) outlasts its spin on some calls and not on
+    // others, which made the loopback times bimodal and their ratios drift far more than the clients differ.
+
     // ---- 1. One delete, OpenAI dialect ----
 
-    [BenchmarkCategory("OpenAI delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public Task<bool> RawOpenAIDelete() => RawOpenAIDelete(_rawOpenAI);
+    [BenchmarkCategory("OpenAI delete"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]
+    public Task RawOpenAIDelete() => Repeat(RawOpenAIOnce, _rawOpenAI);
 
-    [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "official OpenAI SDK 2.15.0")]
-    public Task<bool> OfficialOpenAIDelete() => OfficialOpenAIDelete(_official);
+    [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "official OpenAI SDK 2.15.0")]
+    public Task OfficialOpenAIDelete() => Repeat(OfficialOpenAIOnce, _official);
 
-    [BenchmarkCategory("OpenAI delete"), Benchmark(Description = "IConversationClient")]
-    public async Task<bool> SdkOpenAIDelete() => (await _sdkOpenAI.DeleteAsync("conv_1")).IsSuccess;
+    [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
+    public Task SdkOpenAIDelete() => Repeat(SdkOpenAIOnce, _sdkOpenAI);
 
-    private static async Task<bool> RawOpenAIDelete(HttpClient client)
+    // ---- 2. One delete, Dify dialect ----
+
+    [BenchmarkCategory("Dify delete"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]
+    public Task RawDifyDelete() => Repeat(RawDifyOnce, _rawDify);
+
+    [BenchmarkCategory("Dify delete"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
+    public Task SdkDifyDelete() => Repeat(SdkDifyOnce, _sdkDify);
+
+    // ---- 3. Error parsing and one retry ----
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient OpenAI 404")]
+    public Task SdkOpenAINotFound() => Repeat(static c => NotFoundOnce(c, null), _sdkOpenAI);
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient Dify 404")]
+    public Task SdkDifyNotFound() => Repeat(static c => NotFoundOnce(c, User), _sdkDify);
+
+    [BenchmarkCategory("Errors and retry"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient OpenAI 503 then 200")]
+    public Task SdkOpenAIRetryThenDeleted() => Repeat(RetriedOnce, _sdkOpenAI);
+
+    // ---- 4. The clients' own cost: the same deletes on an in-memory transport ----
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]
+    public Task InMemoryRawOpenAIDelete() => Repeat(RawOpenAIOnce, _memRawOpenAI);
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(OperationsPerInvoke = InARow, Description = "official OpenAI SDK 2.15.0")]
+    public Task InMemoryOfficialOpenAIDelete() => Repeat(OfficialOpenAIOnce, _memOfficial);
+
+    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
+    public Task InMemorySdkOpenAIDelete() => Repeat(SdkOpenAIOnce, _memSdkOpenAI);
+
+    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]
+    public Task InMemoryRawDifyDelete() => Repeat(RawDifyOnce, _memRawDify);
+
+    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
+    public Task InMemorySdkDifyDelete() => Repeat(SdkDifyOnce, _memSdkDify);
+
+    // ---- 5. Throughput: 10,000 deletes at concurrency 32 ----
+
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(Baseline = true, OperationsPerInvoke = ThroughputDeletes, Description = "hand-written HttpClient")]
+    public Task RawOpenAIThroughput() => RunConcurrently(() => RawOpenAIOnce(_rawOpenAI));
+
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "IConversationClient")]
+    public Task SdkOpenAIThroughput() => RunConcurrently(() => SdkOpenAIOnce(_sdkOpenAI));
+
+    // ---- One delete of each kind ----
+
+    private static async Task<bool> RawOpenAIOnce(HttpClient client)
     {
         using var response = await client.DeleteAsync("conversations/conv_1");
         var body = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
     }
 
-    private static async Task<bool> OfficialOpenAIDelete(OfficialClient client)
+    private static async Task<bool> OfficialOpenAIOnce(OfficialClient client)
     {
         // The protocol method is the SDK's only delete for conversations; it throws for a non-success status.
         var result = await client.DeleteConversationAsync("conv_1");
@@ -155,15 +208,7 @@ public class DeleteBenchmarks
         return document.RootElement.GetProperty("deleted").GetBoolean();
     }
 
-    // ---- 2. One delete, Dify dialect ----
-
-    [BenchmarkCategory("Dify delete"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public Task<bool> RawDifyDelete() => RawDifyDelete(_rawDify);
-
-    [BenchmarkCategory("Dify delete"), Benchmark(Description = "IConversationClient")]
-    public async Task<bool> SdkDifyDelete() => (await _sdkDify.DeleteAsync("conv_1", User)).IsSuccess;
-
-    private static async Task<bool> RawDifyDelete(HttpClient client)
+    private static async Task<bool> RawDifyOnce(HttpClient client)
     {
         // The body names the end user, so it is built per call, as the SDK does.
         var body = JsonSerializer.SerializeToUtf8Bytes(new RawDifyBody { User = User }, RawJsonContext.Default.RawDifyBody);
@@ -176,45 +221,29 @@ public class DeleteBenchmarks
         return response.IsSuccessStatusCode && answer.Length == 0;
     }
 
-    // ---- 3. Error parsing and one retry ----
+    private static Task<bool> SdkOpenAIOnce(IConversationClient client) => SdkOnce(client, null);
 
-    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient OpenAI 404")]
-    public async Task<DeleteConversationOutcome> SdkOpenAINotFound() => (await _sdkOpenAI.DeleteAsync("missing_1")).Outcome;
+    private static Task<bool> SdkDifyOnce(IConversationClient client) => SdkOnce(client, User);
 
-    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient Dify 404")]
-    public async Task<DeleteConversationOutcome> SdkDifyNotFound() => (await _sdkDify.DeleteAsync("missing_1", User)).Outcome;
+    private static async Task<bool> SdkOnce(IConversationClient client, string? user) => (await client.DeleteAsync("conv_1", user)).IsSuccess;
 
-    [BenchmarkCategory("Errors and retry"), Benchmark(Description = "IConversationClient OpenAI 503 then 200")]
-    public async Task<int> SdkOpenAIRetryThenDeleted()
+    private static async Task<bool> NotFoundOnce(IConversationClient client, string? user) =>
+        (await client.DeleteAsync("missing_1", user)).Outcome == DeleteConversationOutcome.NotFound;
+
+    private static async Task<bool> RetriedOnce(IConversationClient client) =>
+        (await client.DeleteAsync("flaky_1")) is { IsSuccess: true, Attempts: 2 };
+
+    /// <summary>Awaits <see cref="InARow"/> deletes one after another; throws if any did not answer as expected.</summary>
+    private static async Task Repeat<TClient>(Func<TClient, Task<bool>> delete, TClient client)
     {
-        var result = await _sdkOpenAI.DeleteAsync("flaky_1");
-        return result.IsSuccess ? result.Attempts : -1;
+        for (var i = 0; i < InARow; i++)
+        {
+            if (!await delete(client))
+            {
+                throw new InvalidOperationException("A delete did not answer as expected.");
+            }
+        }
     }
-
-    // ---- 3b. The clients' own cost: the same deletes on an in-memory transport ----
-
-    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public Task<bool> InMemoryRawOpenAIDelete() => RawOpenAIDelete(_memRawOpenAI);
-
-    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Description = "official OpenAI SDK 2.15.0")]
-    public Task<bool> InMemoryOfficialOpenAIDelete() => OfficialOpenAIDelete(_memOfficial);
-
-    [BenchmarkCategory("OpenAI client cost, in memory"), Benchmark(Description = "IConversationClient")]
-    public async Task<bool> InMemorySdkOpenAIDelete() => (await _memSdkOpenAI.DeleteAsync("conv_1")).IsSuccess;
-
-    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(Baseline = true, Description = "hand-written HttpClient")]
-    public Task<bool> InMemoryRawDifyDelete() => RawDifyDelete(_memRawDify);
-
-    [BenchmarkCategory("Dify client cost, in memory"), Benchmark(Description = "IConversationClient")]
-    public async Task<bool> InMemorySdkDifyDelete() => (await _memSdkDify.DeleteAsync("conv_1", User)).IsSuccess;
-
-    // ---- 4. Throughput: 10,000 deletes at concurrency 32 ----
-
-    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(Baseline = true, OperationsPerInvoke = ThroughputDeletes, Description = "hand-written HttpClient")]
-    public Task RawOpenAIThroughput() => RunConcurrently(RawOpenAIDelete);
-
-    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "IConversationClient")]
-    public Task SdkOpenAIThroughput() => RunConcurrently(SdkOpenAIDelete);
 
     private static async Task RunConcurrently(Func<Task<bool>> delete)
     {
