@@ -7,8 +7,11 @@ using Perfolizer.Horology;
 using Perfolizer.Metrology;
 
 // All benchmarks in one run, so that every ratio compares figures from the same machine:
-//   dotnet run -c Release --project tests/ConversationClient.Benchmarks -- --job medium --filter '*'
-// Allocations in bytes, not KB, so that "hand-written + 1 KiB" can be checked from the table.
-var config = DefaultConfig.Instance.WithSummaryStyle(
-    SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond));
-BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config);
+//   dotnet run -c Release --project tests/ConversationClient.Benchmarks -- --job medium --launchCount 1 --filter '*'
+// Allocations in bytes, not KB, so that "hand-written + 1 KiB" can be checked from the table; rounds run one after
+// another (RoundsOrderer), and the time goals' ratios are printed at the end (GoalsReport).
+var config = DefaultConfig.Instance
+    .WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond))
+    .WithOrderer(new RoundsOrderer());
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config);
+GoalsReport.Print(summaries, Console.Out);
