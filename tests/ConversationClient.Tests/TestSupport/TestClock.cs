@@ -10,6 +10,9 @@ internal sealed class TestClock : TimeProvider
     private readonly List<ClockTimer> _timers = [];
     private DateTimeOffset _now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Counts every timer made, changed or disposed, so <see cref="RunAsync{T}"/> can tell when the call is still moving.</summary>
+    private int _version;
+
     public DateTimeOffset Start { get; } = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
@@ -69,8 +72,17 @@ internal sealed class TestClock : TimeProvider
         var realDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!call.IsCompleted)
         {
-            // Let continuations on the thread pool reach their next wait before time moves.
-            await Task.WhenAny(call, Task.Delay(5)).ConfigureAwait(false);
+            // Let continuations on the thread pool reach their next wait before time moves: time moves only after two
+            // 5 ms windows in a row in which no timer changed and no work waited in the pool. One window was not
+            // always enough on a loaded machine: a retry's delay timer was not made yet, and time jumped past it.
+            var quiet = 0;
+            while (quiet < 2 && !call.IsCompleted)
+            {
+                var before = Volatile.Read(ref _version);
+                await Task.WhenAny(call, Task.Delay(5)).ConfigureAwait(false);
+                quiet = Volatile.Read(ref _version) == before && ThreadPool.PendingWorkItemCount == 0 ? quiet + 1 : 0;
+            }
+
             if (call.IsCompleted)
             {
                 break;
@@ -114,6 +126,7 @@ internal sealed class TestClock : TimeProvider
         {
             lock (clock._lock)
             {
+                clock._version++;
                 _period = period;
                 if (dueTime == Timeout.InfiniteTimeSpan)
                 {
@@ -153,6 +166,7 @@ internal sealed class TestClock : TimeProvider
         {
             lock (clock._lock)
             {
+                clock._version++;
                 Due = null;
                 clock._timers.Remove(this);
             }
