@@ -60,51 +60,19 @@ public abstract class BenchmarkClients
         _rawDify = RawClient(_server.DifyBase);
 
         _officialHttp = new HttpClient(NewHandler());
-        _official = new OfficialClient(new ApiKeyCredential(ApiKey), new OfficialClientOptions
-        {
-            Endpoint = _server.OpenAIBase,
-            Transport = new HttpClientPipelineTransport(_officialHttp),
-        });
+        _official = OfficialClientOn(_officialHttp, _server.OpenAIBase);
 
         // As users make them; a zero base delay so the 503-then-200 call measures the retry, not the wait.
-        _sdkOpenAI = ConversationClientFactory.Create(new ConversationClientOptions
-        {
-            Dialect = ConversationApiDialect.OpenAI,
-            BaseAddress = _server.OpenAIBase,
-            ApiKey = ApiKey,
-            Retry = { BaseDelay = TimeSpan.Zero },
-        });
-        _sdkDify = ConversationClientFactory.Create(new ConversationClientOptions
-        {
-            Dialect = ConversationApiDialect.Dify,
-            BaseAddress = _server.DifyBase,
-            ApiKey = ApiKey,
-            Retry = { BaseDelay = TimeSpan.Zero },
-        });
+        _sdkOpenAI = SdkClient(ConversationApiDialect.OpenAI, _server.OpenAIBase);
+        _sdkDify = SdkClient(ConversationApiDialect.Dify, _server.DifyBase);
 
         var transport = new InMemoryTransport();
         _memRawOpenAI = RawClient(InMemoryOpenAIBase, transport);
         _memRawDify = RawClient(InMemoryDifyBase, transport);
         _memOfficialHttp = new HttpClient(transport, disposeHandler: false);
-        _memOfficial = new OfficialClient(new ApiKeyCredential(ApiKey), new OfficialClientOptions
-        {
-            Endpoint = InMemoryOpenAIBase,
-            Transport = new HttpClientPipelineTransport(_memOfficialHttp),
-        });
-
-        // What ConversationClientFactory.Create(options) makes, with the in-memory transport as the primary handler.
-        _memSdkOpenAI = ConversationClientFactory.Create(new ConversationClientOptions
-        {
-            Dialect = ConversationApiDialect.OpenAI,
-            BaseAddress = InMemoryOpenAIBase,
-            ApiKey = ApiKey,
-        }, transport, TimeProvider.System);
-        _memSdkDify = ConversationClientFactory.Create(new ConversationClientOptions
-        {
-            Dialect = ConversationApiDialect.Dify,
-            BaseAddress = InMemoryDifyBase,
-            ApiKey = ApiKey,
-        }, transport, TimeProvider.System);
+        _memOfficial = OfficialClientOn(_memOfficialHttp, InMemoryOpenAIBase);
+        _memSdkOpenAI = SdkClient(ConversationApiDialect.OpenAI, InMemoryOpenAIBase, transport);
+        _memSdkDify = SdkClient(ConversationApiDialect.Dify, InMemoryDifyBase, transport);
 
         // Every client answers as expected before anything is measured (and has its connections open).
         Check(RawOpenAIOnce(_rawOpenAI).GetAwaiter().GetResult(), "hand-written OpenAI");
@@ -213,6 +181,31 @@ public abstract class BenchmarkClients
             throw new InvalidOperationException($"{failed} of {ThroughputDeletes} deletes failed.");
         }
     }
+
+    /// <summary>
+    /// A client as <see cref="ConversationClientFactory.Create(ConversationClientOptions)"/> makes it, on its shared
+    /// handler, or the same construction on <paramref name="transport"/> as the primary handler.
+    /// </summary>
+    private static IConversationClient SdkClient(ConversationApiDialect dialect, Uri baseAddress, HttpMessageHandler? transport = null)
+    {
+        var options = new ConversationClientOptions
+        {
+            Dialect = dialect,
+            BaseAddress = baseAddress,
+            ApiKey = ApiKey,
+            Retry = { BaseDelay = TimeSpan.Zero },
+        };
+        return transport is null
+            ? ConversationClientFactory.Create(options)
+            : ConversationClientFactory.Create(options, transport, TimeProvider.System);
+    }
+
+    private static OfficialClient OfficialClientOn(HttpClient httpClient, Uri endpoint) =>
+        new(new ApiKeyCredential(ApiKey), new OfficialClientOptions
+        {
+            Endpoint = endpoint,
+            Transport = new HttpClientPipelineTransport(httpClient),
+        });
 
     private static HttpClient RawClient(Uri baseAddress, HttpMessageHandler? transport = null) => new(transport ?? NewHandler(), disposeHandler: transport is null)
     {

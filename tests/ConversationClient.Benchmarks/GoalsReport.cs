@@ -8,7 +8,7 @@ namespace ConversationClient.Benchmarks;
 /// round's SDK mean against the hand-written mean of the same round, and all rounds together (the sum of the SDK
 /// means over the sum of the hand-written ones).
 /// </summary>
-public static class GoalsReport
+internal static class GoalsReport
 {
     private const string HandWritten = "hand-written HttpClient";
     private const string Sdk = "IConversationClient";

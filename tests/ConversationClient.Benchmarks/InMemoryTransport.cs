@@ -9,7 +9,7 @@ namespace ConversationClient.Benchmarks;
 /// OpenAI's <c>200 {"id":...,"object":"conversation.deleted","deleted":true}</c>, Dify's <c>204</c>. It reads the
 /// request body as a transport would. With no round trip to hide it, what a client does per call is all that is timed.
 /// </summary>
-public sealed class InMemoryTransport : HttpMessageHandler
+internal sealed class InMemoryTransport : HttpMessageHandler
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 

@@ -10,7 +10,7 @@ namespace ConversationClient.Benchmarks;
 /// BenchmarkDotNet's default order, except that benchmarks run round by round (<see cref="DeleteBenchmarks.Round"/>):
 /// round 1 of every benchmark, then round 2, ... Benchmarks without rounds keep their place before them.
 /// </summary>
-public sealed class RoundsOrderer : IOrderer
+internal sealed class RoundsOrderer : IOrderer
 {
     private readonly IOrderer _default = DefaultOrderer.Instance;
 

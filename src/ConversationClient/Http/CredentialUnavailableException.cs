@@ -1,6 +1,10 @@
 namespace ConversationClient.Http;
 
 /// <summary>Wraps a failure of <see cref="ConversationClientOptions.AccessTokenProvider"/>, so it is neither retried nor mistaken for a network failure.</summary>
-internal sealed class CredentialUnavailableException(Exception innerException)
-    // The provider's own message is not copied: it is the application's text and could hold anything, a token included.
-    : Exception("The access token provider failed with " + innerException.GetType().Name + " (see the inner exception).", innerException);
+/// <remarks>
+/// Only the type of the provider's exception is kept, neither its message nor the exception itself: both are the
+/// application's and could hold anything, a token included, and this exception reaches the client's Warning log
+/// and, from listings, a <see cref="ConversationApiException"/>'s inner exception.
+/// </remarks>
+internal sealed class CredentialUnavailableException(Exception providerException)
+    : Exception("The access token provider failed with " + providerException.GetType().Name + ".");

@@ -84,6 +84,24 @@ public sealed class ObservabilityRedactionTests
     }
 
     [Test]
+    public async Task TokenProviderFailure_WhoseMessageHoldsTheToken_IsLoggedWithoutIt()
+    {
+        using var scenario = new ObservabilityScenario();
+        var client = scenario.CreateClient(ConversationApiDialect.OpenAI, o =>
+        {
+            o.ApiKey = null;
+            o.AccessTokenProvider = _ => throw new InvalidOperationException($"refresh of {ObservabilityScenario.Token} failed");
+        });
+
+        var result = await client.DeleteAsync(ObservabilityScenario.NewConversationId(), ObservabilityScenario.User);
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.CredentialUnavailableCode));
+        var failed = scenario.Logs.Entries.Single(e => e.EventId.Id == ConversationClientDiagnostics.DeleteFailedEventId);
+        Assert.That(failed.Message, Does.Contain(ConversationApiError.CredentialUnavailableCode));
+        Assert.That(scenario.Logs.AllText(), Does.Not.Contain(ObservabilityScenario.Token));
+    }
+
+    [Test]
     public async Task DiClients_AtTraceLevel_NothingCapturedContainsTheKeyTheTokenOrTheUser()
     {
         var capture = new ObservabilityLogCapture();
