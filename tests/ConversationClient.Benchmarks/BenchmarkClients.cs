@@ -16,8 +16,9 @@ namespace ConversationClient.Benchmarks;
 /// <summary>
 /// The clients every benchmark uses, against <see cref="LoopbackServer"/> and against an <see cref="InMemoryTransport"/>:
 /// a hand-written <see cref="HttpClient"/> call (the floor, the baseline of each category), the official OpenAI SDK,
-/// and <see cref="IConversationClient"/>. Every loopback client runs on its own <see cref="SocketsHttpHandler"/> with
-/// the same pooling as <see cref="ConversationClientFactory"/>'s shared one. One delete per operation, <see cref="InARow"/>
+/// and <see cref="IConversationClient"/>. The hand-written and official loopback clients run on
+/// their own <see cref="SocketsHttpHandler"/> with the same pooling as <see cref="ConversationClientFactory"/>'s shared
+/// one, on which the SDK's loopback clients run. One delete per operation, <see cref="InARow"/>
 /// awaited one after another per invocation (and 10,000 at concurrency 32 for throughput).
 /// </summary>
 public abstract class BenchmarkClients
@@ -213,7 +214,10 @@ public abstract class BenchmarkClients
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ApiKey) },
     };
 
-    /// <summary>The same primary handler as <see cref="ConversationClientFactory"/>'s shared one.</summary>
+    /// <summary>
+    /// A primary handler with the same pooling as <see cref="ConversationClientFactory"/>'s shared one; redirects are
+    /// left on, as <see cref="HttpClient"/> code that does not think about them has them.
+    /// </summary>
     private static SocketsHttpHandler NewHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 
     private static void Check(bool ok, string what)

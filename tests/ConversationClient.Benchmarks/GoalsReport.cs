@@ -23,8 +23,7 @@ internal static class GoalsReport
             return;
         }
 
-        output.WriteLine();
-        output.WriteLine("// * Time goals, round by round (SDK mean / hand-written mean of the same round) *");
+        var header = false;
         foreach (var category in reports.GroupBy(r => string.Join(",", r.BenchmarkCase.Descriptor.Categories)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var rounds = category.GroupBy(r => RoundsOrderer.RoundOf(r.BenchmarkCase)).OrderBy(g => g.Key)
@@ -35,6 +34,13 @@ internal static class GoalsReport
             if (rounds.Count == 0)
             {
                 continue;
+            }
+
+            if (!header)
+            {
+                output.WriteLine();
+                output.WriteLine("// * Time goals, round by round (SDK mean / hand-written mean of the same round) *");
+                header = true;
             }
 
             var each = string.Join(", ", rounds.Select(p => (p.Sdk / p.Raw).ToString("0.000", CultureInfo.InvariantCulture)));

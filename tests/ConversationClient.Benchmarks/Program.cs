@@ -13,5 +13,15 @@ using Perfolizer.Metrology;
 var config = DefaultConfig.Instance
     .WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond))
     .WithOrderer(new RoundsOrderer());
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config).ToList();
 GoalsReport.Print(summaries, Console.Out);
+
+// BenchmarkDotNet exits normally when a benchmark or its setup throws: fail the run, so the CI smoke run can fail.
+var failed = summaries.Count == 0
+    || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success));
+if (failed)
+{
+    Console.Error.WriteLine("Some benchmarks did not run or failed.");
+}
+
+return failed ? 1 : 0;

@@ -35,7 +35,16 @@ public sealed class CommandLineTests
             Assert.That(command.SeedUser, Is.EqualTo("demo"));
             Assert.That(command.AddressFile, Is.EqualTo("/tmp/address"));
             Assert.That(command.ShowHelp, Is.False);
+            Assert.That(options.ConsoleLogging, Is.True, "the standalone emulator logs to the console");
         });
+    }
+
+    [TestCase("--urls=")]
+    [TestCase("--urls=;")]
+    [TestCase("--urls= ; ")]
+    public void Parse_UrlsWithoutAnAddress_IsAFormatError(string arg)
+    {
+        Assert.That(() => EmulatorCommandLine.Parse([arg]), Throws.TypeOf<FormatException>().With.Message.Contains("--urls"));
     }
 
     [Test]

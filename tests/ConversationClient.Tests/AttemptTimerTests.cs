@@ -103,10 +103,15 @@ public sealed class AttemptTimerTests
     public void A_timer_on_another_clock_fires_on_that_clock_and_is_not_pooled()
     {
         var clock = new TestSupport.TestClock();
-        var spares = AttemptTimer.SpareCount;
         var stopped = AttemptTimer.Start(clock, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var stoppedToken = stopped.Token;
         Assert.That(stopped.Stop(), Is.False);
-        Assert.That(AttemptTimer.SpareCount, Is.EqualTo(spares), "not put back in the pool");
+        // Every spare in the pool (at most MaxSpares + 1) is handed out; none is the stopped timer's source.
+        var rented = Enumerable.Range(0, AttemptTimer.MaxSpares + 2)
+            .Select(_ => AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None))
+            .ToList();
+        Assert.That(rented.Select(t => t.Token), Has.None.EqualTo(stoppedToken), "not put back in the pool");
+        rented.ForEach(t => t.Stop());
 
         var timer = AttemptTimer.Start(clock, TimeSpan.FromSeconds(1), CancellationToken.None);
         clock.Advance(TimeSpan.FromMilliseconds(999));

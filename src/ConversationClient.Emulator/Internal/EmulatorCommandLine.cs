@@ -28,7 +28,7 @@ internal sealed class EmulatorCommandLine
           --help                    show this text
         """;
 
-    public ConversationEmulatorOptions Options { get; } = new() { ListenUrl = "http://127.0.0.1:5080" };
+    public ConversationEmulatorOptions Options { get; } = new() { ListenUrl = "http://127.0.0.1:5080", ConsoleLogging = true };
 
     public bool ShowHelp { get; private set; }
 
@@ -78,7 +78,8 @@ internal sealed class EmulatorCommandLine
                     command.ShowHelp = true;
                     break;
                 case "--urls":
-                    command.Options.ListenUrl = Value().Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+                    command.Options.ListenUrl = Value().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .FirstOrDefault() ?? throw new FormatException("--urls needs an address.");
                     break;
                 case "--openai-key":
                     command.Options.OpenAIApiKey = Value();

@@ -44,23 +44,28 @@ internal static class UserEraser
 
             listed += fresh.Count;
             Report();
-            await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, maxConcurrency, cancellationToken)
-                .ConfigureAwait(false))
-            {
-                switch (result.Outcome)
-                {
-                    case DeleteConversationOutcome.Deleted:
-                        deleted++;
-                        break;
-                    case DeleteConversationOutcome.NotFound:
-                        notFound++;
-                        break;
-                    default:
-                        failures.Add(result);
-                        break;
-                }
 
-                Report();
+            // A page with nothing new starts no batch.
+            if (fresh.Count > 0)
+            {
+                await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, maxConcurrency, cancellationToken)
+                    .ConfigureAwait(false))
+                {
+                    switch (result.Outcome)
+                    {
+                        case DeleteConversationOutcome.Deleted:
+                            deleted++;
+                            break;
+                        case DeleteConversationOutcome.NotFound:
+                            notFound++;
+                            break;
+                        default:
+                            failures.Add(result);
+                            break;
+                    }
+
+                    Report();
+                }
             }
 
             if (!page.HasMore || page.Items.Count == 0)

@@ -81,6 +81,10 @@ internal sealed class TestClock : TimeProvider
                 var before = Volatile.Read(ref _version);
                 await Task.WhenAny(call, Task.Delay(5)).ConfigureAwait(false);
                 quiet = Volatile.Read(ref _version) == before && ThreadPool.PendingWorkItemCount == 0 ? quiet + 1 : 0;
+                if (DateTime.UtcNow > realDeadline)
+                {
+                    throw new TimeoutException("The call did not settle on the test clock.");
+                }
             }
 
             if (call.IsCompleted)
