@@ -262,6 +262,18 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task DeleteAsync_204_DoesNotReadTheBody()
+    {
+        // A 204 has no body: a handler's stream for it is not read, so one that would break off fails nothing.
+        var (result, handler) = await DeleteAsync(h => h
+            .Then(HttpStatusCode.NoContent, null, r => r.Content = new StreamContent(new BrokenStream())));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(result.Attempts, Is.EqualTo(1));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task DeleteAsync_CallerCancels_ThrowsOperationCanceledException()
     {
         var handler = new ScriptedHandler().ThenHang();

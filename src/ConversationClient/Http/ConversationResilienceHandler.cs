@@ -8,10 +8,11 @@ using Polly.Timeout;
 namespace ConversationClient.Http;
 
 /// <summary>
-/// Runs the HTTP attempts of a call under a total timeout, each under an attempt timeout. The first attempt runs
-/// directly; only when it should be retried does the call enter a <see cref="ResiliencePipeline{T}"/> of retries around
-/// an attempt timeout, under the total time left. Each attempt gets its credential, sends, and reads the body, so a
-/// body that breaks off is retried like a reset connection. One <c>x-ms-client-request-id</c> goes with all attempts of a call.
+/// Runs the HTTP attempts of a call under a total timeout, each attempt under its own timer (<see cref="AttemptTimer"/>).
+/// The first attempt runs directly; only when it should be retried does the call enter a retry
+/// <see cref="ResiliencePipeline{T}"/>, under the total time left. Each attempt gets its credential, sends, and reads the
+/// body, so a body that breaks off is retried like a reset connection. One <c>x-ms-client-request-id</c> goes with all
+/// attempts of a call.
 /// </summary>
 internal sealed class ConversationResilienceHandler : DelegatingHandler
 {
@@ -56,61 +57,16 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                     return default;
                 },
             });
-            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
             _retryPipeline = builder.Build();
         }
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        ExecuteAsync(BeginCall(request), cancellationToken);
+        AttemptAsync(BeginCall(request), first: true, async: true, cancellationToken);
 
-    private async Task<HttpResponseMessage> ExecuteAsync(RequestState state, CancellationToken cancellationToken)
-    {
-        var outcome = await CallAsync(state, async: true, cancellationToken).ConfigureAwait(false);
-        outcome.ThrowIfException();
-        return outcome.Result!;
-    }
-
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var call = CallAsync(BeginCall(request), async: false, cancellationToken);
-        var outcome = call.IsCompleted ? call.Result : call.AsTask().GetAwaiter().GetResult();
-        outcome.ThrowIfException();
-        return outcome.Result!;
-    }
-
-    /// <summary>
-    /// The whole call: the first attempt runs here, under one timer (the attempt timeout, or the total timeout when
-    /// that comes first); only an attempt that should be retried enters the retry pipeline, under the total time left.
-    /// </summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> CallAsync(RequestState state, bool async, CancellationToken cancellationToken)
-    {
-        var totalFirst = _settings.TotalTimeout <= _settings.AttemptTimeout;
-        var timeout = totalFirst ? _settings.TotalTimeout : _settings.AttemptTimeout;
-        var timer = AttemptTimer.Start(_timeProvider, timeout, cancellationToken);
-        Outcome<HttpResponseMessage> outcome;
-        bool timedOut;
-        try
-        {
-            outcome = await AttemptAsync(state, async, timer.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            timedOut = timer.Stop();
-        }
-
-        if (timedOut && TryTimeOut(ref outcome, timeout, cancellationToken) && totalFirst)
-        {
-            return outcome;
-        }
-
-        if (_retryPipeline is null || !ShouldRetry(outcome, 0, state) || cancellationToken.IsCancellationRequested)
-        {
-            return outcome;
-        }
-
-        return await RetryAsync(state, outcome, async, cancellationToken).ConfigureAwait(false);
-    }
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        // Without async the call completes before it returns, except while a retry waits out its delay.
+        AttemptAsync(BeginCall(request), first: true, async: false, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>The retries after a first attempt that should be retried, with the total time the call has left.</summary>
     private async ValueTask<Outcome<HttpResponseMessage>> RetryAsync(RequestState state, Outcome<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
@@ -163,7 +119,20 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             return new ValueTask<Outcome<HttpResponseMessage>>(first);
         }
 
-        return AttemptAsync(state, async, cancellationToken);
+        return OutcomeOf(AttemptAsync(state, first: false, async, cancellationToken));
+    }
+
+    /// <summary>A retry attempt's response or exception as Polly's outcome (a failed retry attempt throws and is caught here: the first attempt is the path kept lean).</summary>
+    private static async ValueTask<Outcome<HttpResponseMessage>> OutcomeOf(Task<HttpResponseMessage> attempt)
+    {
+        try
+        {
+            return Outcome.FromResult(await attempt.ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
     }
 
     /// <summary>
@@ -231,60 +200,73 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         return new Guid(bytes).ToString();
     }
 
-    /// <summary>One attempt: its credential, the send, and the body read; a failure is returned as the outcome, not thrown.</summary>
-    private ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(RequestState state, bool async, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt under its own timer: its credential, the send, and the body read; the timer's cancellation becomes a
+    /// <see cref="TimeoutRejectedException"/> (not one that <paramref name="cancellationToken"/> caused). The
+    /// <paramref name="first"/> attempt of a call runs under the attempt timeout or the total timeout, whichever comes
+    /// first, and when it should be retried, runs the retries too (<see cref="RetryAsync"/>). So a call that needs no
+    /// retry adds one state machine to the transport's: over a socket, each async layer resumed per call added
+    /// measurable time (docs/benchmarks.md).
+    /// </summary>
+    private async Task<HttpResponseMessage> AttemptAsync(RequestState state, bool first, bool async, CancellationToken cancellationToken)
     {
+        var totalFirst = first && _settings.TotalTimeout <= _settings.AttemptTimeout;
+        var timeout = totalFirst ? _settings.TotalTimeout : _settings.AttemptTimeout;
         state.Attempts++;
         var request = state.Request!;
-
-        // Without a token provider the attempt's state machine holds only the send and the body read.
-        return _settings.AccessTokenProvider is { } provider
-            ? AuthorizeAndSendAsync(request, provider, async, cancellationToken)
-            : SendAndBufferAsync(request, async, cancellationToken);
-    }
-
-    private async ValueTask<Outcome<HttpResponseMessage>> AuthorizeAndSendAsync(HttpRequestMessage request,
-        Func<CancellationToken, ValueTask<string>> provider, bool async, CancellationToken cancellationToken)
-    {
-        try
-        {
-            string token;
-            try
-            {
-                token = await provider(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new CredentialUnavailableException(ex);
-            }
-
-            request.Headers.Authorization = new("Bearer", token);
-        }
-        catch (Exception ex)
-        {
-            return Outcome.FromException<HttpResponseMessage>(ex);
-        }
-
-        return await SendAndBufferAsync(request, async, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<Outcome<HttpResponseMessage>> SendAndBufferAsync(HttpRequestMessage request, bool async, CancellationToken cancellationToken)
-    {
+        var timer = AttemptTimer.Start(_timeProvider, timeout, cancellationToken);
         HttpResponseMessage? response = null;
+        Outcome<HttpResponseMessage> outcome;
+        bool timedOut;
         try
         {
+            if (_settings.AccessTokenProvider is { } provider)
+            {
+                await AuthorizeAsync(request, provider, timer.Token).ConfigureAwait(false);
+            }
+
             response = async
-                ? await base.SendAsync(request, cancellationToken).ConfigureAwait(false)
-                : base.Send(request, cancellationToken);
-            await ResponseBuffering.BufferAsync(response, async, cancellationToken).ConfigureAwait(false);
-            return Outcome.FromResult(response);
+                ? await base.SendAsync(request, timer.Token).ConfigureAwait(false)
+                : base.Send(request, timer.Token);
+            await ResponseBuffering.BufferAsync(response, async, timer.Token).ConfigureAwait(false);
+            outcome = Outcome.FromResult(response);
         }
         catch (Exception ex)
         {
-            // The pipeline would catch it too; returning it spares a throw and a catch per failed attempt there.
             response?.Dispose();
-            return Outcome.FromException<HttpResponseMessage>(ex);
+            outcome = Outcome.FromException<HttpResponseMessage>(ex);
         }
+        finally
+        {
+            timedOut = timer.Stop();
+        }
+
+        // A first attempt that used up the total time is not retried.
+        var outOfTime = timedOut && TryTimeOut(ref outcome, timeout, cancellationToken) && totalFirst;
+        if (first && !outOfTime && _retryPipeline is not null && !cancellationToken.IsCancellationRequested && ShouldRetry(outcome, 0, state))
+        {
+            outcome = await RetryAsync(state, outcome, async, cancellationToken).ConfigureAwait(false);
+        }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
+    }
+
+    /// <summary>Sets the bearer token from the provider; a provider's failure becomes a <see cref="CredentialUnavailableException"/>.</summary>
+    private static async ValueTask AuthorizeAsync(HttpRequestMessage request, Func<CancellationToken, ValueTask<string>> provider,
+        CancellationToken cancellationToken)
+    {
+        string token;
+        try
+        {
+            token = await provider(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new CredentialUnavailableException(ex);
+        }
+
+        request.Headers.Authorization = new("Bearer", token);
     }
 
     /// <summary>

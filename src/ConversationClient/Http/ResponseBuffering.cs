@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net;
 
 namespace ConversationClient.Http;
 
@@ -26,6 +27,13 @@ internal static class ResponseBuffering
         var content = response.Content;
         if (content is BufferedContent)
         {
+            return;
+        }
+
+        // A 204 has no body (RFC 9110, 15.3.5): SocketsHttpHandler gives it an empty stream and no Content-Length.
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            Replace(response, content, [], truncated: false);
             return;
         }
 
