@@ -5,24 +5,14 @@ namespace ConversationClient.Benchmarks;
 
 /// <summary>
 /// The benchmarks of the time goals: one delete in each dialect and 10,000 at concurrency 32, hand-written against the
-/// SDK (and the official OpenAI SDK), in <see cref="Round"/>s. The runner executes round 1 of every benchmark, then
-/// round 2, and so on (<see cref="RoundsOrderer"/>), so that each round's SDK figure is measured a minute or less after
-/// the hand-written figure it is compared with: on a shared machine, the speed of everything drifts by tens of per cent
-/// over minutes, far more than the clients differ.
+/// SDK (and the official OpenAI SDK). BenchmarkDotNet runs one after another, so their time ratios carry the machine's
+/// drift; <see cref="PairedComparison"/> runs the same methods in turns to judge the time goals.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class DeleteBenchmarks : BenchmarkClients
 {
-    public const int Rounds = 4;
-
-    /// <summary>The round; each is a separate process per benchmark, and the rounds are run one after another.</summary>
-    [ParamsSource(nameof(AllRounds))]
-    public int Round { get; set; }
-
-    public static IEnumerable<int> AllRounds => Enumerable.Range(1, Rounds);
-
     // ---- 1. One delete, OpenAI dialect ----
 
     [BenchmarkCategory("OpenAI delete"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]

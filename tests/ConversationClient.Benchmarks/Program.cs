@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
@@ -8,20 +9,50 @@ using Perfolizer.Metrology;
 
 // All benchmarks in one run, so that every ratio compares figures from the same machine:
 //   dotnet run -c Release --project tests/ConversationClient.Benchmarks -- --job medium --launchCount 1 --filter '*'
-// Allocations in bytes, not KB, so that "hand-written + 1 KiB" can be checked from the table; rounds run one after
-// another (RoundsOrderer), and the time goals' ratios are printed at the end (GoalsReport).
-var config = DefaultConfig.Instance
-    .WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond))
-    .WithOrderer(new RoundsOrderer());
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run(args, config).ToList();
-GoalsReport.Print(summaries, Console.Out);
-
-// BenchmarkDotNet exits normally when a benchmark or its setup throws: fail the run, so the CI smoke run can fail.
-var failed = summaries.Count == 0
-    || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success));
-if (failed)
+// BenchmarkDotNet's tables come first (allocations in bytes, not KB, so that "hand-written + 1 KiB" can be checked from
+// them); then the time goals are measured in pairs (PairedComparison). Options of this program, not BenchmarkDotNet's:
+//   --paired-rounds N   rounds of the paired comparison (default 200; 0 skips it)
+//   --paired-only       the paired comparison alone, without BenchmarkDotNet
+var pairedRounds = PairedComparison.DefaultRounds;
+var pairedOnly = false;
+var benchmarkArgs = new List<string>();
+for (var i = 0; i < args.Length; i++)
 {
-    Console.Error.WriteLine("Some benchmarks did not run or failed.");
+    if (args[i] == "--paired-only")
+    {
+        pairedOnly = true;
+    }
+    else if (args[i] == "--paired-rounds" && i + 1 < args.Length
+        && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds))
+    {
+        pairedRounds = rounds;
+        i++;
+    }
+    else
+    {
+        benchmarkArgs.Add(args[i]);
+    }
+}
+
+var failed = false;
+if (!pairedOnly)
+{
+    var config = DefaultConfig.Instance
+        .WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B).WithTimeUnit(TimeUnit.Microsecond));
+    var summaries = BenchmarkSwitcher.FromAssembly(typeof(DeleteBenchmarks).Assembly).Run([.. benchmarkArgs], config).ToList();
+
+    // BenchmarkDotNet exits normally when a benchmark or its setup throws: fail the run, so the CI smoke run can fail.
+    failed = summaries.Count == 0
+        || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success));
+    if (failed)
+    {
+        Console.Error.WriteLine("Some benchmarks did not run or failed.");
+    }
+}
+
+if (pairedRounds > 0)
+{
+    await PairedComparison.RunAsync(pairedRounds, Console.Out);
 }
 
 return failed ? 1 : 0;
