@@ -8,8 +8,8 @@ namespace ConversationClient.Benchmarks;
 /// runs in <see cref="DeleteBenchmarks"/>) take turns in one process, a few milliseconds each, round after round, and
 /// the ratio is the SDK's total time over the baseline's. On a small shared machine the speed of everything drifts by
 /// tens of per cent within seconds; BenchmarkDotNet measures one benchmark after another, so drift lands in its ratios,
-/// whereas here both sides of every round meet the same drift. A control pairs the hand-written call with itself, to show
-/// what the method reads when there is no difference.
+/// whereas here both sides of every round meet the same drift. Two controls pair a hand-written benchmark with itself, to
+/// show what the method reads when there is no difference.
 /// </summary>
 internal static class PairedComparison
 {
@@ -34,6 +34,7 @@ internal static class PairedComparison
                 new("Dify delete", clients.RawDifyDelete, clients.SdkDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("Throughput, 32 concurrent", clients.RawOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
                 new("control: hand-written Dify against itself", clients.RawDifyDelete, clients.RawDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
+                new("control: hand-written throughput against itself", clients.RawOpenAIThroughput, clients.RawOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
             ];
 
             // Warm-up: every side of every comparison, before anything is timed, long enough for tiered compilation to

@@ -221,6 +221,41 @@ public sealed class RetryTests
     }
 
     [Test]
+    public async Task Retry_RetryAttemptTimesOut_IsRetriedAfterItsAttemptTimeout()
+    {
+        var (result, handler) = await RunAsync(h => h
+                .Then(HttpStatusCode.ServiceUnavailable)
+                .ThenHang()
+                .Then(HttpStatusCode.OK, Responses.OpenAIDeleted),
+            o => o.AttemptTimeout = TimeSpan.FromSeconds(4));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(result.Attempts, Is.EqualTo(3));
+            Assert.That(Gaps(handler), Is.EqualTo(new[] { TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(4) + TimeSpan.FromSeconds(1.6) }));
+        }
+    }
+
+    [TestCase(2.0, TestName = "Retry_CallerCancelsDuringRetryAttempt_ThrowsOperationCanceled")]
+    [TestCase(4.4, TestName = "Retry_CallerCancelsDuringDelayAfterTimedOutAttempt_ThrowsOperationCanceled")]
+    public void Retry_CallerCancels_ThrowsOperationCanceledNotTimeout(double cancelAtSeconds)
+    {
+        // 503 at once, then attempts that hang: the first retry starts at 0.8 s and times out at 4.8 s.
+        var handler = new ScriptedHandler(_clock).Then(HttpStatusCode.ServiceUnavailable).ThenHang();
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler, o =>
+        {
+            o.Retry.BaseDelay = TimeSpan.FromSeconds(0.8);
+            o.AttemptTimeout = cancelAtSeconds < 4 ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(3.2);
+        }, _clock);
+        using var caller = new CancellationTokenSource(TimeSpan.FromSeconds(cancelAtSeconds), _clock);
+
+        Assert.That(async () => await _clock.RunAsync(client.DeleteAsync("conv_1", cancellationToken: caller.Token)),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(handler.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task Retry_AttemptTimeoutEveryTime_ReturnsFailedTimeout()
     {
         var (result, handler) = await RunAsync(h => h.ThenHang(), o => o.AttemptTimeout = TimeSpan.FromSeconds(5));

@@ -27,7 +27,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
 
-    /// <summary>Retries around the attempt timeout; null without retries. Entered only after a first attempt that should be retried.</summary>
+    /// <summary>Retries, each attempt timed by <see cref="AttemptAsync"/>; null without retries. Entered only after a first attempt that should be retried.</summary>
     private readonly ResiliencePipeline<HttpResponseMessage>? _retryPipeline;
 
     public ConversationResilienceHandler(ClientSettings settings, TimeProvider timeProvider, Func<double>? random = null)
@@ -65,7 +65,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         AttemptAsync(BeginCall(request), first: true, async: true, cancellationToken);
 
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        // Without async the call completes before it returns, except while a retry waits out its delay.
+        // Blocks the calling thread while the call runs: a token provider's await and a retry's (asynchronous) delay
+        // finish on the thread pool.
         AttemptAsync(BeginCall(request), first: true, async: false, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>The retries after a first attempt that should be retried, with the total time the call has left.</summary>
@@ -243,7 +244,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
 
         // A first attempt that used up the total time is not retried.
         var outOfTime = timedOut && TryTimeOut(ref outcome, timeout, cancellationToken) && totalFirst;
-        if (first && !outOfTime && _retryPipeline is not null && !cancellationToken.IsCancellationRequested && ShouldRetry(outcome, 0, state))
+        // The rule is asked before the caller's token, so that push-back is reported (Throttled) even then.
+        if (first && !outOfTime && _retryPipeline is not null && ShouldRetry(outcome, 0, state) && !cancellationToken.IsCancellationRequested)
         {
             outcome = await RetryAsync(state, outcome, async, cancellationToken).ConfigureAwait(false);
         }
