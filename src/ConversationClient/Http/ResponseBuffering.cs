@@ -30,21 +30,15 @@ internal static class ResponseBuffering
             return;
         }
 
-        // A 204 has no body (RFC 9110, 15.3.5): SocketsHttpHandler gives it an empty stream and no Content-Length.
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            Replace(response, content, [], truncated: false);
-            return;
-        }
-
-        var limit = response.IsSuccessStatusCode ? MaxSuccessBodyBytes : MaxErrorBodyBytes;
-        var declared = DeclaredLength(content);
+        // A 204 has no body (RFC 9110, 15.3.5), whatever its headers say; SocketsHttpHandler gives it an empty stream.
+        var declared = response.StatusCode == HttpStatusCode.NoContent ? 0 : DeclaredLength(content);
         if (declared == 0)
         {
             Replace(response, content, [], truncated: false);
             return;
         }
 
+        var limit = response.IsSuccessStatusCode ? MaxSuccessBodyBytes : MaxErrorBodyBytes;
         var initial = declared is { } length && length <= limit ? (int)length + 1 : 4096;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(initial, limit + 1));
         try

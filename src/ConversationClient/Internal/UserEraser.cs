@@ -20,6 +20,22 @@ internal static class UserEraser
 
         void Report() => progress?.Report(new EraseProgress(listed, deleted, notFound, failures.Count));
 
+        void Count(DeleteConversationResult result)
+        {
+            switch (result.Outcome)
+            {
+                case DeleteConversationOutcome.Deleted:
+                    deleted++;
+                    break;
+                case DeleteConversationOutcome.NotFound:
+                    notFound++;
+                    break;
+                default:
+                    failures.Add(result);
+                    break;
+            }
+        }
+
         while (true)
         {
             ConversationPage page;
@@ -51,19 +67,7 @@ internal static class UserEraser
                 await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, maxConcurrency, cancellationToken)
                     .ConfigureAwait(false))
                 {
-                    switch (result.Outcome)
-                    {
-                        case DeleteConversationOutcome.Deleted:
-                            deleted++;
-                            break;
-                        case DeleteConversationOutcome.NotFound:
-                            notFound++;
-                            break;
-                        default:
-                            failures.Add(result);
-                            break;
-                    }
-
+                    Count(result);
                     Report();
                 }
             }
