@@ -13,13 +13,22 @@ using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
 
 namespace ConversationClient.Benchmarks;
 
+/// <summary>Where the clients' requests go.</summary>
+public enum Transport
+{
+    /// <summary>Over a socket to <see cref="LoopbackServer"/>, in the same process.</summary>
+    Loopback,
+
+    /// <summary>To an <see cref="InMemoryTransport"/>: no round trip, only each client's own work per call.</summary>
+    InMemory,
+}
+
 /// <summary>
-/// The clients every benchmark uses, against <see cref="LoopbackServer"/> and against an <see cref="InMemoryTransport"/>:
-/// a hand-written <see cref="HttpClient"/> call (the floor, the baseline of each category), the official OpenAI SDK,
-/// and <see cref="IConversationClient"/>. The hand-written and official loopback clients run on
-/// their own <see cref="SocketsHttpHandler"/> with the same pooling as <see cref="ConversationClientFactory"/>'s shared
-/// one, on which the SDK's loopback clients run. One delete per operation, <see cref="InARow"/>
-/// awaited one after another per invocation (and 10,000 at concurrency 32 for throughput).
+/// The clients every benchmark uses, once per <see cref="Transport"/>: a hand-written <see cref="HttpClient"/> call (the
+/// floor, the baseline of each category), the official OpenAI SDK, and <see cref="IConversationClient"/>. The
+/// hand-written and official loopback clients run on their own <see cref="SocketsHttpHandler"/> with the same pooling as
+/// <see cref="ConversationClientFactory"/>'s shared one, on which the SDK's loopback clients run. One delete per
+/// operation, <see cref="InARow"/> awaited one after another per invocation (and 10,000 at concurrency 32 for throughput).
 /// </summary>
 public abstract class BenchmarkClients
 {
@@ -35,71 +44,63 @@ public abstract class BenchmarkClients
     private const string ApiKey = "sk-benchmark";
     private protected const string User = "user-1";
 
-    private LoopbackServer _server = null!;
-    private HttpClient _officialHttp = null!;
-    private protected HttpClient _rawOpenAI = null!;
-    private protected HttpClient _rawDify = null!;
-    private protected OfficialClient _official = null!;
-    private protected IConversationClient _sdkOpenAI = null!;
-    private protected IConversationClient _sdkDify = null!;
-
-    // The same clients on an in-memory transport: no round trip, only each client's own work per call.
     private static readonly Uri InMemoryOpenAIBase = new("http://in-memory.test/v1/");
     private static readonly Uri InMemoryDifyBase = new("http://in-memory.test/dify/v1/");
-    private HttpClient _memOfficialHttp = null!;
-    private protected HttpClient _memRawOpenAI = null!;
-    private protected HttpClient _memRawDify = null!;
-    private protected OfficialClient _memOfficial = null!;
-    private protected IConversationClient _memSdkOpenAI = null!;
-    private protected IConversationClient _memSdkDify = null!;
+
+    private LoopbackServer _server = null!;
+    private protected Clients _loopback = null!;
+    private protected Clients _inMemory = null!;
+
+    /// <summary>The clients of one transport.</summary>
+    private protected sealed record Clients(HttpClient RawOpenAI, HttpClient RawDify, HttpClient OfficialHttp, OfficialClient Official,
+        IConversationClient SdkOpenAI, IConversationClient SdkDify)
+    {
+        /// <summary>Every client on <paramref name="transport"/>, or each on its own socket handler (the SDK's: the factory's shared one) when null.</summary>
+        public static Clients On(Uri openAIBase, Uri difyBase, HttpMessageHandler? transport)
+        {
+            var officialHttp = transport is null ? new HttpClient(NewHandler()) : new HttpClient(transport, disposeHandler: false);
+            return new Clients(RawClient(openAIBase, transport), RawClient(difyBase, transport), officialHttp, OfficialClientOn(officialHttp, openAIBase),
+                SdkClient(ConversationApiDialect.OpenAI, openAIBase, transport), SdkClient(ConversationApiDialect.Dify, difyBase, transport));
+        }
+
+        /// <summary>Every client answers as expected (and has its connections open) before anything is measured.</summary>
+        public void Check(string transport)
+        {
+            BenchmarkClients.Check(RawOpenAIOnce(RawOpenAI).GetAwaiter().GetResult(), transport + " hand-written OpenAI");
+            BenchmarkClients.Check(OfficialOpenAIOnce(Official).GetAwaiter().GetResult(), transport + " official OpenAI SDK");
+            BenchmarkClients.Check(SdkOnce(SdkOpenAI, null).GetAwaiter().GetResult(), transport + " SDK OpenAI");
+            BenchmarkClients.Check(RawDifyOnce(RawDify).GetAwaiter().GetResult(), transport + " hand-written Dify");
+            BenchmarkClients.Check(SdkOnce(SdkDify, User).GetAwaiter().GetResult(), transport + " SDK Dify");
+        }
+
+        public void Dispose()
+        {
+            RawOpenAI.Dispose();
+            RawDify.Dispose();
+            OfficialHttp.Dispose();
+        }
+    }
 
     [GlobalSetup]
     public void GlobalSetup()
     {
         _server = LoopbackServer.StartAsync().GetAwaiter().GetResult();
-        _rawOpenAI = RawClient(_server.OpenAIBase);
-        _rawDify = RawClient(_server.DifyBase);
-
-        _officialHttp = new HttpClient(NewHandler());
-        _official = OfficialClientOn(_officialHttp, _server.OpenAIBase);
 
         // As users make them; a zero base delay so the 503-then-200 call measures the retry, not the wait.
-        _sdkOpenAI = SdkClient(ConversationApiDialect.OpenAI, _server.OpenAIBase);
-        _sdkDify = SdkClient(ConversationApiDialect.Dify, _server.DifyBase);
-
-        var transport = new InMemoryTransport();
-        _memRawOpenAI = RawClient(InMemoryOpenAIBase, transport);
-        _memRawDify = RawClient(InMemoryDifyBase, transport);
-        _memOfficialHttp = new HttpClient(transport, disposeHandler: false);
-        _memOfficial = OfficialClientOn(_memOfficialHttp, InMemoryOpenAIBase);
-        _memSdkOpenAI = SdkClient(ConversationApiDialect.OpenAI, InMemoryOpenAIBase, transport);
-        _memSdkDify = SdkClient(ConversationApiDialect.Dify, InMemoryDifyBase, transport);
-
-        // Every client answers as expected before anything is measured (and has its connections open).
-        Check(RawOpenAIOnce(_rawOpenAI).GetAwaiter().GetResult(), "hand-written OpenAI");
-        Check(OfficialOpenAIOnce(_official).GetAwaiter().GetResult(), "official OpenAI SDK");
-        Check(SdkOnce(_sdkOpenAI, null).GetAwaiter().GetResult(), "SDK OpenAI");
-        Check(RawDifyOnce(_rawDify).GetAwaiter().GetResult(), "hand-written Dify");
-        Check(SdkOnce(_sdkDify, User).GetAwaiter().GetResult(), "SDK Dify");
-        Check(NotFoundOnce(_sdkOpenAI, null).GetAwaiter().GetResult(), "SDK OpenAI 404");
-        Check(NotFoundOnce(_sdkDify, User).GetAwaiter().GetResult(), "SDK Dify 404");
-        Check(RetriedOnce(_sdkOpenAI).GetAwaiter().GetResult(), "SDK OpenAI 503-then-200");
-        Check(RawOpenAIOnce(_memRawOpenAI).GetAwaiter().GetResult(), "in-memory hand-written OpenAI");
-        Check(OfficialOpenAIOnce(_memOfficial).GetAwaiter().GetResult(), "in-memory official OpenAI SDK");
-        Check(SdkOnce(_memSdkOpenAI, null).GetAwaiter().GetResult(), "in-memory SDK OpenAI");
-        Check(RawDifyOnce(_memRawDify).GetAwaiter().GetResult(), "in-memory hand-written Dify");
-        Check(SdkOnce(_memSdkDify, User).GetAwaiter().GetResult(), "in-memory SDK Dify");
+        _loopback = Clients.On(_server.OpenAIBase, _server.DifyBase, transport: null);
+        _inMemory = Clients.On(InMemoryOpenAIBase, InMemoryDifyBase, new InMemoryTransport());
+        _loopback.Check("loopback");
+        _inMemory.Check("in-memory");
+        Check(NotFoundOnce(_loopback.SdkOpenAI, null).GetAwaiter().GetResult(), "loopback SDK OpenAI 404");
+        Check(NotFoundOnce(_loopback.SdkDify, User).GetAwaiter().GetResult(), "loopback SDK Dify 404");
+        Check(RetriedOnce(_loopback.SdkOpenAI).GetAwaiter().GetResult(), "loopback SDK OpenAI 503-then-200");
     }
 
     [GlobalCleanup]
     public void GlobalCleanup()
     {
-        _rawOpenAI.Dispose();
-        _rawDify.Dispose();
-        _officialHttp.Dispose();
-        _memRawOpenAI.Dispose();
-        _memRawDify.Dispose();
-        _memOfficialHttp.Dispose();
+        _loopback.Dispose();
+        _inMemory.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
@@ -220,7 +221,7 @@ public abstract class BenchmarkClients
     /// </summary>
     private static SocketsHttpHandler NewHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 
-    private static void Check(bool ok, string what)
+    private protected static void Check(bool ok, string what)
     {
         if (!ok)
         {
