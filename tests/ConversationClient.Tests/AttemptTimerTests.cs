@@ -2,12 +2,18 @@ using ConversationClient.Http;
 
 namespace ConversationClient.Tests;
 
-/// <summary>The attempt timer on the system clock: token sources reused across threads, never after they fired, and at most <see cref="AttemptTimer.MaxSpares"/> kept.</summary>
+/// <summary>
+/// The attempt timer on the system clock: one shared timer cancels the sources whose deadline passed, whatever order
+/// their deadlines come in; token sources are reused across threads, never after they were canceled, and at most
+/// <see cref="AttemptTimer.MaxSpares"/> are kept.
+/// </summary>
 [NonParallelizable]
 public sealed class AttemptTimerTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [Test]
     public async Task A_timer_stopped_on_another_thread_is_reused_by_the_next_start()
@@ -120,5 +126,136 @@ public sealed class AttemptTimerTests
 
         Assert.That(timer.Token.IsCancellationRequested, Is.True);
         Assert.That(timer.Stop(), Is.True);
+    }
+
+    [Test]
+    public void A_shorter_timeout_started_after_a_longer_one_fires_first()
+    {
+        var longer = AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None);
+        var shorter = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(20), CancellationToken.None);
+
+        Assert.That(shorter.Token.WaitHandle.WaitOne(Wait), Is.True, "the shared timer was set earlier for the shorter deadline");
+        Assert.That(longer.Token.IsCancellationRequested, Is.False);
+        Assert.Multiple(() =>
+        {
+            Assert.That(shorter.Stop(), Is.True);
+            Assert.That(longer.Stop(), Is.False);
+        });
+    }
+
+    [Test]
+    public void After_firing_the_shared_timer_waits_for_the_next_deadline()
+    {
+        var first = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(10), CancellationToken.None);
+        var second = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(150), CancellationToken.None);
+
+        Assert.That(first.Token.WaitHandle.WaitOne(Wait), Is.True);
+        Assert.That(second.Token.WaitHandle.WaitOne(Wait), Is.True, "the later deadline fired after the earlier one's wake-up");
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Stop(), Is.True);
+            Assert.That(second.Stop(), Is.True);
+        });
+    }
+
+    [Test]
+    public void Only_the_timers_whose_deadline_passed_are_canceled()
+    {
+        var watchedBefore = AttemptTimer.WatchedCount;
+        var shortTimers = Enumerable.Range(0, 100)
+            .Select(i => AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(1 + (i % 20)), CancellationToken.None))
+            .ToList();
+        var longTimers = Enumerable.Range(0, 100)
+            .Select(_ => AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None))
+            .ToList();
+
+        var until = DateTime.UtcNow + Wait;
+        Assert.That(shortTimers.All(t => t.Token.WaitHandle.WaitOne(Max(until - DateTime.UtcNow, TimeSpan.Zero))), Is.True, "every short timer fired");
+        Assert.That(longTimers.Select(t => t.Token.IsCancellationRequested), Has.All.False);
+        Assert.Multiple(() =>
+        {
+            Assert.That(shortTimers.Select(t => t.Stop()), Has.All.True);
+            Assert.That(longTimers.Select(t => t.Stop()), Has.All.False);
+        });
+
+        // The fired ones are forgotten; of the long ones, the spares are kept and the rest let go.
+        Assert.That(AttemptTimer.WatchedCount, Is.LessThanOrEqualTo(Math.Max(watchedBefore, AttemptTimer.MaxSpares + 1)));
+    }
+
+    [Test]
+    public void A_timer_stopped_before_its_deadline_is_not_canceled_when_the_deadline_passes()
+    {
+        var timer = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(30), CancellationToken.None);
+        var token = timer.Token;
+        Assert.That(timer.Stop(), Is.False);
+
+        // A later timer on the shared timer fires after the stopped one's deadline.
+        var later = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        Assert.That(later.Token, Is.EqualTo(token), "the stopped source is reused");
+        Assert.That(later.Token.WaitHandle.WaitOne(Wait), Is.True);
+        later.Stop();
+
+        var spare = AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None);
+        Assert.That(spare.Token.IsCancellationRequested, Is.False);
+        spare.Stop();
+    }
+
+    [Test]
+    public void A_stopped_timer_deadline_is_forgotten()
+    {
+        var stopped = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(30), CancellationToken.None);
+        Assert.That(stopped.Stop(), Is.False);
+        // Held (not returned), so the stopped source cannot be handed out again while the deadline passes.
+        var holding = Enumerable.Range(0, AttemptTimer.MaxSpares + 2)
+            .Select(_ => AttemptTimer.Start(TimeProvider.System, Timeout.InfiniteTimeSpan, CancellationToken.None))
+            .ToList();
+        var stoppedSource = holding.Single(t => t.Token == stopped.Token);
+        var witness = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(120), CancellationToken.None);
+
+        Assert.That(witness.Token.WaitHandle.WaitOne(Wait), Is.True);
+        Assert.That(stoppedSource.Token.IsCancellationRequested, Is.False, "the stopped timer's old deadline did not cancel it");
+        witness.Stop();
+        Assert.That(holding.Select(t => t.Stop()), Has.All.False, "timers without a timeout never fire");
+    }
+
+    [Test]
+    public void A_zero_timeout_is_canceled_at_once()
+    {
+        var timer = AttemptTimer.Start(TimeProvider.System, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.That(timer.Token.IsCancellationRequested, Is.True);
+        Assert.That(timer.Stop(), Is.True);
+    }
+
+    [Test]
+    public async Task Timers_started_and_stopped_on_many_threads_fire_only_when_late()
+    {
+        var stoppedInTime = 0;
+        var canceledEarly = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                var timer = AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None);
+                if (timer.Stop())
+                {
+                    Interlocked.Increment(ref canceledEarly);
+                }
+                else
+                {
+                    Interlocked.Increment(ref stoppedInTime);
+                }
+            }
+        })));
+        var late = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(5), CancellationToken.None);
+
+        Assert.That(late.Token.WaitHandle.WaitOne(Wait), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(late.Stop(), Is.True);
+            Assert.That(canceledEarly, Is.Zero);
+            Assert.That(stoppedInTime, Is.EqualTo(8 * 20_000));
+            Assert.That(AttemptTimer.SpareCount, Is.LessThanOrEqualTo(AttemptTimer.MaxSpares + 1));
+        });
     }
 }
