@@ -99,10 +99,19 @@ public abstract class BenchmarkClients
     [GlobalCleanup]
     public void GlobalCleanup()
     {
+        _secondRawOpenAI?.Dispose();
         _loopback.Dispose();
         _inMemory.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
+
+    /// <summary>
+    /// 100 OpenAI deletes in a row by a second hand-written client on its own handler (so its own connection and
+    /// server-side connection), for <see cref="PairedComparison"/>'s control: two clients that do the same work.
+    /// </summary>
+    internal Task SecondRawOpenAIDelete() => Repeat(RawOpenAIOnce, _secondRawOpenAI ??= RawClient(_server.OpenAIBase));
+
+    private HttpClient? _secondRawOpenAI;
 
     // ---- One delete of each kind ----
 

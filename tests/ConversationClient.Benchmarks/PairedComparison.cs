@@ -9,7 +9,8 @@ namespace ConversationClient.Benchmarks;
 /// the ratio is the SDK's total time over the baseline's. On a small shared machine the speed of everything drifts by
 /// tens of per cent within seconds; BenchmarkDotNet measures one benchmark after another, so drift lands in its ratios,
 /// whereas here both sides of every round meet the same drift. Two controls pair a hand-written benchmark with itself, to
-/// show what the method reads when there is no difference.
+/// show what the method reads when there is no difference; a third pairs two hand-written clients that do the same
+/// work on their own connections, to show how far two connections alone differ within a process.
 /// </summary>
 internal static class PairedComparison
 {
@@ -34,6 +35,7 @@ internal static class PairedComparison
                 new("Dify delete", clients.RawDifyDelete, clients.SdkDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("Throughput, 32 concurrent", clients.RawOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
                 new("control: hand-written Dify against itself", clients.RawDifyDelete, clients.RawDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
+                new("control: hand-written OpenAI against a second hand-written client", clients.RawOpenAIDelete, clients.SecondRawOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written throughput against itself", clients.RawOpenAIThroughput, clients.RawOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
             ];
 
