@@ -46,13 +46,17 @@ internal readonly struct AttemptTimer
         {
             var watched = Watcher.Rent();
             source = watched;
-            if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            // Without a timeout it is not watched: only the caller's token cancels it.
+            if (timeout != Timeout.InfiniteTimeSpan)
             {
-                source.Cancel();
-            }
-            else if (timeout != Timeout.InfiniteTimeSpan)
-            {
-                Watcher.Watch(watched, timeout);
+                if (timeout <= TimeSpan.Zero)
+                {
+                    source.Cancel();
+                }
+                else
+                {
+                    Watcher.Watch(watched, timeout);
+                }
             }
         }
         else
@@ -83,7 +87,8 @@ internal readonly struct AttemptTimer
             return true;
         }
 
-        if (watched.IsCancellationRequested || !watched.TryReset())
+        // TryReset fails when the source was canceled (by the caller's token, or at once for a zero timeout).
+        if (!watched.TryReset())
         {
             Watcher.Discard(watched);
             return true;
