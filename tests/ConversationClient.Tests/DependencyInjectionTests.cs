@@ -212,6 +212,100 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
+    public async Task AddConversationClient_UsersOwnPrimaryHandlerConfiguredAfterwards_StillDoesNotFollowRedirects()
+    {
+        using var elsewhere = new LoopbackServer((_, response) =>
+        {
+            response.ContentType = "application/json";
+            response.OutputStream.Write("""{"id":"conv_1","object":"conversation.deleted","deleted":true}"""u8);
+        });
+        using var service = new LoopbackServer((_, response) =>
+        {
+            response.StatusCode = 307;
+            response.RedirectLocation = new Uri(elsewhere.BaseAddress, "conversations/conv_1").AbsoluteUri;
+        });
+        var services = new ServiceCollection();
+        services.AddConversationClient(o =>
+            {
+                OpenAI(o);
+                o.BaseAddress = service.BaseAddress;
+                o.ApiKeyHeaderName = "api-key";
+                o.Retry.MaxRetries = 0;
+            })
+            // As the docs invite: the user's own handler, with its defaults (AllowAutoRedirect = true).
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler());
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IConversationClient>().DeleteAsync("conv_1", "user-1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+            Assert.That(result.StatusCode, Is.EqualTo(307));
+            Assert.That(service.Requests.Single()["api-key"], Is.EqualTo(TestClients.ApiKey));
+            Assert.That(elsewhere.Requests, Is.Empty, "the other host got no request, so neither the key nor the user");
+        }
+    }
+
+    [Test]
+    public async Task AddConversationClient_UsersOwnHttpClientHandlerConfiguredAfterwards_DoesNotFollowRedirects()
+    {
+        var services = new ServiceCollection();
+        services.AddConversationClient("foundry", OpenAI).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler());
+        await using var provider = services.BuildServiceProvider();
+
+        HttpMessageHandler? handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("ConversationClient:foundry");
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        Assert.That(handler, Is.InstanceOf<HttpClientHandler>());
+        Assert.That(((HttpClientHandler)handler!).AllowAutoRedirect, Is.False);
+    }
+
+    [TestCase(null)]
+    [TestCase("foundry")]
+    public async Task AddConversationClient_SameClientTwice_IsRefusedNamingTheClient(string? name)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.ServiceUnavailable);
+        var services = new ServiceCollection();
+        var first = name is null ? services.AddConversationClient(OpenAI) : services.AddConversationClient(name, OpenAI);
+        first.ConfigurePrimaryHttpMessageHandler(() => handler);
+
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+        {
+            if (name is null)
+            {
+                services.AddConversationClient(OpenAI);
+            }
+            else
+            {
+                services.AddConversationClient(name, OpenAI);
+            }
+        });
+        Assert.That(ex!.Message, Does.Contain(name ?? "default"));
+
+        // The first registration stands, with one resilience handler: the server sees exactly the attempts reported.
+        await using var provider = services.BuildServiceProvider();
+        var client = name is null ? provider.GetRequiredService<IConversationClient>() : provider.GetRequiredKeyedService<IConversationClient>(name);
+        var result = await client.DeleteAsync("conv_1");
+
+        Assert.That(result.Attempts, Is.EqualTo(4));
+        Assert.That(handler.Requests, Has.Count.EqualTo(result.Attempts));
+    }
+
+    [Test]
+    public void AddConversationClient_TwoNames_AreNotDuplicates()
+    {
+        var services = new ServiceCollection();
+        services.AddConversationClient(OpenAI);
+        services.AddConversationClient("foundry", OpenAI);
+
+        Assert.DoesNotThrow(() => services.AddConversationClient("dify", Dify));
+    }
+
+    [Test]
     public async Task DeleteAsync_Redirect_IsAFailureNotFollowed()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.Found, null, r => r.Headers.Location = new Uri("https://elsewhere.example/"));

@@ -3,6 +3,7 @@ using ConversationClient.Http;
 using ConversationClient.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -92,6 +93,18 @@ public static class ConversationClientServiceCollectionExtensions
         var optionsName = name ?? Options.Options.DefaultName;
         var httpClientName = name is null ? HttpClientNamePrefix : $"{HttpClientNamePrefix}:{name}";
 
+        // A second registration would add a second resilience handler to the same HttpClient (each attempt of the
+        // outer one a whole retried call of the inner one) and a second options action; neither is what was meant.
+        foreach (var descriptor in services)
+        {
+            if (descriptor.IsKeyedService && descriptor.ServiceType == typeof(ClientSettings) && Equals(descriptor.ServiceKey, httpClientName))
+            {
+                throw new InvalidOperationException(name is null
+                    ? "The default conversation client is already registered. Call AddConversationClient once per client and set all its options in that call, or give the second client a name."
+                    : $"A conversation client named '{name}' is already registered. Call AddConversationClient once per name and set all its options in that call.");
+            }
+        }
+
         services.AddOptions<ConversationClientOptions>(optionsName).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversationClientOptions>, ConversationClientOptionsValidator>());
 
@@ -101,23 +114,28 @@ public static class ConversationClientServiceCollectionExtensions
         services.AddKeyedSingleton(httpClientName, (sp, _) =>
             new ConversationTelemetry(sp.GetRequiredKeyedService<ClientSettings>(httpClientName), sp.GetService<ILoggerFactory>()));
 
-        var builder = services
-            .AddHttpClient(httpClientName)
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            // Redirects are not followed: they would carry the key header and the user isolation header to another
-            // host, and a 303 would turn the DELETE into a GET. A 3xx is reported as a failure instead.
-            .ConfigurePrimaryHttpMessageHandler(static (handler, _) =>
+        // Redirects are not followed: they would carry the key header and the user isolation header to another host,
+        // and a 303 would turn the DELETE into a GET. A 3xx is reported as a failure instead. This runs after every
+        // Configure of the client's options, so it also holds for a primary handler the application sets later with
+        // ConfigurePrimaryHttpMessageHandler (PostConfigure actions run after all Configure actions).
+        services.PostConfigure<HttpClientFactoryOptions>(httpClientName, static options =>
+            options.HttpMessageHandlerBuilderActions.Add(static handlerBuilder =>
             {
-                switch (handler)
+                switch (handlerBuilder.PrimaryHandler)
                 {
-                    case SocketsHttpHandler sockets:
+                    // Set only when on: a handler that has sent requests refuses any change, even to the same value.
+                    case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
                         sockets.AllowAutoRedirect = false;
                         break;
-                    case HttpClientHandler client:
+                    case HttpClientHandler { AllowAutoRedirect: true } client:
                         client.AllowAutoRedirect = false;
                         break;
                 }
-            })
+            }));
+
+        var builder = services
+            .AddHttpClient(httpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler(sp => new ConversationResilienceHandler(
                 sp.GetRequiredKeyedService<ClientSettings>(httpClientName),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System))
