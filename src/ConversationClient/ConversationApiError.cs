@@ -26,6 +26,18 @@ public sealed class ConversationApiError
     /// <summary>Code for an error answer whose body was not a known error envelope (see <see cref="RawBody"/>).</summary>
     public const string HttpErrorCode = "http_error";
 
+    /// <summary>
+    /// Code for a success answer whose body was longer than the client reads (1 MiB): no answer of these endpoints is
+    /// that long, so it is not trusted, and it is not retried.
+    /// </summary>
+    public const string ResponseTooLargeCode = "response_too_large";
+
+    /// <summary>
+    /// Code for a success answer to a delete whose body is not the service's (not a JSON object: an HTML page from a
+    /// proxy or a gateway, say), so the deletion is not confirmed; see <see cref="RawBody"/>.
+    /// </summary>
+    public const string UnexpectedResponseCode = "unexpected_response";
+
     /// <summary>The code of a bulk-delete result for an id that is not valid (empty, <c>.</c>, <c>..</c>, control characters); nothing was sent.</summary>
     public const string InvalidIdCode = "invalid_id";
 

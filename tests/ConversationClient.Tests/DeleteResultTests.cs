@@ -111,14 +111,6 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     }
 
     [Test]
-    public async Task DeleteAsync_200WithNonJsonBody_ReturnsDeleted()
-    {
-        var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, "OK"));
-
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
-    }
-
-    [Test]
     public async Task DeleteAsync_404OpenAIEnvelope_ReturnsNotFoundWithParsedError()
     {
         var (result, handler) = await DeleteAsync(h => h.Then(HttpStatusCode.NotFound, Responses.OpenAINotFound));

@@ -15,7 +15,11 @@ internal sealed class BufferedContent(byte[] body, bool truncated) : HttpContent
     public static ReadOnlyMemory<byte> BodyOf(HttpResponseMessage response) =>
         response.Content is BufferedContent buffered ? buffered.Body : ReadOnlyMemory<byte>.Empty;
 
-    /// <summary>Whether the body was longer than what was kept (error bodies are kept up to 64 KiB).</summary>
+    /// <summary>Whether the response went through the resilience handler and its body was longer than what was kept.</summary>
+    public static bool IsTruncated(HttpResponseMessage response) =>
+        response.Content is BufferedContent { Truncated: true };
+
+    /// <summary>Whether the body was longer than what was kept (see <see cref="ResponseBuffering"/>).</summary>
     public bool Truncated { get; } = truncated;
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>

@@ -4,14 +4,26 @@ using System.Net;
 
 namespace ConversationClient.Http;
 
-/// <summary>Reads a response body into a <see cref="BufferedContent"/>: whole for a success, at most 64 KiB for an error.</summary>
+/// <summary>
+/// Reads a response body into a <see cref="BufferedContent"/>: whole up to 1 MiB for a success, at most 64 KiB for an
+/// error. The buffer grows with what arrives, never from what <c>Content-Length</c> claims. A UTF-8 byte order mark
+/// before the body is dropped, so every reader above sees the JSON itself.
+/// </summary>
 internal static class ResponseBuffering
 {
     /// <summary>The most of an error body that is read and kept.</summary>
     public const int MaxErrorBodyBytes = 64 * 1024;
 
-    /// <summary>The most of a success body that is read (a list page is far smaller).</summary>
-    public const int MaxSuccessBodyBytes = 32 * 1024 * 1024;
+    /// <summary>
+    /// The most of a success body that is read: 1 MiB. The largest answer these endpoints give is a list page of at
+    /// most 100 conversations, each an id, a name or title and some metadata (Foundry allows 16 pairs of up to 512
+    /// characters), well under this; a longer body is not one of theirs and is reported as
+    /// <see cref="ConversationApiError.ResponseTooLargeCode"/> instead of being read on.
+    /// </summary>
+    public const int MaxSuccessBodyBytes = 1024 * 1024;
+
+    /// <summary>The first buffer's size; it doubles as the body arrives, up to the limit.</summary>
+    private const int InitialBufferBytes = 4096;
 
     private const string ContentLengthHeader = "Content-Length";
 
@@ -22,7 +34,7 @@ internal static class ResponseBuffering
             ? length
             : content.Headers.ContentLength; // absent (a length the content computes itself) or not a plain number
 
-    public static async ValueTask BufferAsync(HttpResponseMessage response, bool async, CancellationToken cancellationToken)
+    public static async ValueTask BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var content = response.Content;
         if (content is BufferedContent)
@@ -39,13 +51,13 @@ internal static class ResponseBuffering
         }
 
         var limit = response.IsSuccessStatusCode ? MaxSuccessBodyBytes : MaxErrorBodyBytes;
-        var initial = declared is { } length && length <= limit ? (int)length + 1 : 4096;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(initial, limit + 1));
+        // The header may only make the first buffer smaller: a body that claims more than it sends must not cost
+        // what it claims (one more byte than declared shows the end of the body without a second read).
+        var initial = declared is { } length && length < InitialBufferBytes ? (int)length + 1 : InitialBufferBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
         try
         {
-            var stream = async
-                ? await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)
-                : content.ReadAsStream(cancellationToken);
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var total = 0;
             var truncated = false;
             while (true)
@@ -65,9 +77,7 @@ internal static class ResponseBuffering
                 }
 
                 var wanted = Math.Min(buffer.Length, limit + 1) - total;
-                var read = async
-                    ? await stream.ReadAsync(buffer.AsMemory(total, wanted), cancellationToken).ConfigureAwait(false)
-                    : stream.Read(buffer, total, wanted);
+                var read = await stream.ReadAsync(buffer.AsMemory(total, wanted), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -81,13 +91,22 @@ internal static class ResponseBuffering
                 }
             }
 
-            Replace(response, content, buffer.AsSpan(0, Math.Min(total, limit)).ToArray(), truncated);
+            var kept = buffer.AsSpan(0, Math.Min(total, limit));
+            if (kept.StartsWith(Utf8ByteOrderMark))
+            {
+                kept = kept[Utf8ByteOrderMark.Length..];
+            }
+
+            Replace(response, content, kept.ToArray(), truncated);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>EF BB BF: JSON must not begin with it (RFC 8259, 8.1), but some servers send it; readers may ignore it.</summary>
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private static void Replace(HttpResponseMessage response, HttpContent original, byte[] body, bool truncated)
     {

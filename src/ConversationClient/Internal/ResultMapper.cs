@@ -15,7 +15,7 @@ internal static class ResultMapper
         var requestId = GetRequestId(response);
         if (response.IsSuccessStatusCode)
         {
-            var refusal = ReadDeleteRefusal(response);
+            var refusal = BufferedContent.IsTruncated(response) ? TooLarge() : ReadDeleteRefusal(response);
             return new DeleteConversationResult
             {
                 ConversationId = conversationId,
@@ -65,6 +65,12 @@ internal static class ResultMapper
                 ? $"The service does not list conversations (HTTP {status.ToString(CultureInfo.InvariantCulture)}): OpenAI's public API has no list operation; Azure AI Foundry's has."
                 : $"Listing conversations failed with HTTP {status.ToString(CultureInfo.InvariantCulture)}: {error}";
             throw new ConversationApiException(message, status, error, GetRequestId(response));
+        }
+
+        if (BufferedContent.IsTruncated(response))
+        {
+            var error = TooLarge();
+            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, GetRequestId(response));
         }
 
         var body = BufferedContent.BodyOf(response);
@@ -166,19 +172,33 @@ internal static class ResultMapper
         return null;
     }
 
+    /// <summary>The error of a success answer whose body was cut off at <see cref="ResponseBuffering.MaxSuccessBodyBytes"/>.</summary>
+    private static ConversationApiError TooLarge() => new()
+    {
+        Code = ConversationApiError.ResponseTooLargeCode,
+        Message = $"The service's answer was longer than the {(ResponseBuffering.MaxSuccessBodyBytes / 1024).ToString(CultureInfo.InvariantCulture)} KiB the client reads; it is not an answer of this API.",
+    };
+
     /// <summary>Null when a 2xx delete body confirms (or does not deny) the deletion; else the error to report.</summary>
     private static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response)
     {
         var body = BufferedContent.BodyOf(response);
-        if (body.IsEmpty)
+        if (IsBlank(body.Span))
         {
+            // No body (a 204, or a 200 with none): the status is the service's word.
             return null;
         }
 
         if (!TryReadDeleteBody(body.Span, out var deleted, out var result))
         {
-            // A 2xx whose body is not JSON (or not an object of the expected members): the status is the service's word.
-            return null;
+            // Both dialects answer a JSON object. Anything else (an HTML page from a misrouted proxy, a gateway's
+            // "OK") is not the service's answer, so it does not confirm the deletion.
+            return new ConversationApiError
+            {
+                Code = ConversationApiError.UnexpectedResponseCode,
+                Message = "The service answered a success status whose body is not a JSON object of this API, so the deletion is not confirmed.",
+                RawBody = ErrorBodyParser.Truncate(body),
+            };
         }
 
         if (deleted == false)
@@ -259,6 +279,8 @@ internal static class ResultMapper
             return false;
         }
     }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body) => body.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
     private static string Plural(int count, string noun) =>
         count == 1 ? $"1 {noun}" : $"{count.ToString(System.Globalization.CultureInfo.InvariantCulture)} {noun}s";
