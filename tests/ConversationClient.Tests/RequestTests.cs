@@ -142,18 +142,17 @@ public sealed class RequestTests
     }
 
     [Test]
-    public void Send_SynchronousPath_RunsThroughTheRetryHandler()
+    public void Send_SynchronousPath_IsNotSupportedAndSendsNothing()
     {
-        var handler = new ScriptedHandler().Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.NoContent);
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
         var settings = Internal.ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI));
         using var resilience = new Http.ConversationResilienceHandler(settings, TimeProvider.System) { InnerHandler = handler };
         using var invoker = new HttpMessageInvoker(resilience);
         using var request = new HttpRequestMessage(HttpMethod.Delete, settings.ConversationUri("conv_1"));
 
-        using var response = invoker.Send(request, CancellationToken.None);
+        var ex = Assert.Throws<NotSupportedException>(() => invoker.Send(request, CancellationToken.None));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That(handler.Requests, Has.Count.EqualTo(2));
-        Assert.That(handler.Requests[1].Header("Authorization"), Is.EqualTo($"Bearer {TestClients.ApiKey}"));
+        Assert.That(ex!.Message, Does.Contain("SendAsync"));
+        Assert.That(handler.Requests, Is.Empty);
     }
 }

@@ -62,15 +62,18 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        AttemptAsync(BeginCall(request), first: true, async: true, cancellationToken);
+        AttemptAsync(BeginCall(request), first: true, cancellationToken);
 
+    /// <summary>
+    /// Not supported: the SDK's API is asynchronous, and a synchronous send would have to block a thread on the token
+    /// provider's and the retry delays' asynchronous work, which hangs when the thread pool is starved.
+    /// </summary>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        // Blocks the calling thread while the call runs: a token provider's await and a retry's (asynchronous) delay
-        // finish on the thread pool.
-        AttemptAsync(BeginCall(request), first: true, async: false, cancellationToken).GetAwaiter().GetResult();
+        throw new NotSupportedException(
+            "The ConversationClient HTTP handler is asynchronous only: use SendAsync (HttpClient.SendAsync); the client's own API is asynchronous.");
 
     /// <summary>The retries after a first attempt that should be retried, with the total time the call has left.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> RetryAsync(RequestState state, Outcome<HttpResponseMessage> first, bool async, CancellationToken cancellationToken)
+    private async ValueTask<Outcome<HttpResponseMessage>> RetryAsync(RequestState state, Outcome<HttpResponseMessage> first, CancellationToken cancellationToken)
     {
         var left = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
         var total = AttemptTimer.Start(_timeProvider, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
@@ -82,7 +85,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         try
         {
             // The handler is the only state passed: Polly copies it into each strategy's state machine.
-            outcome = await _retryPipeline!.ExecuteOutcomeAsync(async ? RetryAttemptAsync : RetryAttemptSync, context, this).ConfigureAwait(false);
+            outcome = await _retryPipeline!.ExecuteOutcomeAsync(RetryAttemptAsync, context, this).ConfigureAwait(false);
         }
         finally
         {
@@ -106,13 +109,10 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     }
 
     private static readonly Func<ResilienceContext, ConversationResilienceHandler, ValueTask<Outcome<HttpResponseMessage>>> RetryAttemptAsync =
-        static (ctx, handler) => handler.RetryAttempt(GetState(ctx), async: true, ctx.CancellationToken);
-
-    private static readonly Func<ResilienceContext, ConversationResilienceHandler, ValueTask<Outcome<HttpResponseMessage>>> RetryAttemptSync =
-        static (ctx, handler) => handler.RetryAttempt(GetState(ctx), async: false, ctx.CancellationToken);
+        static (ctx, handler) => handler.RetryAttempt(GetState(ctx), ctx.CancellationToken);
 
     /// <summary>Polly's attempt 0 hands back the first attempt's outcome; later ones are new attempts.</summary>
-    private ValueTask<Outcome<HttpResponseMessage>> RetryAttempt(RequestState state, bool async, CancellationToken cancellationToken)
+    private ValueTask<Outcome<HttpResponseMessage>> RetryAttempt(RequestState state, CancellationToken cancellationToken)
     {
         if (state.FirstOutcome is { } first)
         {
@@ -120,7 +120,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             return new ValueTask<Outcome<HttpResponseMessage>>(first);
         }
 
-        return OutcomeOf(AttemptAsync(state, first: false, async, cancellationToken));
+        return OutcomeOf(AttemptAsync(state, first: false, cancellationToken));
     }
 
     /// <summary>A retry attempt's response or exception as Polly's outcome (a failed retry attempt throws and is caught here: the first attempt is the path kept lean).</summary>
@@ -209,7 +209,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     /// retry adds one state machine to the transport's: over a socket, each async layer resumed per call added
     /// measurable time (docs/benchmarks.md).
     /// </summary>
-    private async Task<HttpResponseMessage> AttemptAsync(RequestState state, bool first, bool async, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> AttemptAsync(RequestState state, bool first, CancellationToken cancellationToken)
     {
         var totalFirst = first && _settings.TotalTimeout <= _settings.AttemptTimeout;
         var timeout = totalFirst ? _settings.TotalTimeout : _settings.AttemptTimeout;
@@ -226,10 +226,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 await AuthorizeAsync(request, provider, timer.Token).ConfigureAwait(false);
             }
 
-            response = async
-                ? await base.SendAsync(request, timer.Token).ConfigureAwait(false)
-                : base.Send(request, timer.Token);
-            await ResponseBuffering.BufferAsync(response, async, timer.Token).ConfigureAwait(false);
+            response = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
+            await ResponseBuffering.BufferAsync(response, timer.Token).ConfigureAwait(false);
             outcome = Outcome.FromResult(response);
         }
         catch (Exception ex)
@@ -247,29 +245,50 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         // The rule is asked before the caller's token, so that push-back is reported (Throttled) even then.
         if (first && !outOfTime && _retryPipeline is not null && ShouldRetry(outcome, 0, state) && !cancellationToken.IsCancellationRequested)
         {
-            outcome = await RetryAsync(state, outcome, async, cancellationToken).ConfigureAwait(false);
+            outcome = await RetryAsync(state, outcome, cancellationToken).ConfigureAwait(false);
         }
 
         outcome.ThrowIfException();
         return outcome.Result!;
     }
 
-    /// <summary>Sets the bearer token from the provider; a provider's failure becomes a <see cref="CredentialUnavailableException"/>.</summary>
+    /// <summary>
+    /// Sets the bearer token from the provider. A provider's failure, and a token that cannot be sent as a header
+    /// value, become a <see cref="CredentialUnavailableException"/> (never retried); only a cancellation of
+    /// <paramref name="cancellationToken"/> (the attempt's timer or the caller) stays a cancellation.
+    /// </summary>
     private static async ValueTask AuthorizeAsync(HttpRequestMessage request, Func<CancellationToken, ValueTask<string>> provider,
         CancellationToken cancellationToken)
     {
-        string token;
+        string? token;
         try
         {
             token = await provider(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A provider's own cancellation (its HTTP client timing out, say) is its failure, not this call's timeout.
             throw new CredentialUnavailableException(ex);
         }
 
-        request.Headers.Authorization = new("Bearer", token);
+        if (!IsBearerToken(token))
+        {
+            throw new CredentialUnavailableException(
+                "The access token provider returned an empty token or one that cannot be sent in an HTTP header (a line break, a control or a non-ASCII character).");
+        }
+
+        // Checked above: the value is sent as it is.
+        request.Headers.Remove(AuthorizationHeader);
+        request.Headers.TryAddWithoutValidation(AuthorizationHeader, "Bearer " + token);
     }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> is non-empty visible ASCII (RFC 9110's field value without spaces or
+    /// obs-text): a line break would split the header (the runtime then throws <see cref="FormatException"/>), and
+    /// other characters fail in the socket handler's encoder, which would look like a broken connection.
+    /// </summary>
+    private static bool IsBearerToken([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+        !string.IsNullOrEmpty(token) && !token.AsSpan().ContainsAnyExceptInRange('\x21', '\x7E');
 
     /// <summary>
     /// Whether the outcome of attempt <paramref name="attemptNumber"/> (0 for the first) should be retried; if so,

@@ -6,5 +6,17 @@ namespace ConversationClient.Http;
 /// application's and could hold anything, a token included, and this exception reaches the client's Warning log
 /// and, from listings, a <see cref="ConversationApiException"/>'s inner exception.
 /// </remarks>
-internal sealed class CredentialUnavailableException(Exception providerException)
-    : Exception("The access token provider failed with " + providerException.GetType().Name + ".");
+internal sealed class CredentialUnavailableException : Exception
+{
+    /// <summary>The provider threw <paramref name="providerException"/>; only its type is kept.</summary>
+    public CredentialUnavailableException(Exception providerException)
+        : base("The access token provider failed with " + providerException.GetType().Name + ".")
+    {
+    }
+
+    /// <summary>The provider returned what cannot be used; <paramref name="message"/> must not hold the token.</summary>
+    public CredentialUnavailableException(string message)
+        : base(message)
+    {
+    }
+}
