@@ -83,6 +83,80 @@ public sealed class EraseTests(ConversationApiDialect dialect)
         }
     }
 
+    /// <summary>Thirty pages whose conversations all stay listed: listing them must cost list calls linear in pages (it was 465).</summary>
+    [TestCase(true, false)]
+    [TestCase(false, true)]
+    [TestCase(true, true)]
+    public async Task EraseUserAsync_ThirtyPagesThatStayListed_ListsLinearlyInPages(bool deletesFail, bool listingLags)
+    {
+        const int Pages = 30, PageSize = 20;
+        var service = new FakeConversationService(dialect) { KeepListingDeleted = listingLags };
+        service.Seed(Pages * PageSize);
+        if (deletesFail)
+        {
+            for (var i = 0; i < Pages * PageSize; i++)
+            {
+                service.FailingIds.Add($"c{i:D5}");
+            }
+        }
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = PageSize });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Listed, Is.EqualTo(Pages * PageSize));
+            Assert.That(report.Failed + report.Deleted, Is.EqualTo(Pages * PageSize));
+            Assert.That(report.ListingError, Is.Null);
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(service.ListCalls, Is.LessThanOrEqualTo((2 * Pages) + 1));
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_OneFailurePerPage_ListsLinearlyAndHandlesEveryId()
+    {
+        const int Pages = 30, PageSize = 20;
+        var service = new FakeConversationService(dialect);
+        service.Seed(Pages * PageSize);
+        for (var page = 0; page < Pages; page++)
+        {
+            service.FailingIds.Add($"c{(page * PageSize) + (page % PageSize):D5}");
+        }
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = PageSize });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Listed, Is.EqualTo(Pages * PageSize));
+            Assert.That(report.Deleted, Is.EqualTo((Pages * PageSize) - Pages));
+            Assert.That(report.Failed, Is.EqualTo(Pages));
+            Assert.That(report.ListingError, Is.Null);
+            Assert.That(service.Count, Is.EqualTo(Pages));
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(service.ListCalls, Is.LessThanOrEqualTo((2 * Pages) + 1));
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_AFailedDeleteThatDidDelete_StillErasesTheRest()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(60);
+        service.DeletedButFailingIds.Add("c00019");
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.ListingError, Is.Null);
+            Assert.That(report.Listed, Is.EqualTo(60));
+            Assert.That(report.Deleted, Is.EqualTo(59));
+            Assert.That(report.Failed, Is.EqualTo(1));
+            Assert.That(service.Count, Is.Zero);
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+        }
+    }
+
     [Test]
     public async Task EraseUserAsync_NothingToErase_IsComplete()
     {

@@ -25,6 +25,9 @@ internal sealed class DefaultConversationClient : IConversationClient
         _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
 
+    /// <summary>The dialect of the service the client talks to.</summary>
+    internal ConversationApiDialect Dialect => _settings.Dialect;
+
     /// <summary>A client whose dialect API runs on <paramref name="httpClient"/> (whose handler chain holds the resilience handler).</summary>
     public static DefaultConversationClient Create(HttpClient httpClient, ClientSettings settings, TimeProvider timeProvider,
         ConversationTelemetry? telemetry = null) =>

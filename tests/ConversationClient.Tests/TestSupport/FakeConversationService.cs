@@ -6,7 +6,8 @@ namespace ConversationClient.Tests.TestSupport;
 
 /// <summary>
 /// A stateful in-memory conversation service behind an <see cref="HttpMessageHandler"/>: listing with each dialect's
-/// paging (a cursor that no longer exists is a 404, as on Dify) and deleting. Counts deletes per id.
+/// paging and deleting. On Dify a <c>last_id</c> that no longer exists is a 404; OpenAI's <c>after</c> stays valid
+/// after its conversation is deleted (the listing goes on from where it stood). Counts deletes and list calls.
 /// </summary>
 internal sealed class FakeConversationService(ConversationApiDialect dialect) : HttpMessageHandler
 {
@@ -17,6 +18,9 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
     public ConcurrentDictionary<string, int> DeleteCalls { get; } = new();
 
     public ConcurrentBag<string> FailingIds { get; } = [];
+
+    /// <summary>Ids whose delete answers 400 although the conversation is deleted (a failure that did happen).</summary>
+    public ConcurrentBag<string> DeletedButFailingIds { get; } = [];
 
     public int ListCalls;
 
@@ -76,6 +80,16 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
                 return Responses.Make(HttpStatusCode.BadRequest, Responses.DifyError("invalid_param", "Refused.", 400));
             }
 
+            if (DeletedButFailingIds.Contains(id))
+            {
+                lock (_lock)
+                {
+                    _conversations.Remove(id);
+                }
+
+                return Responses.Make(HttpStatusCode.BadRequest, Responses.DifyError("invalid_param", "Refused.", 400));
+            }
+
             lock (_lock)
             {
                 var exists = KeepListingDeleted ? _conversations.Contains(id) && _deleted.Add(id) : _conversations.Remove(id);
@@ -100,12 +114,19 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
             if (cursor is not null)
             {
                 var at = _conversations.IndexOf(cursor);
-                if (at < 0)
+                if (at >= 0)
+                {
+                    start = at + 1;
+                }
+                else if (dialect == ConversationApiDialect.OpenAI)
+                {
+                    // Ids are seeded in ordinal order: "after" a deleted one is after where it stood.
+                    start = _conversations.Count(id => string.CompareOrdinal(id, cursor) < 0);
+                }
+                else
                 {
                     return Responses.Make(HttpStatusCode.NotFound, Responses.DifyError("not_found", "Last Conversation Not Exists.", 404));
                 }
-
-                start = at + 1;
             }
 
             var page = _conversations.Skip(start).Take(limit).ToList();
