@@ -34,7 +34,8 @@ public sealed class ConversationApiError
 
     /// <summary>
     /// Code for a success answer to a delete whose body is not the service's (not a JSON object: an HTML page from a
-    /// proxy or a gateway, say), so the deletion is not confirmed; see <see cref="RawBody"/>.
+    /// proxy or a gateway, say), so the deletion is not confirmed (see <see cref="RawBody"/>); also for an answer that a
+    /// primary handler got by following a redirect to another address.
     /// </summary>
     public const string UnexpectedResponseCode = "unexpected_response";
 

@@ -211,8 +211,9 @@ public sealed class DependencyInjectionTests
         Assert.That(ConversationClientFactory.SharedHandler.AllowAutoRedirect, Is.False);
     }
 
-    [Test]
-    public async Task AddConversationClient_UsersOwnPrimaryHandlerConfiguredAfterwards_StillDoesNotFollowRedirects()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AddConversationClient_UsersOwnPrimaryHandlerConfiguredAfterwards_StillDoesNotFollowRedirects(bool wrapped)
     {
         using var elsewhere = new LoopbackServer((_, response) =>
         {
@@ -233,7 +234,9 @@ public sealed class DependencyInjectionTests
                 o.Retry.MaxRetries = 0;
             })
             // As the docs invite: the user's own handler, with its defaults (AllowAutoRedirect = true).
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler());
+            .ConfigurePrimaryHttpMessageHandler(() => wrapped
+                ? new CountingHandler(() => { }) { InnerHandler = new SocketsHttpHandler() }
+                : new SocketsHttpHandler());
         await using var provider = services.BuildServiceProvider();
 
         var result = await provider.GetRequiredService<IConversationClient>().DeleteAsync("conv_1", "user-1");
@@ -306,6 +309,20 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
+    public async Task DeleteAsync_PrimaryHandlerThatFollowsARedirectItself_IsFailedUnexpectedResponse()
+    {
+        using var following = new RedirectFollowingHandler();
+        var client = ConversationClientFactory.Create(TestClients.Options(ConversationApiDialect.OpenAI), following, TimeProvider.System);
+
+        var result = await client.DeleteAsync("conv_1", "user-1");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(result.Attempts, Is.EqualTo(1), "not retried");
+        Assert.That(following.Calls, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task DeleteAsync_Redirect_IsAFailureNotFollowed()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.Found, null, r => r.Headers.Location = new Uri("https://elsewhere.example/"));
@@ -329,6 +346,19 @@ public sealed class DependencyInjectionTests
             Assert.That(() => services.AddConversationClient((IConfiguration)null!), Throws.ArgumentNullException);
             Assert.That(() => services.AddConversationClient(" ", OpenAI), Throws.ArgumentException.With.Property("ParamName").EqualTo("name"));
             Assert.That(() => ((IServiceCollection)null!).AddConversationClient(OpenAI), Throws.ArgumentNullException);
+        }
+    }
+
+    /// <summary>A primary handler that follows redirects on its own, as a handler the SDK cannot configure might.</summary>
+    private sealed class RedirectFollowingHandler : HttpMessageHandler
+    {
+        public int Calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            request.RequestUri = new Uri("https://elsewhere.example/conversations/conv_1");
+            return Task.FromResult(Responses.Make(HttpStatusCode.OK, Responses.OpenAIDeleted));
         }
     }
 

@@ -117,11 +117,19 @@ public static class ConversationClientServiceCollectionExtensions
         // Redirects are not followed: they would carry the key header and the user isolation header to another host,
         // and a 303 would turn the DELETE into a GET. A 3xx is reported as a failure instead. This runs after every
         // Configure of the client's options, so it also holds for a primary handler the application sets later with
-        // ConfigurePrimaryHttpMessageHandler (PostConfigure actions run after all Configure actions).
+        // ConfigurePrimaryHttpMessageHandler (PostConfigure actions run after all Configure actions). A handler of
+        // another kind that follows a redirect anyway gets a Failed result (ConversationResilienceHandler).
         services.PostConfigure<HttpClientFactoryOptions>(httpClientName, static options =>
             options.HttpMessageHandlerBuilderActions.Add(static handlerBuilder =>
             {
-                switch (handlerBuilder.PrimaryHandler)
+                // The handler that sends may be wrapped in the application's own delegating handlers.
+                var primary = handlerBuilder.PrimaryHandler;
+                while (primary is DelegatingHandler { InnerHandler: { } inner })
+                {
+                    primary = inner;
+                }
+
+                switch (primary)
                 {
                     // Set only when on: a handler that has sent requests refuses any change, even to the same value.
                     case SocketsHttpHandler { AllowAutoRedirect: true } sockets:

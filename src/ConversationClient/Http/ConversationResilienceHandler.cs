@@ -160,6 +160,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     {
         var state = (request as ConversationRequestMessage)?.State ?? new RequestState();
         state.Request = request;
+        state.RequestUri = request.RequestUri;
         state.Attempts = 0;
         state.StartTimestamp = _timeProvider.GetTimestamp();
         if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
@@ -227,6 +228,13 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             }
 
             response = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
+            if (!ReferenceEquals(request.RequestUri, state.RequestUri))
+            {
+                // A primary handler the SDK could not configure (not a SocketsHttpHandler or HttpClientHandler, or one
+                // set after the client was made) followed a redirect: the answer is another host's.
+                throw new RedirectFollowedException();
+            }
+
             await ResponseBuffering.BufferAsync(response, timer.Token).ConfigureAwait(false);
             outcome = Outcome.FromResult(response);
         }

@@ -21,6 +21,9 @@ internal sealed class RequestState
     /// <summary>The request the resilience handler is sending, for its attempts.</summary>
     public HttpRequestMessage? Request { get; set; }
 
+    /// <summary>The address the call was made for: a primary handler that follows a redirect replaces the request's.</summary>
+    public Uri? RequestUri { get; set; }
+
     /// <summary>How many HTTP attempts were started.</summary>
     public int Attempts { get; set; }
 

@@ -132,7 +132,8 @@ internal static class ResultMapper
 
     /// <summary>Whether an exception from sending is a failure to report as a result (not a bug or the caller's cancellation).</summary>
     public static bool IsTransportFailure(Exception exception) =>
-        exception is HttpRequestException or IOException or TimeoutRejectedException or CredentialUnavailableException or OperationCanceledException;
+        exception is HttpRequestException or IOException or TimeoutRejectedException or CredentialUnavailableException or OperationCanceledException
+            or RedirectFollowedException;
 
     public static DeleteConversationResult FromException(string conversationId, Exception exception, RequestState state) => new()
     {
@@ -152,6 +153,11 @@ internal static class ResultMapper
         CredentialUnavailableException => new ConversationApiError
         {
             Code = ConversationApiError.CredentialUnavailableCode,
+            Message = exception.Message,
+        },
+        RedirectFollowedException => new ConversationApiError
+        {
+            Code = ConversationApiError.UnexpectedResponseCode,
             Message = exception.Message,
         },
         _ => new ConversationApiError
