@@ -41,6 +41,20 @@ public sealed class ConversationClientOptions
     /// Microsoft Entra ID token for the scope <c>https://ai.azure.com/.default</c>. Used instead of
     /// <see cref="ApiKey"/>; cache tokens in the function (Azure.Identity credentials do).
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The <see cref="CancellationToken"/> passed in is the attempt's (its timeout and the caller's token): its source
+    /// is pooled and reused by later attempts once this one ends. Use it only while the function runs; do not keep it,
+    /// register callbacks on it that outlive the call, or pass it to work that continues afterwards (a background
+    /// refresh). The same holds for the token your own <see cref="DelegatingHandler"/>s receive.
+    /// </para>
+    /// <para>
+    /// When the function throws (its own <see cref="OperationCanceledException"/> included, unless the token passed in
+    /// was canceled), or returns an empty token or one that is not visible ASCII (a line break, a control or a
+    /// non-ASCII character), the call ends with a <see cref="ConversationApiError.CredentialUnavailableCode"/>
+    /// failure without sending anything, and it is not retried.
+    /// </para>
+    /// </remarks>
     /// <value>Default: none. Set this or <see cref="ApiKey"/>.</value>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
 

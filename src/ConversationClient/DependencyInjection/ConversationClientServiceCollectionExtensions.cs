@@ -10,6 +10,20 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="IConversationClient"/> with <see cref="IServiceCollection"/> on <c>IHttpClientFactory</c>.</summary>
+/// <remarks>
+/// <para>
+/// Each overload returns the client's <see cref="IHttpClientBuilder"/>. Handlers added to it run inside the SDK's
+/// retry handler, once per attempt; the <see cref="CancellationToken"/> they receive is the attempt's, whose source is
+/// pooled and reused once the attempt ends, so they must not keep it past the call.
+/// </para>
+/// <para>
+/// Redirects are never followed, whatever primary handler is configured and when: <c>AllowAutoRedirect</c> is turned
+/// off on a <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/> (also one wrapped in delegating
+/// handlers) after all other configuration, and an answer that a handler of another kind got by following a redirect
+/// is a failure (<see cref="ConversationApiError.UnexpectedResponseCode"/>). The SDK's handler is asynchronous only:
+/// the synchronous <see cref="HttpClient.Send(HttpRequestMessage)"/> throws <see cref="NotSupportedException"/>.
+/// </para>
+/// </remarks>
 public static class ConversationClientServiceCollectionExtensions
 {
     private const string HttpClientNamePrefix = "ConversationClient";
@@ -19,6 +33,7 @@ public static class ConversationClientServiceCollectionExtensions
     /// <param name="configure">Sets the options; they are validated when the client is first resolved (and at host start).</param>
     /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or configure the primary handler.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The default client is already registered.</exception>
     public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, Action<ConversationClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -37,6 +52,7 @@ public static class ConversationClientServiceCollectionExtensions
     /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or configure the primary handler.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">A client of that name is already registered.</exception>
     public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, string name, Action<ConversationClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -56,6 +72,7 @@ public static class ConversationClientServiceCollectionExtensions
     /// <param name="configure">Sets what configuration cannot hold (an <see cref="ConversationClientOptions.AccessTokenProvider"/>), after binding.</param>
     /// <returns>The builder of the client's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The default client is already registered.</exception>
     public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, IConfiguration configuration,
         Action<ConversationClientOptions>? configure = null)
     {
@@ -72,6 +89,7 @@ public static class ConversationClientServiceCollectionExtensions
     /// <returns>The builder of the client's <see cref="HttpClient"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">A client of that name is already registered.</exception>
     public static IHttpClientBuilder AddConversationClient(this IServiceCollection services, string name, IConfiguration configuration,
         Action<ConversationClientOptions>? configure = null)
     {
