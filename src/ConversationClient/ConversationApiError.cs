@@ -11,8 +11,28 @@ public sealed class ConversationApiError
     /// <summary>Code for a 200 answer that says the conversation was not deleted (<c>deleted: false</c>).</summary>
     public const string NotDeletedCode = "not_deleted";
 
-    /// <summary>Code for a 404 answer without a parseable error body.</summary>
+    /// <summary>
+    /// The code services give a conversation that does not exist (Dify's <c>not_found</c>, also used by some
+    /// OpenAI-compatible services). The client does not make this code itself: a 404 without the service's own
+    /// "conversation not found" is <see cref="EndpointNotFoundCode"/>.
+    /// </summary>
     public const string NotFoundCode = "not_found";
+
+    /// <summary>
+    /// Code for a 404 that is about the address, not the conversation: OpenAI's <c>Invalid URL (...)</c>, a gateway's
+    /// <c>Resource not found</c>, Werkzeug's <c>The requested URL was not found on the server</c>, an HTML page or an
+    /// empty body. The base address is probably wrong (it should end with <c>/v1</c>); the outcome is
+    /// <see cref="DeleteConversationOutcome.Failed"/>, nothing was deleted, and the service's answer is in <see cref="RawBody"/>.
+    /// </summary>
+    public const string EndpointNotFoundCode = "endpoint_not_found";
+
+    /// <summary>
+    /// Code for a Dify-dialect delete of an id that is not a UUID, answered by a 404 that is not Dify's own
+    /// "Conversation Not Exists.": Dify routes only UUID ids, so its 404 page cannot tell a conversation that cannot exist
+    /// from a wrong base address. The outcome is <see cref="DeleteConversationOutcome.Failed"/>; the request was sent,
+    /// so a Dify-compatible service that serves other ids still deletes them.
+    /// </summary>
+    public const string DifyIdNotUuidCode = "dify_id_not_uuid";
 
     /// <summary>Code for a failure where the service could not be reached or the connection broke.</summary>
     public const string ConnectionFailedCode = "connection_failed";
@@ -64,12 +84,19 @@ public sealed class ConversationApiError
     public JsonElement? DebugInfo { get; init; }
 
     /// <summary>
-    /// Gets the response body when it was not a known error envelope (an HTML gateway page, malformed JSON),
-    /// at most 64 KiB of it; null when the body was parsed.
+    /// Gets the response body when it was not a known error envelope (an HTML gateway page, malformed JSON) or when
+    /// the client made the error from it (<see cref="EndpointNotFoundCode"/>, <see cref="DifyIdNotUuidCode"/>), at most
+    /// 64 KiB of it; null when the body was empty or parsed into the other members.
     /// </summary>
     public string? RawBody { get; init; }
 
     /// <summary>Returns the code and message.</summary>
-    /// <returns>For example <c>not_found: Conversation Not Exists.</c></returns>
-    public override string ToString() => Message is null ? Code ?? string.Empty : $"{Code}: {Message}";
+    /// <returns>For example <c>not_found: Conversation Not Exists.</c>; only the one that is there when the other is missing.</returns>
+    public override string ToString() => (Code, Message) switch
+    {
+        (null, null) => string.Empty,
+        (_, null) => Code,
+        (null, _) => Message,
+        _ => $"{Code}: {Message}",
+    };
 }

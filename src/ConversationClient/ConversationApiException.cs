@@ -71,7 +71,7 @@ public sealed class ConversationApiException : Exception
             message += $" with HTTP {status}";
         }
 
-        if (result.Error is { } error)
+        if (result.Error?.ToString() is { Length: > 0 } error)
         {
             message += $": {error}";
         }

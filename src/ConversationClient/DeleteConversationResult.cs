@@ -51,8 +51,9 @@ public sealed class DeleteConversationResult
     {
         var status = StatusCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";
         var attempts = Attempts == 1 ? "1 attempt" : $"{Attempts} attempts";
-        return Error is null
+        var error = Error?.ToString();
+        return string.IsNullOrEmpty(error)
             ? $"{ConversationId}: {Outcome} ({status}, {attempts})"
-            : $"{ConversationId}: {Outcome} ({status}, {attempts}, {Error})";
+            : $"{ConversationId}: {Outcome} ({status}, {attempts}, {error})";
     }
 }

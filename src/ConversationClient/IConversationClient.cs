@@ -13,11 +13,18 @@ public interface IConversationClient
     /// OpenAI dialect: optional, sent in the <see cref="ConversationClientOptions.UserIsolationHeaderName"/> header.
     /// </param>
     /// <param name="cancellationToken">Cancels the call; it then throws <see cref="OperationCanceledException"/>.</param>
-    /// <returns>What happened: <see cref="DeleteConversationOutcome.Deleted"/>, <see cref="DeleteConversationOutcome.NotFound"/> or <see cref="DeleteConversationOutcome.Failed"/>.</returns>
+    /// <returns>
+    /// What happened: <see cref="DeleteConversationOutcome.Deleted"/>, <see cref="DeleteConversationOutcome.NotFound"/> (only when the
+    /// service's own error says the conversation does not exist) or <see cref="DeleteConversationOutcome.Failed"/>. A 404 about the
+    /// address (a base address without <c>/v1</c>) is <see cref="DeleteConversationOutcome.Failed"/> with
+    /// <see cref="ConversationApiError.EndpointNotFoundCode"/>; on Dify, an id that is not a UUID answered by such a 404 is
+    /// <see cref="DeleteConversationOutcome.Failed"/> with <see cref="ConversationApiError.DifyIdNotUuidCode"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationId"/> is null, or <paramref name="user"/> is null on Dify.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="conversationId"/> is empty, white space, <c>.</c> or <c>..</c>, or has control characters;
-    /// or <paramref name="user"/> is empty, white space or has control characters (or non-ASCII characters in the OpenAI dialect, where it is a header).
+    /// or <paramref name="user"/> is empty, white space or has an unpaired surrogate, or, in the OpenAI dialect only (where it is an HTTP
+    /// header), has control characters or non-ASCII characters. A Dify user travels in JSON and may hold any other text (tabs, quotes, backslashes, non-ASCII).
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null,
@@ -80,9 +87,13 @@ public interface IConversationClient
     /// <param name="progress">Told the counts after each page and each delete; may be null.</param>
     /// <param name="cancellationToken">Stops the erasure; it then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The counts, every failed delete with its error, and the listing error if the listing broke off.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: erasing is about one user).</exception>
     /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    /// <remarks>
+    /// A listing that fails, also with a 404 about the address (<see cref="ConversationApiError.EndpointNotFoundCode"/>), ends the
+    /// run with <see cref="EraseReport.ListingError"/> set and <see cref="EraseReport.IsComplete"/> false: never as "nothing to erase".
+    /// </remarks>
     Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default);
 }

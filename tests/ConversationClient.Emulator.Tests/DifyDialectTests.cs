@@ -108,11 +108,11 @@ public sealed class DifyDialectTests : EmulatorTestBase
     }
 
     [Test]
-    public async Task UnknownRoute_AnswersDify404()
+    public async Task UnknownRoute_AnswersWerkzeugsHtml404()
     {
         var response = await SendAsync(HttpMethod.Get, "v1/parameters", Emulator.DifyApiKey);
 
         Assert.That(response.Status, Is.EqualTo(404));
-        Assert.That(response.Json.GetProperty("code").GetString(), Is.EqualTo("not_found"));
+        Assert.That(response.Body, Does.StartWith("<!doctype html>").And.Contain("The requested URL was not found on the server."));
     }
 }

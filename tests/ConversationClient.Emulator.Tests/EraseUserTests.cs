@@ -62,8 +62,10 @@ public sealed class EraseUserTests : EmulatorTestBase
         var ids = Emulator.SeedDifyConversations(2_000, "alice");
         Emulator.SetFaults(new EmulatorFaultOptions { Method = "DELETE", FailureRate = 0.05, TooManyRequestsRate = 0.02, RetryAfter = TimeSpan.FromMilliseconds(10), Seed = 11 });
 
+        // A UUID, as Dify's ids are: Dify's route does not match another id at all.
+        const string missing = "00000000-0000-4000-8000-000000000000";
         var results = await DifyClient(FastRetries)
-            .DeleteManyAsync(ids.Concat(ids.Take(100)).Append("no-such-conversation"), "alice", new BulkDeleteOptions { MaxConcurrency = 32 })
+            .DeleteManyAsync(ids.Concat(ids.Take(100)).Append(missing), "alice", new BulkDeleteOptions { MaxConcurrency = 32 })
             .ToListAsync();
 
         using (Assert.EnterMultipleScope())
@@ -71,7 +73,7 @@ public sealed class EraseUserTests : EmulatorTestBase
             Assert.That(results, Has.Count.EqualTo(2_001));
             Assert.That(results.Select(r => r.ConversationId), Is.Unique);
             Assert.That(results.Count(r => r.Outcome == DeleteConversationOutcome.Deleted), Is.EqualTo(2_000));
-            Assert.That(results.Single(r => r.ConversationId == "no-such-conversation").Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
+            Assert.That(results.Single(r => r.ConversationId == missing).Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
             Assert.That(Emulator.GetCounters().ConversationsDeleted, Is.EqualTo(2_000));
         }
     }

@@ -22,10 +22,10 @@ public sealed class ArgumentTests(ConversationApiDialect dialect)
         Assert.That(handler.Requests, Is.Empty);
     }
 
-    [TestCase("")]
-    [TestCase("   ")]
-    [TestCase("user\r\nX-Injected: 1")]
-    [TestCase("user\n")]
+    // Built in code: an unpaired surrogate does not survive an attribute argument.
+    private static IEnumerable<string> BadUsers() => ["", "   ", "\t", "user" + '\ud800', '\udc00' + "user"];
+
+    [TestCaseSource(nameof(BadUsers))]
     public void DeleteAsync_BadUser_ThrowsArgumentExceptionAndSendsNothing(string user)
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
@@ -41,6 +41,67 @@ public sealed class ArgumentTests(ConversationApiDialect dialect)
 
 public sealed class DialectArgumentTests
 {
+    [TestCase("user\r\nX-Injected: 1")]
+    [TestCase("user\n")]
+    [TestCase("o\"hara\\\t")]
+    public void DeleteAsync_OpenAIUserWithControlCharacters_ThrowsBecauseItIsAHeaderAndSendsNothing(string user)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(async () => await client.DeleteAsync("conv_1", user));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("user"));
+        Assert.That(ex.Message, Does.Contain("header").And.Not.Contain("X-Injected"), "the value is not echoed");
+        Assert.That(handler.Requests, Is.Empty);
+    }
+
+    // Dify's user is a JSON string: a quote, a backslash, non-ASCII and a tab are all valid, and arrive exactly.
+    [TestCase("user\r\nX-Injected: 1")]
+    [TestCase("\u0000\u001f\u007f")]
+    [TestCase("\ud83d\ude00 emoji")]
+    public async Task DeleteAsync_DifyUserAnyJsonString_IsSentExactlyInTheBody(string user)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        var result = await client.DeleteAsync("conv_1", user);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        using var body = System.Text.Json.JsonDocument.Parse(handler.Single.Body!);
+        Assert.That(body.RootElement.GetProperty("user").GetString(), Is.EqualTo(user));
+    }
+
+    [Test]
+    public async Task DeleteAsync_DifyUserWithQuoteBackslashUmlautAndTab_DeletesWithTheExactStringInTheBody()
+    {
+        const string user = "o\"hara\\\u00fc\t";
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000001", user);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        using var body = System.Text.Json.JsonDocument.Parse(handler.Single.Body!);
+        Assert.That(body.RootElement.GetProperty("user").GetString(), Is.EqualTo("o\"hara\\ü\t"));
+        Assert.That(body.RootElement.EnumerateObject().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ListAsync_DifyUserAnyJsonString_IsSentExactlyInTheQuery()
+    {
+        const string user = "o\"hara\\\u00fc\t&x=1";
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"limit":20,"has_more":false,"data":[]}""");
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        await foreach (var _ in client.ListAsync(user))
+        {
+        }
+
+        var query = System.Web.HttpUtility.ParseQueryString(handler.Single.Uri.Query);
+        Assert.That(query["user"], Is.EqualTo(user));
+    }
+
     [Test]
     public void DeleteAsync_DifyWithoutUser_ThrowsArgumentNullException()
     {

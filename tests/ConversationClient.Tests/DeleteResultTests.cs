@@ -110,40 +110,39 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
         Assert.That(result.StatusCode, Is.EqualTo(200));
     }
 
+    private string ConversationMissing => dialect == ConversationApiDialect.OpenAI ? Responses.OpenAINotFound : Responses.DifyNotFound;
+
     [Test]
-    public async Task DeleteAsync_404OpenAIEnvelope_ReturnsNotFoundWithParsedError()
+    public async Task DeleteAsync_404ConversationMissingInTheDialectsEnvelope_ReturnsNotFoundWithParsedError()
     {
-        var (result, handler) = await DeleteAsync(h => h.Then(HttpStatusCode.NotFound, Responses.OpenAINotFound));
+        var (result, handler) = await DeleteAsync(h => h.Then(HttpStatusCode.NotFound, ConversationMissing));
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
             Assert.That(result.IsSuccess, Is.False);
             Assert.That(result.StatusCode, Is.EqualTo(404));
-            Assert.That(result.Error?.Type, Is.EqualTo("invalid_request_error"));
-            Assert.That(result.Error?.Message, Does.Contain("not found"));
+            Assert.That(result.Error?.Code, Is.EqualTo(dialect == ConversationApiDialect.OpenAI ? null : "not_found"));
+            Assert.That(result.Error?.Type, Is.EqualTo(dialect == ConversationApiDialect.OpenAI ? "invalid_request_error" : null));
+            Assert.That(result.Error?.Message, Is.EqualTo(dialect == ConversationApiDialect.OpenAI
+                ? "Conversation with id 'conv_1' not found."
+                : "Conversation Not Exists."));
             Assert.That(result.NotFoundAfterRetry, Is.False);
             Assert.That(handler.Requests, Has.Count.EqualTo(1));
         }
     }
 
     [Test]
-    public async Task DeleteAsync_404DifyEnvelope_ReturnsNotFoundWithParsedError()
+    public async Task DeleteAsync_404WithoutBody_ReturnsFailedEndpointNotFound()
     {
-        var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.NotFound, Responses.DifyNotFound));
+        // Dify routes only UUIDs: an empty 404 for another id is reported as such (see DifyNonUuidIdTests).
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NotFound);
+        var client = TestClients.Create(dialect, handler);
 
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
-        Assert.That(result.Error?.Code, Is.EqualTo("not_found"));
-        Assert.That(result.Error?.Message, Is.EqualTo("Conversation Not Exists."));
-    }
+        var result = await client.DeleteAsync("5ad4cb98-f0c7-4085-b384-88c403be6290", User);
 
-    [Test]
-    public async Task DeleteAsync_404WithoutBody_ReturnsNotFoundWithNotFoundCode()
-    {
-        var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.NotFound));
-
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
-        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.NotFoundCode));
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.EndpointNotFoundCode));
         Assert.That(result.Error?.RawBody, Is.Null);
     }
 
@@ -152,7 +151,7 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     {
         var (result, handler) = await DeleteAsync(h => h
             .Then(HttpStatusCode.ServiceUnavailable)
-            .Then(HttpStatusCode.NotFound, Responses.DifyNotFound));
+            .Then(HttpStatusCode.NotFound, ConversationMissing));
 
         using (Assert.EnterMultipleScope())
         {

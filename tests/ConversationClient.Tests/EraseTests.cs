@@ -170,9 +170,16 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     }
 
     [Test]
-    public void EraseUserAsync_NullUser_Throws() =>
-        Assert.That(() => Client(new FakeConversationService(dialect)).EraseUserAsync(null!),
-            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
+    public void EraseUserAsync_NullUser_ThrowsExplainingThatErasingNeedsAUser()
+    {
+        var service = new FakeConversationService(dialect);
+
+        var ex = Assert.Throws<ArgumentNullException>(() => Client(service).EraseUserAsync(null!));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("user"));
+        Assert.That(ex.Message, Does.StartWith("Erasing needs the user whose conversations to erase: ")
+            .And.Contain(dialect == ConversationApiDialect.Dify ? "Dify scopes every conversation by its end user" : "user isolation header"));
+    }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {

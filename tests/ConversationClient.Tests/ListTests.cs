@@ -161,7 +161,7 @@ public sealed class ListTests
             Assert.That(() => dify.ListAsync(), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
             Assert.That(() => dify.ListAsync("u", new ConversationListOptions { PageSize = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => dify.ListAsync("u", new ConversationListOptions { PageSize = 101 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
-            Assert.That(() => dify.ListAsync("bad\nuser"), Throws.ArgumentException.With.Property("ParamName").EqualTo("user"));
+            Assert.That(() => dify.ListAsync("bad\ud800user"), Throws.ArgumentException.With.Property("ParamName").EqualTo("user"));
         }
 
         Assert.That(handler.Requests, Is.Empty);

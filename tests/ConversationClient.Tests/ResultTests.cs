@@ -47,6 +47,40 @@ public sealed class ResultTests
         Assert.That(result.ToString(), Is.EqualTo("conv_9: Failed (503, 4 attempts, unknown: Internal Server Error)"));
     }
 
+    [TestCase(null, "Conversation Not Exists.", "Conversation Not Exists.")]
+    [TestCase("not_found", null, "not_found")]
+    [TestCase(null, null, "")]
+    [TestCase("not_found", "Conversation Not Exists.", "not_found: Conversation Not Exists.")]
+    public void Error_ToString_PrintsNoStraySeparator(string? code, string? message, string expected) =>
+        Assert.That(new ConversationApiError { Code = code, Message = message }.ToString(), Is.EqualTo(expected));
+
+    [Test]
+    public void ToString_ErrorWithoutCode_PrintsTheMessageAlone()
+    {
+        var result = new DeleteConversationResult
+        {
+            ConversationId = "conv_9", Outcome = DeleteConversationOutcome.NotFound, StatusCode = 404, Attempts = 1,
+            Error = new ConversationApiError { Message = "Conversation 'conv_9' not found.", Type = "invalid_request_error" },
+        };
+
+        Assert.That(result.ToString(), Is.EqualTo("conv_9: NotFound (404, 1 attempt, Conversation 'conv_9' not found.)"));
+        Assert.That(new ConversationApiException(result).Message,
+            Is.EqualTo("Deleting conversation 'conv_9' ended NotFound with HTTP 404: Conversation 'conv_9' not found.."));
+    }
+
+    [Test]
+    public void ToString_ErrorWithNeitherCodeNorMessage_PrintsNoEmptyPart()
+    {
+        var result = new DeleteConversationResult
+        {
+            ConversationId = "conv_9", Outcome = DeleteConversationOutcome.Failed, StatusCode = 400, Attempts = 1,
+            Error = new ConversationApiError(),
+        };
+
+        Assert.That(result.ToString(), Is.EqualTo("conv_9: Failed (400, 1 attempt)"));
+        Assert.That(new ConversationApiException(result).Message, Is.EqualTo("Deleting conversation 'conv_9' ended Failed with HTTP 400."));
+    }
+
     [Test]
     public async Task Results_AndExceptions_NeverContainTheApiKeyOrUser()
     {

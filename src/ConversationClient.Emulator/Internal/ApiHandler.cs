@@ -7,7 +7,8 @@ namespace ConversationClient.Emulator.Internal;
 /// <summary>
 /// Answers every request: <c>/__emulator/*</c> goes to <see cref="AdminHandler"/>; <c>/openai/v1/*</c> is the OpenAI
 /// dialect (Azure AI Foundry's path); <c>/v1/*</c> is the dialect of the key presented (both services live under
-/// <c>/v1</c>, and each has its own key).
+/// <c>/v1</c>, and each has its own key). A path a service does not serve gets that service's 404: OpenAI's
+/// <c>Invalid URL (METHOD /path)</c> envelope, or Werkzeug's HTML page for Dify (also for an id that is not a UUID).
 /// </summary>
 internal sealed class ApiHandler(EmulatorState state)
 {
@@ -40,14 +41,18 @@ internal sealed class ApiHandler(EmulatorState state)
         }
         else
         {
-            await Responses.OpenAIError(context, 404, $"Invalid URL ({context.Request.Method} {path})", "invalid_request_error", null)
+            // A path neither service serves (a base address without /v1): each answers in its own way, before any key check.
+            var presented = ReadKey(context.Request, allowApiKeyHeader: false);
+            await (IsDifyKey(presented)
+                ? Responses.WerkzeugNotFound(context)
+                : Responses.OpenAIError(context, 404, $"Invalid URL ({context.Request.Method} {path})", "invalid_request_error", null))
                 .ConfigureAwait(false);
             return;
         }
 
         var options = state.Options;
         var key = ReadKey(context.Request, allowApiKeyHeader: azure);
-        var dify = !azure && (key == options.DifyApiKey || (key != options.OpenAIApiKey && key is not null && key.StartsWith("app-", StringComparison.Ordinal)));
+        var dify = !azure && IsDifyKey(key);
         state.Counters.Request(dify);
 
         var expected = dify ? options.DifyApiKey : options.OpenAIApiKey;
@@ -217,7 +222,8 @@ internal sealed class ApiHandler(EmulatorState state)
             return;
         }
 
-        if (TryConversationId(rest, out var id) && HttpMethods.IsDelete(request.Method))
+        // Dify's route takes only UUIDs (Werkzeug's uuid converter): another id is a path it does not serve.
+        if (TryConversationId(rest, out var id) && IsUuid(id) && HttpMethods.IsDelete(request.Method))
         {
             DifyDeleteRequest? body;
             try
@@ -246,9 +252,7 @@ internal sealed class ApiHandler(EmulatorState state)
             return;
         }
 
-        await Responses.DifyError(context, 404, "not_found",
-            "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.")
-            .ConfigureAwait(false);
+        await Responses.WerkzeugNotFound(context).ConfigureAwait(false);
     }
 
     private async Task ListDifyAsync(HttpContext context)
@@ -348,6 +352,10 @@ internal sealed class ApiHandler(EmulatorState state)
         return Responses.OpenAIError(context, 401, $"Incorrect API key provided: {shown}.", "invalid_request_error", "invalid_api_key");
     }
 
+    /// <summary>Whether a key presented on <c>/v1</c> is Dify's: its own key, or any other app key (<c>app-...</c>).</summary>
+    private bool IsDifyKey(string? key) =>
+        key == state.Options.DifyApiKey || (key != state.Options.OpenAIApiKey && key is not null && key.StartsWith("app-", StringComparison.Ordinal));
+
     private static string? ReadKey(HttpRequest request, bool allowApiKeyHeader)
     {
         var authorization = request.Headers.Authorization.ToString();
@@ -394,6 +402,10 @@ internal sealed class ApiHandler(EmulatorState state)
         id = Uri.UnescapeDataString(segment);
         return true;
     }
+
+    /// <summary>The hyphenated 8-4-4-4-12 hex form, the only one Werkzeug's <c>uuid</c> converter matches.</summary>
+    private static bool IsUuid(string id) =>
+        id.Length == 36 && id.Select((c, i) => i is 8 or 13 or 18 or 23 ? c == '-' : char.IsAsciiHexDigit(c)).All(ok => ok);
 
     private static bool StartsWithSegment(string path, string prefix) =>
         path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (path.Length == prefix.Length || path[prefix.Length] == '/');

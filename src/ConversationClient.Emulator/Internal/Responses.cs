@@ -19,6 +19,18 @@ internal static class Responses
     public static Task DifyError(HttpContext context, int status, string code, string message) =>
         Json(context, status, new DifyErrorBody(status, code, message), EmulatorJsonContext.Default.DifyErrorBody);
 
+    /// <summary>Werkzeug's own 404 page, which Dify answers for a path its routes do not match.</summary>
+    public static Task WerkzeugNotFound(HttpContext context)
+    {
+        context.Response.StatusCode = 404;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync(WerkzeugNotFoundPage, context.RequestAborted);
+    }
+
+    private const string WerkzeugNotFoundPage =
+        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n" +
+        "<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n";
+
     public static Task Error(HttpContext context, bool dify, int status, string code, string message, string openAIType) =>
         dify ? DifyError(context, status, code, message) : OpenAIError(context, status, message, openAIType, code);
 

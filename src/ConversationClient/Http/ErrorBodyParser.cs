@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -18,19 +17,101 @@ internal static class ErrorBodyParser
     public static ConversationApiError Parse(HttpResponseMessage response)
     {
         var body = BufferedContent.BodyOf(response);
-        if (TryParseEnvelope(body, out var error))
+        return TryParseEnvelope(body, out var error, out _) ? error : Unparsed(response, body, ConversationApiError.HttpErrorCode);
+    }
+
+    /// <summary>
+    /// Reads a 404 and tells what it is about: the one place that decides between "this conversation does not exist"
+    /// (<paramref name="conversationMissing"/> true, the service's error) and "this address is not served" (false, an
+    /// error made here). A 404 is about the conversation only when the dialect's own envelope says so: OpenAI's
+    /// <c>{"error":{"message":"Conversation ... not found."}}</c>, Dify's <c>{"code":"not_found","message":"Conversation
+    /// Not Exists."}</c>. Anything else - OpenAI's <c>Invalid URL (...)</c>, a gateway's <c>Resource not found</c>,
+    /// Werkzeug's <c>The requested URL was not found</c>, an HTML page, an empty body - is about the address: when
+    /// unsure, a false failure gets a second look, while a false "not found" would lose a deletion silently.
+    /// </summary>
+    /// <param name="response">The 404, its body buffered.</param>
+    /// <param name="dialect">The dialect whose envelope counts.</param>
+    /// <param name="conversationId">The conversation the request named, or null for a listing.</param>
+    /// <param name="conversationMissing">Whether the 404 says the conversation does not exist.</param>
+    public static ConversationApiError ParseNotFound(HttpResponseMessage response, ConversationApiDialect dialect, string? conversationId,
+        out bool conversationMissing)
+    {
+        var body = BufferedContent.BodyOf(response);
+        if (TryParseEnvelope(body, out var error, out var shape) && SaysConversationMissing(error, shape, dialect))
         {
+            conversationMissing = true;
             return error;
         }
 
+        conversationMissing = false;
+        var raw = Truncate(body);
+        if (dialect == ConversationApiDialect.Dify && conversationId is not null && !IsDifyRoutableId(conversationId))
+        {
+            return new ConversationApiError
+            {
+                Code = ConversationApiError.DifyIdNotUuidCode,
+                Message = "Dify routes only conversation ids in UUID form (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) and this id is not one, " +
+                    "so its 404 cannot tell a conversation that cannot exist from a base address that is wrong (it should end with /v1). Nothing was deleted.",
+                RawBody = raw,
+            };
+        }
+
+        var example = dialect == ConversationApiDialect.OpenAI
+            ? "https://api.openai.com/v1, or https://<resource>.openai.azure.com/openai/v1"
+            : "https://api.dify.ai/v1";
+        return new ConversationApiError
+        {
+            Code = ConversationApiError.EndpointNotFoundCode,
+            Message = "The service answered 404 for the address, not for the conversation: it serves no such endpoint. " +
+                $"Check that the base address ends with /v1 (for example {example}). The service's answer is in RawBody.",
+            RawBody = raw,
+        };
+    }
+
+    /// <summary>Whether Dify's route can match the id: Werkzeug's <c>uuid</c> converter takes only the hyphenated 8-4-4-4-12 hex form.</summary>
+    public static bool IsDifyRoutableId(string conversationId)
+    {
+        if (conversationId.Length != 36)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < conversationId.Length; i++)
+        {
+            var c = conversationId[i];
+            if (i is 8 or 13 or 18 or 23 ? c != '-' : !char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The envelope must be the dialect's own, and its message must speak of a conversation that is not there; a code
+    // alone does not tell (Dify's Werkzeug 404 and its "Conversation Not Exists." share "not_found", and OpenAI's own
+    // conversation 404 carries no code at all).
+    private static bool SaysConversationMissing(ConversationApiError error, EnvelopeShape shape, ConversationApiDialect dialect)
+    {
+        var message = error.Message;
+        if (message is null || !message.Contains("conversation", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return dialect == ConversationApiDialect.OpenAI
+            ? shape == EnvelopeShape.OpenAI && message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+            : shape == EnvelopeShape.Dify && error.Code == "not_found" &&
+              (message.Contains("not exist", StringComparison.OrdinalIgnoreCase) || message.Contains("not found", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static ConversationApiError Unparsed(HttpResponseMessage response, ReadOnlyMemory<byte> body, string code)
+    {
         var status = (int)response.StatusCode;
-        var fallback = response.StatusCode == HttpStatusCode.NotFound
-            ? ConversationApiError.NotFoundCode
-            : ConversationApiError.HttpErrorCode;
         var message = $"The service answered HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd() + ".";
         return new ConversationApiError
         {
-            Code = fallback,
+            Code = code,
             Message = message,
             RawBody = Truncate(body),
         };
@@ -41,9 +122,14 @@ internal static class ErrorBodyParser
         body.IsEmpty ? null : Encoding.UTF8.GetString(body.Span[..Math.Min(body.Length, ResponseBuffering.MaxErrorBodyBytes)]);
 
     /// <summary>Parses a known error envelope; false for anything else (empty, not JSON, another shape).</summary>
-    public static bool TryParseEnvelope(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversationApiError? error)
+    public static bool TryParseEnvelope(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversationApiError? error) =>
+        TryParseEnvelope(body, out error, out _);
+
+    private static bool TryParseEnvelope(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversationApiError? error,
+        out EnvelopeShape shape)
     {
         error = null;
+        shape = EnvelopeShape.None;
         if (body.IsEmpty)
         {
             return false;
@@ -63,12 +149,14 @@ internal static class ErrorBodyParser
                 if (inner.ValueKind == JsonValueKind.Object)
                 {
                     error = FromOpenAIError(inner, 0);
+                    shape = EnvelopeShape.OpenAI;
                     return true;
                 }
 
                 if (inner.ValueKind == JsonValueKind.String)
                 {
                     error = new ConversationApiError { Message = inner.GetString(), Code = Text(root, "code") };
+                    shape = EnvelopeShape.ErrorText;
                     return true;
                 }
             }
@@ -81,6 +169,7 @@ internal static class ErrorBodyParser
                     Message = Text(root, "message"),
                     Param = Text(root, "params") ?? Text(root, "param"),
                 };
+                shape = EnvelopeShape.Dify;
                 return true;
             }
 
@@ -142,4 +231,18 @@ internal static class ErrorBodyParser
         element.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
             ? value.Clone()
             : null;
+
+    private enum EnvelopeShape
+    {
+        None,
+
+        /// <summary><c>{"error":{...}}</c>.</summary>
+        OpenAI,
+
+        /// <summary><c>{"error":"text"}</c>.</summary>
+        ErrorText,
+
+        /// <summary><c>{"code","message","status"}</c> at the top.</summary>
+        Dify,
+    }
 }

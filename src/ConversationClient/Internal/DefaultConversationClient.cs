@@ -78,7 +78,7 @@ internal sealed class DefaultConversationClient : IConversationClient
             {
                 using (response)
                 {
-                    result = ResultMapper.FromDeleteResponse(conversationId, response, state, _timeProvider);
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings.Dialect, state, _timeProvider);
                 }
             }
         }
@@ -182,8 +182,7 @@ internal sealed class DefaultConversationClient : IConversationClient
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.RequiredUser(user, _settings.Dialect, nameof(user));
         options ??= new BulkDeleteOptions();
         Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
         Guard.InRange(options.PageSize, 1, 100, "options.PageSize");

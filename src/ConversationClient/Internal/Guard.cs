@@ -33,6 +33,12 @@ internal static class Guard
         return HasLoneSurrogate(conversationId) ? "A conversation id cannot contain unpaired surrogate characters." : null;
     }
 
+    /// <summary>
+    /// Checks a user for the dialect. Dify's user travels in a JSON body (and a URL-escaped query), which carry any
+    /// string: a tab, a quote, a backslash, non-ASCII. Only the OpenAI dialect's user is an HTTP header value, and
+    /// only it has header rules (no control characters, ASCII only). In both, the user cannot be empty or white space
+    /// (an unset value, not a user) nor hold an unpaired surrogate (no UTF-8 text can carry it).
+    /// </summary>
     public static void User(string? user, ConversationApiDialect dialect, string paramName)
     {
         if (user is null)
@@ -50,15 +56,36 @@ internal static class Guard
             throw new ArgumentException("The user cannot be empty or white space; pass null for no user.", paramName);
         }
 
-        if (HasControlCharacter(user))
+        if (HasLoneSurrogate(user))
         {
-            throw new ArgumentException("The user cannot contain control characters such as CR or LF.", paramName);
+            throw new ArgumentException("The user cannot contain unpaired surrogate characters: no UTF-8 text can carry them.", paramName);
         }
 
-        if (dialect == ConversationApiDialect.OpenAI && !System.Text.Ascii.IsValid(user))
+        if (dialect == ConversationApiDialect.OpenAI)
         {
-            throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
+            if (HasControlCharacter(user))
+            {
+                throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and cannot contain control characters such as CR or LF.", paramName);
+            }
+
+            if (!System.Text.Ascii.IsValid(user))
+            {
+                throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
+            }
         }
+    }
+
+    /// <summary>Checks the user of an operation that is about one user in every dialect (erasing a user).</summary>
+    public static void RequiredUser(string? user, ConversationApiDialect dialect, string paramName)
+    {
+        if (user is null)
+        {
+            throw new ArgumentNullException(paramName, dialect == ConversationApiDialect.Dify
+                ? "Erasing needs the user whose conversations to erase: Dify scopes every conversation by its end user."
+                : "Erasing needs the user whose conversations to erase: in the OpenAI dialect, the value of the user isolation header that scopes them.");
+        }
+
+        User(user, dialect, paramName);
     }
 
     public static void InRange(int value, int min, int max, string paramName)

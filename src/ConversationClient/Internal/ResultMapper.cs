@@ -9,7 +9,8 @@ namespace ConversationClient.Internal;
 /// <summary>The one place where HTTP responses and transport failures of either dialect become results.</summary>
 internal static class ResultMapper
 {
-    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, RequestState state, TimeProvider timeProvider)
+    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, ConversationApiDialect dialect,
+        RequestState state, TimeProvider timeProvider)
     {
         var status = (int)response.StatusCode;
         var requestId = GetRequestId(response);
@@ -27,8 +28,11 @@ internal static class ResultMapper
             };
         }
 
-        var error = ErrorBodyParser.Parse(response);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        var conversationMissing = false;
+        var error = response.StatusCode == HttpStatusCode.NotFound
+            ? ErrorBodyParser.ParseNotFound(response, dialect, conversationId, out conversationMissing)
+            : ErrorBodyParser.Parse(response);
+        if (conversationMissing)
         {
             return new DeleteConversationResult
             {
@@ -60,10 +64,19 @@ internal static class ResultMapper
         var status = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
-            var error = ErrorBodyParser.Parse(response);
-            var message = dialect == ConversationApiDialect.OpenAI && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
-                ? $"The service does not list conversations (HTTP {status.ToString(CultureInfo.InvariantCulture)}): OpenAI's public API has no list operation; Azure AI Foundry's has."
-                : $"Listing conversations failed with HTTP {status.ToString(CultureInfo.InvariantCulture)}: {error}";
+            var conversationMissing = false;
+            var error = response.StatusCode == HttpStatusCode.NotFound
+                ? ErrorBodyParser.ParseNotFound(response, dialect, null, out conversationMissing)
+                : ErrorBodyParser.Parse(response);
+            var statusText = status.ToString(CultureInfo.InvariantCulture);
+
+            // OpenAI's public API has no list operation: its route miss cannot be told from a wrong base address, so
+            // the message names both. A 404 about a conversation is the cursor's (deleted meanwhile), not a route miss.
+            var message = dialect == ConversationApiDialect.OpenAI && !conversationMissing
+                && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+                ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
+                  "With a service that lists, check that the base address ends with /v1."
+                : $"Listing conversations failed with HTTP {statusText}: {error}";
             throw new ConversationApiException(message, status, error, GetRequestId(response));
         }
 

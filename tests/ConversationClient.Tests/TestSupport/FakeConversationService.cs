@@ -95,7 +95,7 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
                 var exists = KeepListingDeleted ? _conversations.Contains(id) && _deleted.Add(id) : _conversations.Remove(id);
                 return exists
                     ? Responses.Make(HttpStatusCode.NoContent)
-                    : Responses.Make(HttpStatusCode.NotFound, Responses.DifyNotFound);
+                    : Responses.Make(HttpStatusCode.NotFound, dialect == ConversationApiDialect.Dify ? Responses.DifyNotFound : Responses.OpenAINotFound);
             }
         }
         finally
