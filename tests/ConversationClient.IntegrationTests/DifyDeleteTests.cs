@@ -133,7 +133,7 @@ public sealed class DifyDeleteTests : IntegrationTest
             Assert.That(result.Error?.RawBody, Does.Contain("No matching mapping found"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Body, Is.EqualTo("""{"user":"someone-else"}"""));
-            Assert.That(journal.Unmatched[0].NotMatchedReport, Does.Contain("Request was not matched").And.Contain("Body"));
+            Assert.That(journal.Unmatched[0].NotMatchedReport, Does.Contain("Request was not matched").And.Contain("closest stub 'dify: delete answers 204'"));
         }
     }
 }

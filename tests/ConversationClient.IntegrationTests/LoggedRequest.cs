@@ -41,7 +41,7 @@ public sealed class LoggedRequest
     /// <summary>Gets the title of the stub that answered, when one did.</summary>
     public string? StubName { get; }
 
-    /// <summary>Gets, for a request WireMock matched to no stub, the closest stub and the matchers that failed.</summary>
+    /// <summary>Gets, for a request WireMock matched to no stub, the closest stub and its score.</summary>
     public string? NotMatchedReport { get; }
 
     /// <summary>Gets a header's value, or null when it was not sent.</summary>
@@ -70,11 +70,7 @@ public sealed class LoggedRequest
             return new LoggedRequest(arrival, status, entry.MappingTitle, null);
         }
 
-        var failed = entry.PartialMatchResult?.MatchDetails?
-            .Where(d => d.Score < 1.0)
-            .Select(d => d.MatcherType.Name.Replace("RequestMessage", string.Empty, StringComparison.Ordinal))
-            .ToList() ?? [];
         return new LoggedRequest(arrival, status, null,
-            $"Request was not matched; closest stub '{entry.PartialMappingTitle}', failed: {string.Join(", ", failed)}");
+            $"Request was not matched; closest stub '{entry.PartialMappingTitle}' (score {entry.PartialMatchResult?.AverageTotalScore.ToString("0.00", CultureInfo.InvariantCulture)})");
     }
 }

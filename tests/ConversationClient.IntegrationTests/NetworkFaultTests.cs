@@ -59,13 +59,19 @@ public sealed class NetworkFaultTests : IntegrationTest
     [TestCase(RawFault.EmptyResponse)]
     public async Task DeleteAsync_OpenAIRawFaultThen200_RetriesAndSucceeds(RawFault fault)
     {
+        // SocketsHttpHandler itself resends a request without a body when its connection closes before a single byte
+        // of answer, up to 3 times (measured here: 2 such faults cost the SDK no attempt, 7 cost it one). Those faults
+        // are served 4 times, so that the handler gives up and the SDK sees the fault: 5 connections for 2 attempts.
+        const int HandlerResends = 3;
+        var handlerResends = fault is RawFault.CloseWithoutAnswer or RawFault.EmptyResponse;
         await using var host = new RawFaultHost(
-            RawFaultHost.Json(200, "OK", """{"id":"conv_fault","object":"conversation.deleted","deleted":true}""", "req_after_fault"), fault);
+            RawFaultHost.Json(200, "OK", """{"id":"conv_fault","object":"conversation.deleted","deleted":true}""", "req_after_fault"),
+            Enumerable.Repeat(fault, handlerResends ? HandlerResends + 1 : 1).ToArray());
         var client = CreateOpenAIClient(options => options.BaseAddress = new Uri(host.BaseAddress, "v1"));
 
         var result = await client.DeleteAsync("conv_fault");
 
-        AssertRecoveredOnSecondAttempt(result, host, expectedStatus: 200);
+        AssertRecoveredOnSecondAttempt(result, host, expectedStatus: 200, expectedConnections: handlerResends ? HandlerResends + 2 : 2);
         Assert.That(result.RequestId, Is.EqualTo("req_after_fault"));
         Assert.That(host.Requests.Select(r => (r.Method, r.Target, r.Header("Authorization"))),
             Is.All.EqualTo(("DELETE", "/v1/conversations/conv_fault", "Bearer " + OpenAIKey)));
@@ -178,15 +184,15 @@ public sealed class NetworkFaultTests : IntegrationTest
         }
     }
 
-    private static void AssertRecoveredOnSecondAttempt(DeleteConversationResult result, RawFaultHost host, int expectedStatus)
+    private static void AssertRecoveredOnSecondAttempt(DeleteConversationResult result, RawFaultHost host, int expectedStatus, int expectedConnections = 2)
     {
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), result.ToString());
             Assert.That(result.StatusCode, Is.EqualTo(expectedStatus));
             Assert.That(result.Error, Is.Null);
-            Assert.That(result.Attempts, Is.EqualTo(2), "the fault cost one attempt");
-            Assert.That(host.Connections, Is.EqualTo(2), "one connection per attempt, no other");
+            Assert.That(result.Attempts, Is.EqualTo(2), $"the fault cost one attempt ({host.Connections} connections)");
+            Assert.That(host.Connections, Is.EqualTo(expectedConnections), "one connection per attempt (and per resend of the handler), no other");
             Assert.That(host.Requests.Select(r => r.Header("x-ms-client-request-id")).Distinct().Count(), Is.EqualTo(1), "one client request id across attempts");
         }
     }
