@@ -1,6 +1,6 @@
-namespace ConversationClient.Emulator.Internal;
+namespace ConversationClient.Testing.Services;
 
-/// <summary>The emulator's live counters, updated with interlocked operations.</summary>
+/// <summary>What the services answered, updated with interlocked operations.</summary>
 internal sealed class CounterSet
 {
     private long _requests;
@@ -31,7 +31,7 @@ internal sealed class CounterSet
 
     public void ListPage() => Interlocked.Increment(ref _listPages);
 
-    public EmulatorCounters Snapshot() => new()
+    public CounterSnapshot Snapshot() => new()
     {
         Requests = Interlocked.Read(ref _requests),
         OpenAIRequests = Interlocked.Read(ref _openAIRequests),
@@ -56,4 +56,26 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _deleteNotFound, 0);
         Interlocked.Exchange(ref _listPages, 0);
     }
+}
+
+/// <summary>A snapshot of <see cref="CounterSet"/>.</summary>
+internal sealed record CounterSnapshot
+{
+    public long Requests { get; init; }
+
+    public long OpenAIRequests { get; init; }
+
+    public long DifyRequests { get; init; }
+
+    public long Unauthorized { get; init; }
+
+    public long FaultsInjected { get; init; }
+
+    public long ConversationsCreated { get; init; }
+
+    public long ConversationsDeleted { get; init; }
+
+    public long DeletesNotFound { get; init; }
+
+    public long ListPages { get; init; }
 }

@@ -1,4 +1,4 @@
-namespace ConversationClient.Emulator.Internal;
+namespace ConversationClient.Testing.Services;
 
 /// <summary>Dify conversations in memory, each owned by one end user.</summary>
 internal sealed class DifyStore
@@ -6,7 +6,7 @@ internal sealed class DifyStore
     /// <summary>The values Dify accepts for <c>sort_by</c>.</summary>
     public static readonly IReadOnlyList<string> SortFields = ["created_at", "-created_at", "updated_at", "-updated_at"];
 
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private long _sequence;
 

@@ -1,9 +1,9 @@
-namespace ConversationClient.Emulator.Internal;
+namespace ConversationClient.Testing.Services;
 
 /// <summary>OpenAI-dialect conversations in memory, each visible only under the isolation key it was created with.</summary>
 internal sealed class OpenAIStore
 {
-    private readonly Lock _lock = new();
+    private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
 
     // Deleted ids keep their place so that a list cursor ("after") stays valid while its conversation is deleted.

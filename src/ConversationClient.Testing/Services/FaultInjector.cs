@@ -1,20 +1,20 @@
-namespace ConversationClient.Emulator.Internal;
+namespace ConversationClient.Testing.Services;
 
 /// <summary>Decides, request by request, whether to answer with an injected fault. Thread-safe; settings are swapped whole.</summary>
 internal sealed class FaultInjector
 {
-    private readonly Lock _lock = new();
-    private EmulatorFaultOptions _options = new();
+    private readonly object _lock = new();
+    private FaultSettings _options = FaultSettings.None;
     private Random _random = new();
     private long _matching;
 
-    public EmulatorFaultOptions Options
+    public FaultSettings Options
     {
         get
         {
             lock (_lock)
             {
-                return _options.Clone();
+                return _options;
             }
         }
     }
@@ -31,12 +31,11 @@ internal sealed class FaultInjector
     }
 
     /// <summary>Replaces the settings and restarts the count of "first N" requests.</summary>
-    public void Configure(EmulatorFaultOptions options)
+    public void Configure(FaultSettings options)
     {
-        options.Validate();
         lock (_lock)
         {
-            _options = options.Clone();
+            _options = options;
             _random = options.Seed is { } seed ? new Random(seed) : new Random();
             _matching = 0;
         }
@@ -81,4 +80,21 @@ internal sealed class FaultInjector
             return roll < options.FailureRate + options.TooManyRequestsRate ? (429, options.RetryAfter) : null;
         }
     }
+}
+
+/// <summary>
+/// The faults to inject, already validated by the host: the first <paramref name="FailFirst"/> matching requests, then
+/// a fraction of them, are answered <paramref name="StatusCode"/> (or 429), each after <paramref name="Latency"/>.
+/// </summary>
+internal sealed record FaultSettings(
+    int FailFirst = 0,
+    double FailureRate = 0,
+    double TooManyRequestsRate = 0,
+    int StatusCode = 503,
+    TimeSpan? RetryAfter = null,
+    TimeSpan Latency = default,
+    string? Method = null,
+    int? Seed = null)
+{
+    public static FaultSettings None { get; } = new();
 }
