@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Packs ConversationClient, checks the package's contents, then builds and runs an app that references the
-# *package* (tests/PackageConsumer, restored from a local folder feed) against the emulator, first on the JIT and
-# then published with Native AOT. Every step must finish with zero warnings. Exits non-zero on any failure.
+# Packs ConversationClient and ConversationClient.Testing, checks the packages' contents, then builds and runs an app
+# that references the *package* (tests/PackageConsumer, restored from a local folder feed) against the emulator, first
+# on the JIT and then published with Native AOT, and runs the README's NUnit example against the Testing package
+# (tests/PackageConsumer.Testing, kept out of the AOT publish: WireMock.Net is not trimmable). Every step must finish
+# with zero warnings. Exits non-zero on any failure.
 #
 #   bash eng/package-check.sh            # everything
 #   bash eng/package-check.sh --no-aot   # skip the Native AOT publish
@@ -27,6 +29,7 @@ suffix="check.$(date -u +%Y%m%d%H%M%S).$$"
 version="$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props | head -n 1)-$suffix"
 packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
 consumer="$root/tests/PackageConsumer"
+testing_consumer="$root/tests/PackageConsumer.Testing"
 emulator_pid=""
 
 cleanup() {
@@ -35,7 +38,7 @@ cleanup() {
     wait "$emulator_pid" 2>/dev/null || true
   fi
   # The check version is unique: drop it from the global package cache again.
-  rm -rf "${packages%/}/conversationclient/$version" "$work"
+  rm -rf "${packages%/}/conversationclient/$version" "${packages%/}/conversationclient.testing/$version" "$work"
 }
 trap cleanup EXIT
 
@@ -78,6 +81,21 @@ for field in '<license type="expression">MIT</license>' '<readme>README.md</read
 done
 echo "ok: $(basename "$nupkg") (net8.0, net10.0, XML docs, README, MIT) and its .snupkg"
 
+step "pack ConversationClient.Testing $version"
+run_dotnet pack-testing pack src/ConversationClient.Testing -c Release -o "$feed" --version-suffix "$suffix"
+testing_nupkg="$feed/ConversationClient.Testing.$version.nupkg"
+[[ -f "$testing_nupkg" ]] || fail "no $testing_nupkg"
+listing="$(zip_list "$testing_nupkg")"
+for entry in lib/net8.0/ConversationClient.Testing.dll lib/net8.0/ConversationClient.Testing.xml \
+             lib/net10.0/ConversationClient.Testing.dll lib/net10.0/ConversationClient.Testing.xml README.md LICENSE; do
+  grep -qx "$entry" <<<"$listing" || fail "the Testing package has no $entry"
+done
+nuspec="$(zip_cat "$testing_nupkg" ConversationClient.Testing.nuspec)"
+for field in "<dependency id=\"ConversationClient\" version=\"$version\"" '<dependency id="WireMock.Net" version="1.25.0"'; do
+  grep -qF "$field" <<<"$nuspec" || fail "the Testing nuspec has no $field"
+done
+echo "ok: $(basename "$testing_nupkg") (net8.0, net10.0, XML docs, README, MIT; depends on ConversationClient $version and WireMock.Net)"
+
 step "start the emulator"
 run_dotnet emulator-build build src/ConversationClient.Emulator -c Release
 dotnet src/ConversationClient.Emulator/bin/Release/net10.0/ConversationClient.Emulator.dll \
@@ -99,6 +117,15 @@ grep -q "\"ConversationClient/$version\"" "$consumer/obj/project.assets.json" ||
 grep -A2 "\"ConversationClient/$version\"" "$consumer/obj/project.assets.json" | grep -q '"type": "package"' \
   || fail "the consumer's ConversationClient is not a package reference"
 dotnet "$consumer/bin/Release/net10.0/PackageConsumer.dll" "$url" || fail "the consumer (JIT) failed"
+
+step "run the README's NUnit example against the Testing package"
+rm -rf "$testing_consumer/bin" "$testing_consumer/obj"
+run_dotnet testing-consumer-build build "$testing_consumer" -c Release -p:ConversationClientVersion="$version"
+grep -A2 "\"ConversationClient.Testing/$version\"" "$testing_consumer/obj/project.assets.json" | grep -q '"type": "package"' \
+  || fail "the Testing consumer's ConversationClient.Testing is not the package $version"
+dotnet test "$testing_consumer" -c Release --no-build >"$work/testing-consumer-test.log" 2>&1 \
+  || { cat "$work/testing-consumer-test.log"; fail "the README example against the Testing package failed"; }
+grep -E 'Passed!|Total tests' "$work/testing-consumer-test.log" | tail -n 1
 
 if [[ "$aot" == 1 ]]; then
   step "publish the consumer with Native AOT and run it"

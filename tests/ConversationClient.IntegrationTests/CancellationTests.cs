@@ -20,7 +20,7 @@ public sealed class CancellationTests : IntegrationTest
 
         Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
         clock.Stop();
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "the call ended well before the 5 s answer");
@@ -32,7 +32,7 @@ public sealed class CancellationTests : IntegrationTest
     private static async Task WaitForRequestAsync()
     {
         var deadline = Stopwatch.StartNew();
-        while ((await Server.Admin.GetJournalAsync()).Requests.Count == 0)
+        while ((Server.GetJournal()).Requests.Count == 0)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(4))
             {

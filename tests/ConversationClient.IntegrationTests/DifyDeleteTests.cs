@@ -14,7 +14,7 @@ public sealed class DifyDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync(Deletable, user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -46,7 +46,7 @@ public sealed class DifyDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000002", user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -64,7 +64,7 @@ public sealed class DifyDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000003", user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
@@ -85,7 +85,7 @@ public sealed class DifyDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000004", user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -105,7 +105,7 @@ public sealed class DifyDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync(Deletable, user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -119,21 +119,21 @@ public sealed class DifyDeleteTests : IntegrationTest
     }
 
     [Test]
-    public async Task DeleteAsync_DifyOtherUser_IsNotMatchedAndTheNearMissReportShowsTheBody()
+    public async Task DeleteAsync_DifyOtherUser_IsNotMatchedAndTheJournalShowsTheBody()
     {
         // The stub only deletes user-123's conversation; another user's body breaks the match.
         var client = CreateDifyClient();
 
         var result = await client.DeleteAsync(Deletable, user: "someone-else");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
-            Assert.That(result.Error?.RawBody, Does.Contain("Request was not matched").And.Contain("Body does not match"));
+            Assert.That(result.Error?.RawBody, Does.Contain("No matching mapping found"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Body, Is.EqualTo("""{"user":"someone-else"}"""));
-            Assert.That(journal.Report, Does.Contain("Near misses of unmatched requests").And.Contain("\"user\" : \"someone-else\""));
+            Assert.That(journal.Unmatched[0].NotMatchedReport, Does.Contain("Request was not matched").And.Contain("closest stub 'dify: delete answers 204'"));
         }
     }
 }

@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace ConversationClient.IntegrationTests;
 
 /// <summary>
-/// Base of the integration tests: empties WireMock's journal and resets its scenarios before each test, and makes
+/// Base of the integration tests: empties WireMock.Net's journal and resets its scenarios before each test, and makes
 /// clients the way users do (<c>services.AddConversationClient(...)</c>), each in its own container so that every
 /// test starts on new connections.
 /// </summary>
@@ -19,26 +19,14 @@ public abstract class IntegrationTest
 
     private readonly List<ServiceProvider> _providers = [];
 
-    protected static WireMockServer Server => IntegrationSetUp.Server;
+    protected static StubServer Server => IntegrationSetUp.Server;
 
     [SetUp]
-    public async Task ResetWireMockAsync()
-    {
-        await Server.Admin.ResetRequestsAsync();
-        await Server.Admin.ResetScenariosAsync();
-    }
+    public void ResetWireMock() => Server.Reset();
 
     [TearDown]
-    public async Task RecordUsedStubsAndDisposeClientsAsync()
+    public async Task DisposeClientsAsync()
     {
-        foreach (var request in (await Server.Admin.GetJournalAsync()).Requests)
-        {
-            if (request.StubName is { } name)
-            {
-                IntegrationSetUp.UsedStubs.TryAdd(name, 0);
-            }
-        }
-
         foreach (var provider in _providers)
         {
             await provider.DisposeAsync();

@@ -1,18 +1,20 @@
-using System.Text.Json;
+using System.Globalization;
+using WireMock.Logging;
 
 namespace ConversationClient.IntegrationTests;
 
-/// <summary>One request as WireMock's journal recorded it.</summary>
+/// <summary>One request as it arrived, with WireMock.Net's answer to it once given.</summary>
 public sealed class LoggedRequest
 {
-    private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _headers;
 
-    private LoggedRequest(string method, string url, string body, bool wasMatched, int? responseStatus, string? stubName, string? notMatchedReport)
+    private LoggedRequest(StubServer.Arrival arrival, int? responseStatus, string? stubName, string? notMatchedReport)
     {
-        Method = method;
-        Url = url;
-        Body = body;
-        WasMatched = wasMatched;
+        Method = arrival.Method;
+        Url = arrival.RawTarget;
+        Body = arrival.Body;
+        _headers = arrival.Headers;
+        Fault = arrival.Fault;
         ResponseStatus = responseStatus;
         StubName = stubName;
         NotMatchedReport = notMatchedReport;
@@ -21,78 +23,54 @@ public sealed class LoggedRequest
     /// <summary>Gets the HTTP method.</summary>
     public string Method { get; }
 
-    /// <summary>Gets the path and query as sent, escapes included (<c>/v1/conversations/a%2Fb</c>).</summary>
+    /// <summary>
+    /// Gets the request target exactly as sent, escapes included (<c>/v1/conversations/a%2Fb</c>). WireMock.Net
+    /// matches on the decoded path, so escaping is asserted here.
+    /// </summary>
     public string Url { get; }
 
     /// <summary>Gets the body as text; empty when there was none.</summary>
     public string Body { get; }
 
-    /// <summary>Gets whether a stub matched the request.</summary>
-    public bool WasMatched { get; }
+    /// <summary>Gets the fault served instead of an answer (<c>reset</c>), or null.</summary>
+    public string? Fault { get; }
 
-    /// <summary>Gets the status WireMock answered with; null when a fault was served instead.</summary>
+    /// <summary>Gets the status WireMock answered with; null for a fault or an answer not given (yet).</summary>
     public int? ResponseStatus { get; }
 
-    /// <summary>Gets the name of the stub that answered, when one did.</summary>
+    /// <summary>Gets the title of the stub that answered, when one did.</summary>
     public string? StubName { get; }
 
-    /// <summary>Gets WireMock's "Request was not matched" diff, for an unmatched request.</summary>
+    /// <summary>Gets, for a request WireMock matched to no stub, the closest stub and its score.</summary>
     public string? NotMatchedReport { get; }
 
-    /// <summary>Gets the header names as WireMock logged them.</summary>
-    public IReadOnlyCollection<string> HeaderNames => _headers.Keys;
-
-    /// <summary>Gets a header's value (several values joined by <c>, </c>), or null when it was not sent.</summary>
+    /// <summary>Gets a header's value, or null when it was not sent.</summary>
     public string? Header(string name) => _headers.GetValueOrDefault(name);
 
     public override string ToString() =>
-        $"{Method} {Url} -> {(ResponseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "fault")}"
-        + (WasMatched ? $" (stub '{StubName}')" : " (NOT MATCHED)")
+        $"{Method} {Url} -> {Fault ?? ResponseStatus?.ToString(CultureInfo.InvariantCulture) ?? "no answer"}"
+        + (StubName is not null ? $" (stub '{StubName}')" : NotMatchedReport is not null ? " (NOT MATCHED)" : string.Empty)
         + (Body.Length > 0 ? $" body {Body}" : string.Empty);
 
-    internal static LoggedRequest FromServeEvent(JsonElement serveEvent)
+    internal static LoggedRequest From(StubServer.Arrival arrival, ILogEntry? entry)
     {
-        var request = serveEvent.GetProperty("request");
-        int? status = serveEvent.TryGetProperty("response", out var response) && response.TryGetProperty("status", out var s) && s.GetInt32() > 0
-            ? s.GetInt32()
-            : null;
-        string? stubName = null;
-        if (serveEvent.TryGetProperty("stubMapping", out var stub) && stub.TryGetProperty("name", out var name))
+        if (entry is null)
         {
-            stubName = name.GetString();
+            return new LoggedRequest(arrival, null, null, null);
         }
 
-        string? report = null;
-        if (serveEvent.TryGetProperty("subEvents", out var subEvents))
+        var status = entry.ResponseMessage?.StatusCode switch
         {
-            foreach (var subEvent in subEvents.EnumerateArray())
-            {
-                if (subEvent.GetProperty("type").GetString() == "REQUEST_NOT_MATCHED"
-                    && subEvent.TryGetProperty("data", out var data) && data.TryGetProperty("report", out var text))
-                {
-                    report = text.GetString();
-                }
-            }
+            int code => code,
+            string text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) => code,
+            _ => (int?)null,
+        };
+        if (entry.MappingGuid is not null && entry.RequestMatchResult?.IsPerfectMatch == true)
+        {
+            return new LoggedRequest(arrival, status, entry.MappingTitle, null);
         }
 
-        var logged = new LoggedRequest(
-            request.GetProperty("method").GetString()!,
-            request.GetProperty("url").GetString()!,
-            request.TryGetProperty("body", out var body) ? body.GetString() ?? string.Empty : string.Empty,
-            serveEvent.GetProperty("wasMatched").GetBoolean(),
-            status,
-            stubName,
-            report);
-        if (request.TryGetProperty("headers", out var headers))
-        {
-            foreach (var header in headers.EnumerateObject())
-            {
-                logged._headers[header.Name] = header.Value.ValueKind == JsonValueKind.Array
-                    ? string.Join(", ", header.Value.EnumerateArray().Select(v => v.GetString()))
-                    : header.Value.GetString() ?? string.Empty;
-            }
-        }
-
-        return logged;
+        return new LoggedRequest(arrival, status, null,
+            $"Request was not matched; closest stub '{entry.PartialMappingTitle}' (score {entry.PartialMatchResult?.AverageTotalScore.ToString("0.00", CultureInfo.InvariantCulture)})");
     }
 }

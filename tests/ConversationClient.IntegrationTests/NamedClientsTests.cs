@@ -33,7 +33,7 @@ public sealed class NamedClientsTests : IntegrationTest
         var foundryResult = await foundry.DeleteAsync("conv_azure_user", user: "user-42");
         var difyResult = await dify.DeleteAsync("d1f70000-0000-4000-8000-000000000001", user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(foundryResult.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);

@@ -4,45 +4,44 @@ using NUnit.Framework;
 namespace ConversationClient.IntegrationTests;
 
 /// <summary>
-/// WireMock faults over a real socket: a reset connection, no response, a broken chunked body, garbage, and an
-/// answer slower than the attempt timeout. Each is served once, then the stub answers normally.
+/// Transport faults on a real socket: a connection reset (WireMock.Net with an aborting middleware), and a close with
+/// no answer, random bytes, a chunked body that breaks off and an empty response (a raw-socket host); then answers
+/// slower than the attempt timeout. Each fault is served once, then the service answers normally.
 /// </summary>
 public sealed class NetworkFaultTests : IntegrationTest
 {
-    [TestCase("conv_fault_reset", TestName = "DeleteAsync_OpenAIConnectionResetByPeerThen200_RetriesAndSucceeds")]
-    [TestCase("conv_fault_chunk", TestName = "DeleteAsync_OpenAIMalformedResponseChunkThen200_RetriesAndSucceeds")]
-    public async Task DeleteAsync_OpenAIFaultThen200_RetriesAndSucceeds(string conversationId)
+    private const string ResetPath = "/v1/conversations/conv_fault_reset";
+
+    [Test]
+    public async Task DeleteAsync_OpenAIConnectionResetThen200_RetriesAndSucceeds()
     {
+        Server.ResetConnectionOf(ResetPath);
         var client = CreateOpenAIClient();
 
-        var result = await client.DeleteAsync(conversationId);
+        var result = await client.DeleteAsync("conv_fault_reset");
 
-        var journal = await Server.Admin.GetJournalAsync();
-        AssertRecoveredOnSecondAttempt(result, journal, expectedStatus: 200);
-        Assert.That(result.RequestId, Is.EqualTo("req_after_fault"));
-    }
-
-    [TestCase("d1f70000-0000-4000-8000-000000000006", TestName = "DeleteAsync_DifyEmptyResponseThen204_RetriesAndSucceeds")]
-    [TestCase("d1f70000-0000-4000-8000-000000000007", TestName = "DeleteAsync_DifyRandomDataThenCloseThen204_RetriesAndSucceeds")]
-    public async Task DeleteAsync_DifyFaultThen204_RetriesAndSucceeds(string conversationId)
-    {
-        var client = CreateDifyClient();
-
-        var result = await client.DeleteAsync(conversationId, user: "user-123");
-
-        var journal = await Server.Admin.GetJournalAsync();
-        AssertRecoveredOnSecondAttempt(result, journal, expectedStatus: 204);
-        Assert.That(journal.Requests.Select(r => r.Body).ToArray(), Is.All.EqualTo("""{"user":"user-123"}"""), journal.Report);
+        var journal = Server.GetJournal();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), $"{result}{journal.Report}");
+            Assert.That(result.StatusCode, Is.EqualTo(200));
+            Assert.That(result.Attempts, Is.EqualTo(2), "the reset cost one attempt");
+            Assert.That(result.RequestId, Is.EqualTo("req_after_fault"));
+            Assert.That(journal.Requests.Select(r => r.Fault ?? r.ResponseStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                Is.EqualTo(new[] { "reset", "200" }), journal.Report);
+            Assert.That(journal.DistinctHeader("x-ms-client-request-id"), Has.Count.EqualTo(1), "one client request id across attempts" + journal.Report);
+        }
     }
 
     [Test]
     public async Task DeleteAsync_ConnectionResetWithoutRetries_FailsWithConnectionFailed()
     {
+        Server.ResetConnectionOf(ResetPath);
         var client = CreateOpenAIClient(options => options.Retry.MaxRetries = 0);
 
         var result = await client.DeleteAsync("conv_fault_reset");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -50,20 +49,84 @@ public sealed class NetworkFaultTests : IntegrationTest
             Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode));
             Assert.That(result.Attempts, Is.EqualTo(1));
             Assert.That(result.RequestId, Is.Null);
-            Assert.That(journal.Requests, Has.Count.EqualTo(1), journal.Report);
+            Assert.That(journal.Requests.Select(r => r.Fault).ToArray(), Is.EqualTo(new[] { "reset" }), journal.Report);
+        }
+    }
+
+    [TestCase(RawFault.CloseWithoutAnswer)]
+    [TestCase(RawFault.RandomBytesThenClose)]
+    [TestCase(RawFault.BrokenChunkedBody)]
+    [TestCase(RawFault.EmptyResponse)]
+    public async Task DeleteAsync_OpenAIRawFaultThen200_RetriesAndSucceeds(RawFault fault)
+    {
+        // SocketsHttpHandler itself resends a request without a body when its connection closes before a single byte
+        // of answer, up to 3 times (measured here: 2 such faults cost the SDK no attempt, 7 cost it one). Those faults
+        // are served 4 times, so that the handler gives up and the SDK sees the fault: 5 connections for 2 attempts.
+        const int HandlerResends = 3;
+        var handlerResends = fault is RawFault.CloseWithoutAnswer or RawFault.EmptyResponse;
+        await using var host = new RawFaultHost(
+            RawFaultHost.Json(200, "OK", """{"id":"conv_fault","object":"conversation.deleted","deleted":true}""", "req_after_fault"),
+            Enumerable.Repeat(fault, handlerResends ? HandlerResends + 1 : 1).ToArray());
+        var client = CreateOpenAIClient(options => options.BaseAddress = new Uri(host.BaseAddress, "v1"));
+
+        var result = await client.DeleteAsync("conv_fault");
+
+        AssertRecoveredOnSecondAttempt(result, host, expectedStatus: 200, expectedConnections: handlerResends ? HandlerResends + 2 : 2);
+        Assert.That(result.RequestId, Is.EqualTo("req_after_fault"));
+        Assert.That(host.Requests.Select(r => (r.Method, r.Target, r.Header("Authorization"))),
+            Is.All.EqualTo(("DELETE", "/v1/conversations/conv_fault", "Bearer " + OpenAIKey)));
+    }
+
+    [TestCase(RawFault.CloseWithoutAnswer)]
+    [TestCase(RawFault.RandomBytesThenClose)]
+    [TestCase(RawFault.BrokenChunkedBody)]
+    [TestCase(RawFault.EmptyResponse)]
+    public async Task DeleteAsync_DifyRawFaultThen204_RetriesAndSucceeds(RawFault fault)
+    {
+        await using var host = new RawFaultHost(RawFaultHost.NoContent, fault);
+        var client = CreateDifyClient(options => options.BaseAddress = new Uri(host.BaseAddress, "v1"));
+
+        var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000006", user: "user-123");
+
+        AssertRecoveredOnSecondAttempt(result, host, expectedStatus: 204);
+        Assert.That(host.Requests.Select(r => r.Body), Is.All.EqualTo("""{"user":"user-123"}"""));
+    }
+
+    [TestCase(RawFault.CloseWithoutAnswer)]
+    [TestCase(RawFault.RandomBytesThenClose)]
+    [TestCase(RawFault.BrokenChunkedBody)]
+    [TestCase(RawFault.EmptyResponse)]
+    public async Task DeleteAsync_RawFaultWithoutRetries_FailsWithoutAnAnswer(RawFault fault)
+    {
+        await using var host = new RawFaultHost(RawFaultHost.NoContent, fault);
+        var client = CreateDifyClient(options =>
+        {
+            options.BaseAddress = new Uri(host.BaseAddress, "v1");
+            options.Retry.MaxRetries = 0;
+        });
+
+        var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000006", user: "user-123");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), result.ToString());
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode), result.Error?.ToString());
+            Assert.That(result.Attempts, Is.EqualTo(1));
+            Assert.That(host.Connections, Is.EqualTo(1), "one connection: neither the SDK nor SocketsHttpHandler tried again");
         }
     }
 
     [Test]
     public async Task DeleteAsync_OpenAIAnswerSlowerThanAttemptTimeout_RetriesAndSucceeds()
     {
+        Server.SlowDown("/v1/conversations/conv_slow", TimeSpan.FromSeconds(3));
         var client = CreateOpenAIClient(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
 
         var result = await client.DeleteAsync("conv_slow");
 
         clock.Stop();
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -79,13 +142,14 @@ public sealed class NetworkFaultTests : IntegrationTest
     [Test]
     public async Task DeleteAsync_DifyAnswerSlowerThanAttemptTimeout_RetriesAndSucceeds()
     {
+        Server.SlowDown("/v1/conversations/d1f70000-0000-4000-8000-000000000008", TimeSpan.FromSeconds(3));
         var client = CreateDifyClient(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
 
         var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000008", user: "user-123");
 
         clock.Stop();
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -109,7 +173,7 @@ public sealed class NetworkFaultTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_hangs");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -120,19 +184,16 @@ public sealed class NetworkFaultTests : IntegrationTest
         }
     }
 
-    private static void AssertRecoveredOnSecondAttempt(DeleteConversationResult result, Journal journal, int expectedStatus)
+    private static void AssertRecoveredOnSecondAttempt(DeleteConversationResult result, RawFaultHost host, int expectedStatus, int expectedConnections = 2)
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), $"{result}{journal.Report}");
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), result.ToString());
             Assert.That(result.StatusCode, Is.EqualTo(expectedStatus));
             Assert.That(result.Error, Is.Null);
-            Assert.That(result.Attempts, Is.EqualTo(2), "the fault cost one attempt");
-            Assert.That(journal.Unmatched, Is.Empty, journal.Report);
-            Assert.That(journal.Requests, Has.Count.EqualTo(2), "every attempt reached the server, and no other request did" + journal.Report);
-            Assert.That(journal.Requests.Select(r => r.StubName).ToArray(), Has.Exactly(1).Contains("first"), journal.Report);
-            Assert.That(journal.Requests[^1].ResponseStatus, Is.EqualTo(expectedStatus), journal.Report);
-            Assert.That(journal.DistinctHeader("x-ms-client-request-id"), Has.Count.EqualTo(1), "one client request id across attempts" + journal.Report);
+            Assert.That(result.Attempts, Is.EqualTo(2), $"the fault cost one attempt ({host.Connections} connections)");
+            Assert.That(host.Connections, Is.EqualTo(expectedConnections), "one connection per attempt (and per resend of the handler), no other");
+            Assert.That(host.Requests.Select(r => r.Header("x-ms-client-request-id")).Distinct().Count(), Is.EqualTo(1), "one client request id across attempts");
         }
     }
 }

@@ -12,7 +12,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_openai_ok");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -45,7 +45,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv with/slash");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -71,7 +71,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_azure_ok");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -91,7 +91,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_azure_user", user: "user-42");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -101,23 +101,24 @@ public sealed class OpenAIDeleteTests : IntegrationTest
     }
 
     [Test]
-    public async Task DeleteAsync_AzureCustomUserHeaderName_IsNotMatchedAndTheNearMissReportNamesTheHeader()
+    public async Task DeleteAsync_AzureCustomUserHeaderName_IsNotMatchedAndTheJournalNamesTheClosestStub()
     {
         // The stub requires x-ms-user-isolation-key; a client told to use x-ms-user-identity breaks that contract,
-        // and WireMock answers 404 with its diff, which the result carries as the raw body.
+        // and WireMock.Net answers 404 "No matching mapping found", which the result carries as the raw body.
         var client = CreateAzureClient(options => options.UserIsolationHeaderName = "x-ms-user-identity");
 
         var result = await client.DeleteAsync("conv_azure_user", user: "user-42");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
             Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.NotFoundCode));
-            Assert.That(result.Error?.RawBody, Does.Contain("Request was not matched").And.Contain("x-ms-user-isolation-key"));
+            Assert.That(result.Error?.RawBody, Does.Contain("No matching mapping found"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Header("x-ms-user-identity"), Is.EqualTo("user-42"));
-            Assert.That(journal.Report, Does.Contain("Near misses of unmatched requests").And.Contain("Request was not matched"));
+            Assert.That(journal.Requests[0].Header("x-ms-user-isolation-key"), Is.Null);
+            Assert.That(journal.Unmatched[0].NotMatchedReport, Does.Contain("Request was not matched").And.Contain("closest stub 'azure:"));
         }
     }
 
@@ -128,7 +129,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_missing");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
@@ -151,7 +152,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_openai_ok");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -173,7 +174,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_azure_invalid");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -196,7 +197,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_not_deleted");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -215,7 +216,7 @@ public sealed class OpenAIDeleteTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_malformed");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);

@@ -13,7 +13,7 @@ public sealed class RetryScenarioTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_retry_503");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -34,7 +34,7 @@ public sealed class RetryScenarioTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_retry_503");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -53,7 +53,7 @@ public sealed class RetryScenarioTests : IntegrationTest
 
         var result = await client.DeleteAsync("d1f70000-0000-4000-8000-000000000005", user: "user-123");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -75,7 +75,7 @@ public sealed class RetryScenarioTests : IntegrationTest
         var result = await client.DeleteAsync("conv_azure_429");
 
         clock.Stop();
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), journal.Report);
@@ -94,7 +94,7 @@ public sealed class RetryScenarioTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_azure_429");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
@@ -113,7 +113,7 @@ public sealed class RetryScenarioTests : IntegrationTest
 
         var result = await client.DeleteAsync("conv_azure_502");
 
-        var journal = await Server.Admin.GetJournalAsync();
+        var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);

@@ -18,17 +18,17 @@ internal sealed class AdminHandler(EmulatorState state)
         switch (rest.TrimEnd('/'))
         {
             case "" or "/info" when HttpMethods.IsGet(method):
-                await Responses.Json(context, 200, Info(), EmulatorJsonContext.Default.AdminInfoBody).ConfigureAwait(false);
+                await HttpAnswers.Json(context, 200, Info(), EmulatorJsonContext.Default.AdminInfoBody).ConfigureAwait(false);
                 return;
             case "/counters" when HttpMethods.IsGet(method):
-                await Responses.Json(context, 200, state.Counters.Snapshot(), EmulatorJsonContext.Default.EmulatorCounters).ConfigureAwait(false);
+                await HttpAnswers.Json(context, 200, state.Counters.Snapshot(), EmulatorJsonContext.Default.EmulatorCounters).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsGet(method):
-                await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+                await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsDelete(method):
                 state.Faults.Configure(new EmulatorFaultOptions());
-                await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+                await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
                 await SetFaultsAsync(context).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal sealed class AdminHandler(EmulatorState state)
             return;
         }
 
-        await Responses.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
+        await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
     }
 
     private async Task SeedAsync(HttpContext context)
@@ -102,7 +102,7 @@ internal sealed class AdminHandler(EmulatorState state)
             ? state.SeedDify(count, body.User!, body.Name)
             : state.SeedOpenAI(count, string.IsNullOrEmpty(body.User) ? null : body.User,
                 body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name });
-        await Responses.Json(context, 200, new AdminSeedResponse(dialect.ToLowerInvariant(), body.User, ids),
+        await HttpAnswers.Json(context, 200, new AdminSeedResponse(dialect.ToLowerInvariant(), body.User, ids),
             EmulatorJsonContext.Default.AdminSeedResponse).ConfigureAwait(false);
     }
 
@@ -137,5 +137,5 @@ internal sealed class AdminHandler(EmulatorState state)
     }
 
     private static Task BadRequest(HttpContext context, int status, string message) =>
-        Responses.OpenAIError(context, status, message, "invalid_request_error", null);
+        HttpAnswers.OpenAIError(context, status, message, "invalid_request_error", null);
 }

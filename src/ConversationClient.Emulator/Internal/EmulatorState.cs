@@ -1,53 +1,99 @@
+using ConversationClient.Testing.Services;
+
 namespace ConversationClient.Emulator.Internal;
 
-/// <summary>Everything the emulator remembers: both stores, the fault settings and the counters.</summary>
-internal sealed class EmulatorState(ConversationEmulatorOptions options)
+/// <summary>
+/// Everything the emulator remembers: the shared service state and rules (the same ones as ConversationClient.Testing's
+/// stubs), the options it started with, and its public views of faults and counters.
+/// </summary>
+internal sealed class EmulatorState
 {
-    public ConversationEmulatorOptions Options { get; } = options;
-
-    public OpenAIStore OpenAI { get; } = new();
-
-    public DifyStore Dify { get; } = new();
-
-    public FaultInjector Faults { get; } = new();
-
-    public CounterSet Counters { get; } = new();
-
-    public long Now => Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-
-    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null)
+    public EmulatorState(ConversationEmulatorOptions options)
     {
-        var ids = new List<string>(count);
-        var now = Now;
-        for (var i = 0; i < count; i++)
-        {
-            // Seeded conversations are spread over the past minutes, oldest first, so that orderings mean something.
-            ids.Add(OpenAI.Create(scope, metadata, now - count + 1 + i).Id);
-        }
-
-        Counters.Created(count);
-        return ids;
+        Options = options;
+        Service = new ServiceState(new ServiceSettings(
+            options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName, options.OpenAIPublicListing, options.TimeProvider));
+        Rules = new ServiceRules(Service);
+        Faults = new EmulatorFaults(Service.Faults);
+        Counters = new EmulatorCounterView(Service.Counters);
     }
 
-    public IReadOnlyList<string> SeedDify(int count, string user, string? name)
-    {
-        var ids = new List<string>(count);
-        var now = Now;
-        for (var i = 0; i < count; i++)
-        {
-            var title = name ?? "Seeded conversation";
-            ids.Add(Dify.Create(user, count == 1 ? title : $"{title} {i + 1}", null, now - count + 1 + i).Id);
-        }
+    public ConversationEmulatorOptions Options { get; }
 
-        Counters.Created(count);
-        return ids;
-    }
+    public ServiceState Service { get; }
+
+    public ServiceRules Rules { get; }
+
+    public OpenAIStore OpenAI => Service.OpenAI;
+
+    public DifyStore Dify => Service.Dify;
+
+    public EmulatorFaults Faults { get; }
+
+    public EmulatorCounterView Counters { get; }
+
+    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Service.SeedOpenAI(count, scope, metadata);
+
+    public IReadOnlyList<string> SeedDify(int count, string user, string? name) => Service.SeedDify(count, user, name);
 
     public void Reset()
     {
-        OpenAI.Clear();
-        Dify.Clear();
+        Service.Reset();
         Faults.Configure(new EmulatorFaultOptions());
-        Counters.Reset();
     }
+}
+
+/// <summary>The emulator's faults as <see cref="EmulatorFaultOptions"/>, over the shared <see cref="FaultInjector"/>.</summary>
+internal sealed class EmulatorFaults(FaultInjector injector)
+{
+    private readonly Lock _lock = new();
+    private EmulatorFaultOptions _options = new();
+
+    /// <summary>Gets a copy of the faults injected now.</summary>
+    public EmulatorFaultOptions Options
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _options.Clone();
+            }
+        }
+    }
+
+    /// <summary>Validates and applies new faults; the count of "first N" requests starts again.</summary>
+    public void Configure(EmulatorFaultOptions options)
+    {
+        options.Validate();
+        lock (_lock)
+        {
+            _options = options.Clone();
+            injector.Configure(new FaultSettings(options.FailFirst, options.FailureRate, options.TooManyRequestsRate, options.StatusCode,
+                options.RetryAfter, options.Latency, options.Method, options.Seed));
+        }
+    }
+}
+
+/// <summary>The shared <see cref="CounterSet"/> as <see cref="EmulatorCounters"/>.</summary>
+internal sealed class EmulatorCounterView(CounterSet counters)
+{
+    public EmulatorCounters Snapshot()
+    {
+        var snapshot = counters.Snapshot();
+        return new EmulatorCounters
+        {
+            Requests = snapshot.Requests,
+            OpenAIRequests = snapshot.OpenAIRequests,
+            DifyRequests = snapshot.DifyRequests,
+            Unauthorized = snapshot.Unauthorized,
+            FaultsInjected = snapshot.FaultsInjected,
+            ConversationsCreated = snapshot.ConversationsCreated,
+            ConversationsDeleted = snapshot.ConversationsDeleted,
+            DeletesNotFound = snapshot.DeletesNotFound,
+            ListPages = snapshot.ListPages,
+        };
+    }
+
+    public void Reset() => counters.Reset();
 }

@@ -1,0 +1,305 @@
+using System.Text.Json;
+using ConversationClient.Testing.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Util;
+
+namespace ConversationClient.Testing;
+
+/// <summary>
+/// A WireMock.Net server on a free loopback port that behaves like one conversation service: conversations per user (or
+/// isolation key) that are deleted once and then answer 404 in the service's envelope, listing with the service's
+/// paging, 401 for a wrong key, and scripted faults. Point a client at it with <see cref="CreateClientOptions"/>; the
+/// underlying <see cref="Server"/> takes stubs of your own (they win over this one's, which have the lowest priority).
+/// </summary>
+/// <example>
+/// <code>
+/// using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
+/// var id = stub.AddConversation(user: "user-1");
+/// var client = ConversationClientFactory.Create(stub.CreateClientOptions());
+/// var result = await client.DeleteAsync(id, user: "user-1");   // Deleted; a second delete is NotFound
+/// </code>
+/// </example>
+public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
+{
+    private const string OpenAIKey = "sk-stub-openai";
+    private const string DifyKey = "app-stub-dify";
+    private const string IsolationHeader = "x-ms-user-isolation-key";
+
+    private readonly ServiceRules _rules;
+    private readonly object _lock = new();
+    private readonly Queue<ScriptedFault> _faults = new();
+    private readonly List<(string Id, string? User, string? ClientRequestId)> _deletes = [];
+
+    private ConversationServiceStub(ConversationServiceKind kind)
+    {
+        Kind = kind;
+        _rules = new ServiceRules(new ServiceState(new ServiceSettings(OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing: false, TimeProvider.System)));
+        Server = WireMockServer.Start(new WireMockServerSettings
+        {
+            Port = 0,
+            StartAdminInterface = false,
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(InterceptAsync),
+        });
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^/(openai/)?v1(/.*)?$")))
+            .AtPriority(int.MaxValue)
+            .WithTitle($"ConversationClient.Testing: {kind}")
+            .RespondWith(Response.Create().WithCallback(AnswerAsync));
+        var root = new Uri(Server.Url! + "/");
+        BaseAddress = new Uri(root, kind == ConversationServiceKind.AzureAIFoundry ? "openai/v1" : "v1");
+    }
+
+    /// <summary>Gets the service this stub behaves like.</summary>
+    public ConversationServiceKind Kind { get; }
+
+    /// <summary>Gets the underlying WireMock.Net server, for stubs and journal checks of your own.</summary>
+    public WireMockServer Server { get; }
+
+    /// <summary>Gets the base address a client uses (<c>…/v1</c>, or <c>…/openai/v1</c> for Azure AI Foundry).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the key the stub accepts; any other key is answered 401 in the service's envelope.</summary>
+    public string ApiKey => Kind == ConversationServiceKind.Dify ? DifyKey : OpenAIKey;
+
+    /// <summary>Gets the deletes received so far, oldest first, each with its number of attempts.</summary>
+    public IReadOnlyList<ReceivedDelete> Deletes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _deletes
+                    .Select((d, index) => (d, key: d.ClientRequestId ?? "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                    .GroupBy(x => x.key, StringComparer.Ordinal)
+                    .Select(g => new ReceivedDelete(g.First().d.Id, g.First().d.User, g.Count()))
+                    .ToList();
+            }
+        }
+    }
+
+    /// <summary>Starts a stub of one service on a free loopback port.</summary>
+    /// <param name="kind">The service to behave like.</param>
+    /// <returns>The running stub; dispose it to stop it.</returns>
+    public static ConversationServiceStub Start(ConversationServiceKind kind) =>
+        Enum.IsDefined(kind) ? new ConversationServiceStub(kind) : throw new ArgumentOutOfRangeException(nameof(kind));
+
+    /// <summary>Returns new client options for this stub: dialect, base address, key (and key header for Azure AI Foundry).</summary>
+    /// <returns>Options ready for <c>ConversationClientFactory.Create</c> or <c>AddConversationClient</c>; change them freely.</returns>
+    public ConversationClientOptions CreateClientOptions()
+    {
+        var options = new ConversationClientOptions
+        {
+            Dialect = Kind == ConversationServiceKind.Dify ? ConversationApiDialect.Dify : ConversationApiDialect.OpenAI,
+            BaseAddress = BaseAddress,
+            ApiKey = ApiKey,
+        };
+        if (Kind == ConversationServiceKind.AzureAIFoundry)
+        {
+            options.ApiKeyHeaderName = "api-key";
+        }
+
+        return options;
+    }
+
+    /// <summary>Adds a conversation, as the service would create it.</summary>
+    /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) it belongs to; null for none (not allowed for Dify).</param>
+    /// <returns>Its id.</returns>
+    /// <exception cref="ArgumentException">Dify and <paramref name="user"/> is null or empty.</exception>
+    public string AddConversation(string? user = null) => AddConversations(1, user)[0];
+
+    /// <summary>Adds conversations, oldest first.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) they belong to; null for none (not allowed for Dify).</param>
+    /// <returns>Their ids, oldest first.</returns>
+    /// <exception cref="ArgumentException">Dify and <paramref name="user"/> is null or empty, or <paramref name="count"/> is negative.</exception>
+    public IReadOnlyList<string> AddConversations(int count, string? user = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (Kind == ConversationServiceKind.Dify)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(user);
+            return _rules.State.SeedDify(count, user, null);
+        }
+
+        return _rules.State.SeedOpenAI(count, string.IsNullOrEmpty(user) ? null : user);
+    }
+
+    /// <summary>Gets whether a conversation still exists for a user (Dify) or isolation key (OpenAI dialect).</summary>
+    /// <param name="conversationId">The id.</param>
+    /// <param name="user">The user or isolation key; null for none.</param>
+    /// <returns>True when it exists and belongs to <paramref name="user"/>.</returns>
+    public bool ConversationExists(string conversationId, string? user = null) =>
+        Kind == ConversationServiceKind.Dify
+            ? _rules.State.Dify.Exists(conversationId, ServiceRules.UserOrDefault(user))
+            : _rules.State.OpenAI.Get(conversationId, string.IsNullOrEmpty(user) ? null : user) is not null;
+
+    /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="statusCode"/> in the service's envelope.</summary>
+    /// <param name="count">How many requests.</param>
+    /// <param name="statusCode">The status, 400 to 599.</param>
+    public void FailNext(int count, int statusCode = 503)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        Script(count, new ScriptedFault(statusCode, null, null, Reset: false));
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> requests 429 with <c>Retry-After</c>.</summary>
+    /// <param name="retryAfter">The wait asked for (sent in whole seconds, rounded up, and as <c>retry-after-ms</c>).</param>
+    /// <param name="count">How many requests.</param>
+    public void ThrottleNext(TimeSpan retryAfter, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Script(count, new ScriptedFault(429, retryAfter, null, Reset: false));
+    }
+
+    /// <summary>Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests.</summary>
+    /// <param name="count">How many requests.</param>
+    public void ResetNext(int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Script(count, new ScriptedFault(null, null, null, Reset: true));
+    }
+
+    /// <summary>Holds the answer to the next <paramref name="count"/> requests back for <paramref name="delay"/>.</summary>
+    /// <param name="delay">How long.</param>
+    /// <param name="count">How many requests.</param>
+    public void DelayNext(TimeSpan delay, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Script(count, new ScriptedFault(null, null, delay, Reset: false));
+    }
+
+    /// <summary>Stops the server.</summary>
+    public void Dispose() => Server.Stop();
+
+    /// <summary>Stops the server.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Script(int count, ScriptedFault fault)
+    {
+        lock (_lock)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    private ScriptedFault? TakeFault(bool reset)
+    {
+        lock (_lock)
+        {
+            return _faults.TryPeek(out var next) && next.Reset == reset ? _faults.Dequeue() : null;
+        }
+    }
+
+    private async Task InterceptAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? string.Empty;
+        var path = rawTarget.Split('?', 2)[0];
+        if (HttpMethods.IsDelete(request.Method) && ConversationIdOf(path) is { } id)
+        {
+            request.EnableBuffering();
+            using var reader = new StreamReader(request.Body, leaveOpen: true);
+            var body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            request.Body.Position = 0;
+            var user = Kind == ConversationServiceKind.Dify ? DifyUser(body) : request.Headers[IsolationHeader].FirstOrDefault();
+            lock (_lock)
+            {
+                _deletes.Add((id, string.IsNullOrEmpty(user) ? null : user, request.Headers["x-ms-client-request-id"].FirstOrDefault()));
+            }
+        }
+
+        if (TakeFault(reset: true) is not null)
+        {
+            context.Abort();
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<IResponseMessage> AnswerAsync(IRequestMessage message)
+    {
+        var request = new ServiceRequest(
+            message.Method,
+            new Uri(message.Url).AbsolutePath,
+            (message.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase),
+            (message.Query ?? new Dictionary<string, WireMock.Types.WireMockList<string>>())
+                .ToDictionary(q => q.Key, q => string.Join(",", q.Value), StringComparer.Ordinal),
+            message.Body ?? string.Empty);
+
+        ServiceAnswer answer;
+        var fault = TakeFault(reset: false);
+        if (fault?.Delay is { } delay)
+        {
+            await Task.Delay(delay).ConfigureAwait(false);
+        }
+
+        if (fault?.Status is { } status)
+        {
+            answer = Responses.Fault(_rules.IsDify(request, out _), status, fault.RetryAfter)
+                .WithHeader("x-request-id", "req_" + Guid.NewGuid().ToString("N"));
+        }
+        else
+        {
+            answer = await _rules.AnswerAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var response = new ResponseMessage
+        {
+            StatusCode = answer.Status,
+            Headers = answer.Headers.ToDictionary(h => h.Key, h => new WireMock.Types.WireMockList<string>(h.Value)),
+        };
+        if (answer.Body.Length > 0)
+        {
+            response.BodyData = new BodyData
+            {
+                DetectedBodyType = WireMock.Types.BodyType.Bytes,
+                BodyAsBytes = answer.Body,
+            };
+        }
+
+        return response;
+    }
+
+    private static string? ConversationIdOf(string path)
+    {
+        var rest = path.StartsWith("/openai/v1/", StringComparison.OrdinalIgnoreCase) ? path["/openai/v1".Length..]
+            : path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) ? path["/v1".Length..]
+            : null;
+        return rest is not null && ServiceRules.TryConversationId(rest, out var id) ? id : null;
+    }
+
+    private static string? DifyUser(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.String ? user.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record ScriptedFault(int? Status, TimeSpan? RetryAfter, TimeSpan? Delay, bool Reset);
+}

@@ -1,0 +1,81 @@
+namespace ConversationClient.Testing.Services;
+
+/// <summary>What the services answered, updated with interlocked operations.</summary>
+internal sealed class CounterSet
+{
+    private long _requests;
+    private long _openAIRequests;
+    private long _difyRequests;
+    private long _unauthorized;
+    private long _faults;
+    private long _created;
+    private long _deleted;
+    private long _deleteNotFound;
+    private long _listPages;
+
+    public void Request(bool dify)
+    {
+        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref dify ? ref _difyRequests : ref _openAIRequests);
+    }
+
+    public void Unauthorized() => Interlocked.Increment(ref _unauthorized);
+
+    public void Fault() => Interlocked.Increment(ref _faults);
+
+    public void Created(int count = 1) => Interlocked.Add(ref _created, count);
+
+    public void Deleted() => Interlocked.Increment(ref _deleted);
+
+    public void DeleteNotFound() => Interlocked.Increment(ref _deleteNotFound);
+
+    public void ListPage() => Interlocked.Increment(ref _listPages);
+
+    public CounterSnapshot Snapshot() => new()
+    {
+        Requests = Interlocked.Read(ref _requests),
+        OpenAIRequests = Interlocked.Read(ref _openAIRequests),
+        DifyRequests = Interlocked.Read(ref _difyRequests),
+        Unauthorized = Interlocked.Read(ref _unauthorized),
+        FaultsInjected = Interlocked.Read(ref _faults),
+        ConversationsCreated = Interlocked.Read(ref _created),
+        ConversationsDeleted = Interlocked.Read(ref _deleted),
+        DeletesNotFound = Interlocked.Read(ref _deleteNotFound),
+        ListPages = Interlocked.Read(ref _listPages),
+    };
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _openAIRequests, 0);
+        Interlocked.Exchange(ref _difyRequests, 0);
+        Interlocked.Exchange(ref _unauthorized, 0);
+        Interlocked.Exchange(ref _faults, 0);
+        Interlocked.Exchange(ref _created, 0);
+        Interlocked.Exchange(ref _deleted, 0);
+        Interlocked.Exchange(ref _deleteNotFound, 0);
+        Interlocked.Exchange(ref _listPages, 0);
+    }
+}
+
+/// <summary>A snapshot of <see cref="CounterSet"/>.</summary>
+internal sealed record CounterSnapshot
+{
+    public long Requests { get; init; }
+
+    public long OpenAIRequests { get; init; }
+
+    public long DifyRequests { get; init; }
+
+    public long Unauthorized { get; init; }
+
+    public long FaultsInjected { get; init; }
+
+    public long ConversationsCreated { get; init; }
+
+    public long ConversationsDeleted { get; init; }
+
+    public long DeletesNotFound { get; init; }
+
+    public long ListPages { get; init; }
+}

@@ -1,0 +1,137 @@
+namespace ConversationClient.Testing.Services;
+
+/// <summary>Dify conversations in memory, each owned by one end user.</summary>
+internal sealed class DifyStore
+{
+    /// <summary>The values Dify accepts for <c>sort_by</c>.</summary>
+    public static readonly IReadOnlyList<string> SortFields = ["created_at", "-created_at", "updated_at", "-updated_at"];
+
+    private readonly object _lock = new();
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public DifyConversationBody Create(string user, string name, IReadOnlyDictionary<string, string>? inputs, long createdAt)
+    {
+        var entry = new Entry
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            User = user,
+            Name = name,
+            Inputs = inputs is null ? new Dictionary<string, string>() : new Dictionary<string, string>(inputs),
+            CreatedAt = createdAt,
+            UpdatedAt = createdAt,
+        };
+        lock (_lock)
+        {
+            entry.CreatedSequence = entry.UpdatedSequence = ++_sequence;
+            _byId.Add(entry.Id, entry);
+            return entry.ToBody();
+        }
+    }
+
+    /// <summary>Marks a conversation of this user as active now; false when it does not exist for this user.</summary>
+    public bool Touch(string id, string user, long now)
+    {
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(id, out var entry) || entry.User != user)
+            {
+                return false;
+            }
+
+            entry.UpdatedAt = Math.Max(entry.UpdatedAt, now);
+            entry.UpdatedSequence = ++_sequence;
+            return true;
+        }
+    }
+
+    public bool Exists(string id, string user)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue(id, out var entry) && entry.User == user;
+        }
+    }
+
+    public bool Delete(string id, string user)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue(id, out var entry) && entry.User == user && _byId.Remove(id);
+        }
+    }
+
+    public int Count(string user)
+    {
+        lock (_lock)
+        {
+            return _byId.Values.Count(entry => entry.User == user);
+        }
+    }
+
+    /// <summary>
+    /// One page of the user's conversations, as Dify pages them: after <paramref name="lastId"/> in the
+    /// <paramref name="sortBy"/> order. Null when <paramref name="lastId"/> names no conversation of this user
+    /// (Dify answers 404 "Last Conversation Not Exists." then, also when it was deleted meanwhile).
+    /// </summary>
+    public DifyListBody? List(string user, string? lastId, int limit, string sortBy)
+    {
+        lock (_lock)
+        {
+            var descending = sortBy.StartsWith('-');
+            var byUpdated = sortBy.EndsWith("updated_at", StringComparison.Ordinal);
+            Func<Entry, long> key = byUpdated ? entry => entry.UpdatedAt : entry => entry.CreatedAt;
+            Func<Entry, long> tieBreak = byUpdated ? entry => entry.UpdatedSequence : entry => entry.CreatedSequence;
+            var mine = _byId.Values.Where(entry => entry.User == user);
+
+            // Ties are broken by the order of creation (or of the last activity), so pages never overlap.
+            var ordered = descending
+                ? mine.OrderByDescending(key).ThenByDescending(tieBreak).ToList()
+                : mine.OrderBy(key).ThenBy(tieBreak).ToList();
+
+            var start = 0;
+            if (!string.IsNullOrEmpty(lastId))
+            {
+                var index = ordered.FindIndex(entry => entry.Id == lastId);
+                if (index < 0)
+                {
+                    return null;
+                }
+
+                start = index + 1;
+            }
+
+            var data = ordered.Skip(start).Take(limit).Select(entry => entry.ToBody()).ToList();
+            return new DifyListBody(limit, start + data.Count < ordered.Count, data);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _byId.Clear();
+        }
+    }
+
+    private sealed class Entry
+    {
+        public required string Id { get; init; }
+
+        public required string User { get; init; }
+
+        public required string Name { get; init; }
+
+        public required Dictionary<string, string> Inputs { get; init; }
+
+        public long CreatedAt { get; init; }
+
+        public long UpdatedAt { get; set; }
+
+        public long CreatedSequence { get; set; }
+
+        public long UpdatedSequence { get; set; }
+
+        public DifyConversationBody ToBody() => new(Id, Name, Inputs, "normal", string.Empty, CreatedAt, UpdatedAt);
+    }
+}

@@ -1,0 +1,364 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ConversationClient.Testing.Services;
+
+/// <summary>
+/// The behaviour of the services, the one implementation both hosts use (the WireMock.Net stubs of this package and
+/// the ASP.NET Core emulator): <c>/openai/v1/*</c> is the OpenAI dialect (Azure AI Foundry's path); <c>/v1/*</c> is the
+/// dialect of the key presented (both services live under <c>/v1</c>, and each has its own key).
+/// </summary>
+internal sealed class ServiceRules(ServiceState state)
+{
+    private const string AzurePrefix = "/openai/v1";
+    private const string OpenAIPrefix = "/v1";
+    private const string Conversations = "/conversations";
+
+    public ServiceState State => state;
+
+    /// <summary>Answers one API request; waits for the injected latency first.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled during the latency.</exception>
+    public async Task<ServiceAnswer> AnswerAsync(ServiceRequest request, CancellationToken cancellationToken)
+    {
+        var answer = await AnswerWithoutIdAsync(request, cancellationToken).ConfigureAwait(false);
+        return answer.WithHeader("x-request-id", "req_" + Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>Gets the dialect a request is answered in: Dify for a <c>/v1</c> request with a Dify key.</summary>
+    public bool IsDify(ServiceRequest request, out bool azure)
+    {
+        azure = StartsWithSegment(request.Path, AzurePrefix);
+        var key = ReadKey(request, allowApiKeyHeader: azure);
+        return !azure && IsDifyKey(key);
+    }
+
+    /// <summary>Whether a key presented on <c>/v1</c> is Dify's: its own key, or any other app key (<c>app-...</c>).</summary>
+    private bool IsDifyKey(string? key) =>
+        key == state.Options.DifyApiKey || (key != state.Options.OpenAIApiKey && key is not null && key.StartsWith("app-", StringComparison.Ordinal));
+
+    private async Task<ServiceAnswer> AnswerWithoutIdAsync(ServiceRequest context, CancellationToken cancellationToken)
+    {
+        var path = context.Path;
+
+        string rest;
+        bool azure;
+        if (StartsWithSegment(path, AzurePrefix))
+        {
+            azure = true;
+            rest = path[AzurePrefix.Length..];
+        }
+        else if (StartsWithSegment(path, OpenAIPrefix))
+        {
+            azure = false;
+            rest = path[OpenAIPrefix.Length..];
+        }
+        else
+        {
+            // A path neither service serves (a base address without /v1): each answers in its own way, before any key check.
+            return IsDifyKey(ReadKey(context, allowApiKeyHeader: false))
+                ? Responses.WerkzeugNotFound()
+                : Responses.OpenAIError(404, $"Invalid URL ({context.Method} {path})", "invalid_request_error", null);
+        }
+
+        var options = state.Options;
+        var key = ReadKey(context, allowApiKeyHeader: azure);
+        var dify = IsDify(context, out _);
+        state.Counters.Request(dify);
+
+        var expected = dify ? options.DifyApiKey : options.OpenAIApiKey;
+        if (!string.Equals(key, expected, StringComparison.Ordinal))
+        {
+            state.Counters.Unauthorized();
+            return Unauthorized(dify, key);
+        }
+
+        var latency = state.Faults.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (state.Faults.Decide(context.Method) is { } fault)
+        {
+            state.Counters.Fault();
+            return Responses.Fault(dify, fault.Status, fault.RetryAfter);
+        }
+
+        return dify ? AnswerDify(context, rest) : AnswerOpenAI(context, rest, azure);
+    }
+
+    private ServiceAnswer AnswerOpenAI(ServiceRequest context, string rest, bool azure)
+    {
+        var request = context;
+        var scope = ReadScope(request);
+        if (rest is Conversations or Conversations + "/")
+        {
+            if (HttpMethods.IsPost(request.Method))
+            {
+                return CreateOpenAI(context, scope);
+            }
+
+            if (HttpMethods.IsGet(request.Method) && (azure || state.Options.OpenAIPublicListing))
+            {
+                return ListOpenAI(context, scope);
+            }
+        }
+        else if (TryConversationId(rest, out var id))
+        {
+            if (HttpMethods.IsGet(request.Method))
+            {
+                var conversation = state.OpenAI.Get(id, scope);
+                return conversation is null
+                    ? OpenAINotFound(id)
+                    : ServiceAnswer.Json(200, conversation, ServiceJsonContext.Default.OpenAIConversationBody);
+            }
+
+            if (HttpMethods.IsDelete(request.Method))
+            {
+                if (state.OpenAI.Delete(id, scope))
+                {
+                    state.Counters.Deleted();
+                    return ServiceAnswer.Json(200, new OpenAIDeletedBody(id, "conversation.deleted", true), ServiceJsonContext.Default.OpenAIDeletedBody);
+                }
+
+                state.Counters.DeleteNotFound();
+                return OpenAINotFound(id);
+            }
+        }
+
+        return Responses.OpenAIError(404, $"Invalid URL ({request.Method} {request.Path})", "invalid_request_error", null);
+    }
+
+    private ServiceAnswer CreateOpenAI(ServiceRequest context, string? scope)
+    {
+        OpenAICreateRequest? body = null;
+        if (context.Body.Length > 0)
+        {
+            try
+            {
+                body = JsonSerializer.Deserialize(context.Body, ServiceJsonContext.Default.OpenAICreateRequest);
+            }
+            catch (JsonException ex)
+            {
+                return Responses.OpenAIError(400, $"We could not parse the JSON body of your request. ({ex.Message})", "invalid_request_error", null);
+            }
+        }
+
+        if (body?.Metadata is { Count: > 16 })
+        {
+            return Responses.OpenAIError(400, "Invalid 'metadata': too many properties. Expected an object with at most 16 properties.",
+                "invalid_request_error", "object_above_max_properties", "metadata");
+        }
+
+        var conversation = state.OpenAI.Create(scope, body?.Metadata, state.Now);
+        state.Counters.Created();
+        return ServiceAnswer.Json(200, conversation, ServiceJsonContext.Default.OpenAIConversationBody);
+    }
+
+    private ServiceAnswer ListOpenAI(ServiceRequest context, string? scope)
+    {
+        var query = context.Query;
+        var limit = 20;
+        if (query.TryGetValue("limit", out var limitText) &&
+            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            return Responses.OpenAIError(400, "Invalid 'limit': expected an integer between 1 and 100.", "invalid_request_error", "invalid_value", "limit");
+        }
+
+        var order = query.TryGetValue("order", out var orderText) ? orderText : "desc";
+        if (order is not ("asc" or "desc"))
+        {
+            return Responses.OpenAIError(400, "Invalid 'order': expected 'asc' or 'desc'.", "invalid_request_error", "invalid_value", "order");
+        }
+
+        var after = query.TryGetValue("after", out var afterText) && !string.IsNullOrEmpty(afterText) ? afterText : null;
+        var page = state.OpenAI.List(scope, limit, order == "asc", after);
+        if (page is null)
+        {
+            return Responses.OpenAIError(404, $"Conversation with id '{after}' not found.", "invalid_request_error", "not_found", "after");
+        }
+
+        state.Counters.ListPage();
+        return ServiceAnswer.Json(200, page, ServiceJsonContext.Default.OpenAIListBody);
+    }
+
+    private ServiceAnswer AnswerDify(ServiceRequest request, string rest)
+    {
+        if (rest is Conversations or Conversations + "/" && HttpMethods.IsGet(request.Method))
+        {
+            return ListDify(request);
+        }
+
+        if (rest == "/chat-messages" && HttpMethods.IsPost(request.Method))
+        {
+            return ChatDify(request);
+        }
+
+        // Dify's route takes only UUIDs (Werkzeug's uuid converter): another id is a path it does not serve.
+        if (TryConversationId(rest, out var id) && IsUuid(id) && HttpMethods.IsDelete(request.Method))
+        {
+            DifyDeleteRequest? body;
+            try
+            {
+                body = JsonSerializer.Deserialize(request.Body, ServiceJsonContext.Default.DifyDeleteRequest);
+            }
+            catch (JsonException)
+            {
+                return Responses.DifyError(400, "bad_request", "The browser (or proxy) sent a request that this server could not understand.");
+            }
+
+            if (state.Dify.Delete(id, UserOrDefault(body?.User)))
+            {
+                state.Counters.Deleted();
+                return ServiceAnswer.Empty(204);
+            }
+
+            state.Counters.DeleteNotFound();
+            return Responses.DifyError(404, "not_found", "Conversation Not Exists.");
+        }
+
+        return Responses.WerkzeugNotFound();
+    }
+
+    /// <summary>The hyphenated 8-4-4-4-12 hex form, the only one Werkzeug's <c>uuid</c> converter matches.</summary>
+    private static bool IsUuid(string id) =>
+        id.Length == 36 && id.Select((c, i) => i is 8 or 13 or 18 or 23 ? c == '-' : char.IsAsciiHexDigit(c)).All(ok => ok);
+
+    private ServiceAnswer ListDify(ServiceRequest request)
+    {
+        var query = request.Query;
+        var limit = 20;
+        if (query.TryGetValue("limit", out var limitText) &&
+            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            return Responses.DifyError(400, "invalid_param", "limit: Invalid integer value, must be between 1 and 100.");
+        }
+
+        var sortBy = query.TryGetValue("sort_by", out var sortText) ? sortText : "-updated_at";
+        if (!DifyStore.SortFields.Contains(sortBy))
+        {
+            return Responses.DifyError(400, "invalid_param", "sort_by: Value must be one of created_at, -created_at, updated_at, -updated_at.");
+        }
+
+        var user = UserOrDefault(query.GetValueOrDefault("user"));
+        var lastId = query.GetValueOrDefault("last_id");
+        var page = state.Dify.List(user, lastId, limit, sortBy);
+        if (page is null)
+        {
+            return Responses.DifyError(404, "not_found", "Last Conversation Not Exists.");
+        }
+
+        state.Counters.ListPage();
+        return ServiceAnswer.Json(200, page, ServiceJsonContext.Default.DifyListBody);
+    }
+
+    private ServiceAnswer ChatDify(ServiceRequest request)
+    {
+        DifyChatRequest? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(request.Body, ServiceJsonContext.Default.DifyChatRequest);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body is null || string.IsNullOrEmpty(body.Query))
+        {
+            return Responses.DifyError(400, "invalid_param", "query is required");
+        }
+
+        var user = UserOrDefault(body.User);
+        var now = state.Now;
+        string conversationId;
+        if (string.IsNullOrEmpty(body.ConversationId))
+        {
+            var name = body.Query.Length > 40 ? body.Query[..40] : body.Query;
+            conversationId = state.Dify.Create(user, name, body.Inputs, now).Id;
+            state.Counters.Created();
+        }
+        else if (state.Dify.Touch(body.ConversationId, user, now))
+        {
+            conversationId = body.ConversationId;
+        }
+        else
+        {
+            return Responses.DifyError(404, "not_found", "Conversation Not Exists.");
+        }
+
+        var messageId = Guid.NewGuid().ToString("D");
+        var answer = new DifyChatResponse("message", Guid.NewGuid().ToString("D"), messageId, messageId, conversationId, "advanced-chat",
+            "This is a fake of the service: no model runs here.", new Dictionary<string, string>(), now);
+        return ServiceAnswer.Json(200, answer, ServiceJsonContext.Default.DifyChatResponse);
+    }
+
+    private static ServiceAnswer Unauthorized(bool dify, string? key)
+    {
+        if (dify)
+        {
+            return key is null
+                ? Responses.DifyError(401, "unauthorized", "Authorization header must be provided and start with 'Bearer'")
+                : Responses.DifyError(401, "unauthorized", "Access token is invalid");
+        }
+
+        if (key is null)
+        {
+            return Responses.OpenAIError(401,
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                "invalid_request_error", null);
+        }
+
+        // Like the real service, show only the ends of a wrong key.
+        var shown = key.Length > 8 ? $"{key[..3]}***{key[^4..]}" : "***";
+        return Responses.OpenAIError(401, $"Incorrect API key provided: {shown}.", "invalid_request_error", "invalid_api_key");
+    }
+
+    private static string? ReadKey(ServiceRequest request, bool allowApiKeyHeader)
+    {
+        var authorization = request.Header("Authorization") ?? string.Empty;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization["Bearer ".Length..].Trim();
+            return token.Length == 0 ? null : token;
+        }
+
+        if (allowApiKeyHeader && request.Header("api-key") is { } apiKey)
+        {
+            return apiKey;
+        }
+
+        return null;
+    }
+
+    private string? ReadScope(ServiceRequest request) => request.Header(state.Options.UserIsolationHeaderName);
+
+    /// <summary>Dify serves a request without <c>user</c> as its default end user.</summary>
+    internal static string UserOrDefault(string? user) => string.IsNullOrEmpty(user) ? "DEFAULT-USER" : user;
+
+    private static ServiceAnswer OpenAINotFound(string id) =>
+        Responses.OpenAIError(404, $"Conversation with id '{id}' not found.", "invalid_request_error", "not_found");
+
+    internal static bool TryConversationId(string rest, out string id)
+    {
+        id = string.Empty;
+        if (!rest.StartsWith(Conversations + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segment = rest[(Conversations.Length + 1)..];
+        if (segment.Length == 0 || segment.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // The path keeps its escapes; the SDK sends an id as one escaped segment.
+        id = Uri.UnescapeDataString(segment);
+        return true;
+    }
+
+    private static bool StartsWithSegment(string path, string prefix) =>
+        path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (path.Length == prefix.Length || path[prefix.Length] == '/');
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ConversationClient.Testing.Services;
+
+// The wire formats of both services, written and read in snake_case by ServiceJsonContext.
+// One file on purpose: these are plain shapes with no behaviour.
+
+internal sealed record OpenAIConversationBody(string Id, string Object, long CreatedAt, IReadOnlyDictionary<string, string> Metadata);
+
+internal sealed record OpenAIDeletedBody(string Id, string Object, bool Deleted);
+
+internal sealed record OpenAIListBody(string Object, IReadOnlyList<OpenAIConversationBody> Data, string? FirstId, string? LastId, bool HasMore);
+
+internal sealed record OpenAIError(string Message, string Type, string? Param, string? Code);
+
+internal sealed record OpenAIErrorBody(OpenAIError Error);
+
+internal sealed record OpenAICreateRequest(Dictionary<string, string>? Metadata, JsonElement? Items);
+
+internal sealed record DifyErrorBody(int Status, string Code, string Message);
+
+internal sealed record DifyConversationBody(string Id, string Name, IReadOnlyDictionary<string, string> Inputs, string Status,
+    string Introduction, long CreatedAt, long UpdatedAt);
+
+internal sealed record DifyListBody(int Limit, bool HasMore, IReadOnlyList<DifyConversationBody> Data);
+
+internal sealed record DifyDeleteRequest(string? User);
+
+internal sealed record DifyChatRequest(string? Query, string? User, string? ConversationId, Dictionary<string, string>? Inputs, string? ResponseMode);
+
+internal sealed record DifyChatResponse(string Event, string TaskId, string Id, string MessageId, string ConversationId, string Mode,
+    string Answer, IReadOnlyDictionary<string, string> Metadata, long CreatedAt);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(OpenAIConversationBody))]
+[JsonSerializable(typeof(OpenAIDeletedBody))]
+[JsonSerializable(typeof(OpenAIListBody))]
+[JsonSerializable(typeof(OpenAIErrorBody))]
+[JsonSerializable(typeof(OpenAICreateRequest))]
+[JsonSerializable(typeof(DifyErrorBody))]
+[JsonSerializable(typeof(DifyListBody))]
+[JsonSerializable(typeof(DifyDeleteRequest))]
+[JsonSerializable(typeof(DifyChatRequest))]
+[JsonSerializable(typeof(DifyChatResponse))]
+internal sealed partial class ServiceJsonContext : JsonSerializerContext;

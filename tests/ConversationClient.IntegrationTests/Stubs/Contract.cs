@@ -1,0 +1,51 @@
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+
+namespace ConversationClient.IntegrationTests.Stubs;
+
+/// <summary>
+/// The request side of each service's contract, shared by the stubs: a request that deviates is not matched, and
+/// WireMock.Net answers 404 "No matching mapping found" with its closest stub in the journal.
+/// </summary>
+internal static class Contract
+{
+    public const string GuidRegex = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+    /// <summary>OpenAI: <c>DELETE /v1/conversations/{id}</c>, a bearer key, a GUID client request id, no isolation key, no body.</summary>
+    public static IRequestBuilder OpenAIDelete(string conversationId, string key = IntegrationTest.OpenAIKey) =>
+        WithoutBody(Request.Create()
+            .WithPath("/v1/conversations/" + conversationId)
+            .UsingDelete()
+            .WithHeader("Authorization", new ExactMatcher("Bearer " + key))
+            .WithHeader("x-ms-client-request-id", new RegexMatcher(GuidRegex))
+            .WithHeader("x-ms-user-isolation-key", "*", MatchBehaviour.RejectOnMatch));
+
+    /// <summary>Azure AI Foundry: <c>DELETE /openai/v1/conversations/{id}</c>, an <c>api-key</c> and no <c>Authorization</c>, no body.</summary>
+    public static IRequestBuilder AzureDelete(string conversationId, string? user = null)
+    {
+        var request = Request.Create()
+            .WithPath("/openai/v1/conversations/" + conversationId)
+            .UsingDelete()
+            .WithHeader("api-key", new ExactMatcher(IntegrationTest.AzureKey))
+            .WithHeader("Authorization", "*", MatchBehaviour.RejectOnMatch)
+            .WithHeader("x-ms-client-request-id", new RegexMatcher(GuidRegex));
+        request = user is null
+            ? request.WithHeader("x-ms-user-isolation-key", "*", MatchBehaviour.RejectOnMatch)
+            : request.WithHeader("x-ms-user-isolation-key", new ExactMatcher(user));
+        return WithoutBody(request);
+    }
+
+    /// <summary>Dify: <c>DELETE /v1/conversations/{id}</c>, a bearer app key, a JSON body equal to <c>{"user": ...}</c>.</summary>
+    public static IRequestBuilder DifyDelete(string conversationId, string key = IntegrationTest.DifyKey, string user = "user-123") =>
+        Request.Create()
+            .WithPath("/v1/conversations/" + conversationId)
+            .UsingDelete()
+            .WithHeader("Authorization", new ExactMatcher("Bearer " + key))
+            .WithHeader("Content-Type", new RegexMatcher("^application/json(; ?charset=utf-8)?$"))
+            .WithBody(new JsonMatcher(new { user }));
+
+    private static IRequestBuilder WithoutBody(IRequestBuilder request) =>
+        request
+            .WithHeader("Content-Type", "*", MatchBehaviour.RejectOnMatch)
+            .WithBody(new RegexMatcher(MatchBehaviour.RejectOnMatch, "^.+$"));
+}
