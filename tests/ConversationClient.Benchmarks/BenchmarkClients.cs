@@ -8,6 +8,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using ConversationClient.Dify;
+using ConversationClient.Http;
+using ConversationClient.OpenAI;
 using OfficialClient = OpenAI.Conversations.ConversationClient;
 using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
 
@@ -53,14 +56,19 @@ public abstract class BenchmarkClients
 
     /// <summary>The clients of one transport.</summary>
     private protected sealed record Clients(HttpClient RawOpenAI, HttpClient RawDify, HttpClient OfficialHttp, OfficialClient Official,
-        IConversationClient SdkOpenAI, IConversationClient SdkDify)
+        IConversationClient SdkOpenAI, IConversationClient SdkDify, HttpClient RefitOpenAIHttp, HttpClient RefitDifyHttp)
     {
+        public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.OpenAI(RefitOpenAIHttp);
+
+        public IDifyConversationsApi RefitDify { get; } = ConversationApis.Dify(RefitDifyHttp);
+
         /// <summary>Every client on <paramref name="transport"/>, or each on its own socket handler (the SDK's: the factory's shared one) when null.</summary>
         public static Clients On(Uri openAIBase, Uri difyBase, HttpMessageHandler? transport)
         {
             var officialHttp = transport is null ? new HttpClient(NewHandler()) : new HttpClient(transport, disposeHandler: false);
             return new Clients(RawClient(openAIBase, transport), RawClient(difyBase, transport), officialHttp, OfficialClientOn(officialHttp, openAIBase),
-                SdkClient(ConversationApiDialect.OpenAI, openAIBase, transport), SdkClient(ConversationApiDialect.Dify, difyBase, transport));
+                SdkClient(ConversationApiDialect.OpenAI, openAIBase, transport), SdkClient(ConversationApiDialect.Dify, difyBase, transport),
+                RawClient(openAIBase, transport), RawClient(difyBase, transport));
         }
 
         /// <summary>Every client answers as expected (and has its connections open) before anything is measured.</summary>
@@ -71,6 +79,8 @@ public abstract class BenchmarkClients
             BenchmarkClients.Check(SdkOnce(SdkOpenAI, null).GetAwaiter().GetResult(), transport + " SDK OpenAI");
             BenchmarkClients.Check(RawDifyOnce(RawDify).GetAwaiter().GetResult(), transport + " hand-written Dify");
             BenchmarkClients.Check(SdkOnce(SdkDify, User).GetAwaiter().GetResult(), transport + " SDK Dify");
+            BenchmarkClients.Check(RefitOpenAIOnce(RefitOpenAI).GetAwaiter().GetResult(), transport + " bare Refit OpenAI");
+            BenchmarkClients.Check(RefitDifyOnce(RefitDify).GetAwaiter().GetResult(), transport + " bare Refit Dify");
         }
 
         public void Dispose()
@@ -78,6 +88,8 @@ public abstract class BenchmarkClients
             RawOpenAI.Dispose();
             RawDify.Dispose();
             OfficialHttp.Dispose();
+            RefitOpenAIHttp.Dispose();
+            RefitDifyHttp.Dispose();
         }
     }
 
@@ -139,6 +151,26 @@ public abstract class BenchmarkClients
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         using var response = await client.SendAsync(request);
+        var answer = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode && answer.Length == 0;
+    }
+
+    /// <summary>
+    /// The SDK's own Refit interface on a plain <see cref="HttpClient"/> (with the key as a default header, as the
+    /// hand-written client has it), no SDK around it: no resilience handler, no call state (null), no result mapping.
+    /// The floor of the SDK's design.
+    /// </summary>
+    private protected static async Task<bool> RefitOpenAIOnce(IOpenAIConversationsApi api)
+    {
+        using var response = await api.DeleteConversationAsync("conv_1", null!, CancellationToken.None);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
+    }
+
+    /// <summary>The Dify delete through the SDK's Refit interface alone (see <see cref="RefitOpenAIOnce"/>).</summary>
+    private protected static async Task<bool> RefitDifyOnce(IDifyConversationsApi api)
+    {
+        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), null!, CancellationToken.None);
         var answer = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && answer.Length == 0;
     }

@@ -28,6 +28,9 @@ public class DeleteBenchmarks : BenchmarkClients
     [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "official OpenAI SDK 2.15.0")]
     public Task OfficialOpenAIDelete() => Repeat(OfficialOpenAIOnce, On.Official);
 
+    [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "bare Refit call")]
+    public Task RefitOpenAIDelete() => Repeat(RefitOpenAIOnce, On.RefitOpenAI);
+
     [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
     public Task SdkOpenAIDelete() => Repeat(SdkOpenAIOnce, On.SdkOpenAI);
 
@@ -35,6 +38,9 @@ public class DeleteBenchmarks : BenchmarkClients
 
     [BenchmarkCategory("Dify delete"), Benchmark(Baseline = true, OperationsPerInvoke = InARow, Description = "hand-written HttpClient")]
     public Task RawDifyDelete() => Repeat(RawDifyOnce, On.RawDify);
+
+    [BenchmarkCategory("Dify delete"), Benchmark(OperationsPerInvoke = InARow, Description = "bare Refit call")]
+    public Task RefitDifyDelete() => Repeat(RefitDifyOnce, On.RefitDify);
 
     [BenchmarkCategory("Dify delete"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
     public Task SdkDifyDelete() => Repeat(SdkDifyOnce, On.SdkDify);

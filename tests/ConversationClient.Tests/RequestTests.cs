@@ -148,7 +148,7 @@ public sealed class RequestTests
         var settings = Internal.ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI));
         using var resilience = new Http.ConversationResilienceHandler(settings, TimeProvider.System) { InnerHandler = handler };
         using var invoker = new HttpMessageInvoker(resilience);
-        using var request = new HttpRequestMessage(HttpMethod.Delete, settings.ConversationUri("conv_1"));
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(settings.BaseAddress, "conversations/conv_1"));
 
         var ex = Assert.Throws<NotSupportedException>(() => invoker.Send(request, CancellationToken.None));
 

@@ -1,18 +1,34 @@
 using ConversationClient.Http;
+using Refit;
 
 namespace ConversationClient.Dify;
 
 /// <summary>
-/// The Dify service API's conversation endpoints, one method per endpoint, transport only: each builds the request,
-/// sends it and hands the response back. Mapping responses to results is the facade's job.
+/// The Dify service API's conversation endpoints, one method per endpoint, transport only: Refit's source generator
+/// builds each request from these declarations; mapping responses to results is the facade's job. The methods return
+/// the response itself, so an error status comes back as a response and not as an exception.
 /// </summary>
 internal interface IDifyConversationsApi
 {
-    /// <summary><c>DELETE {base}/conversations/{conversationId}</c> with the JSON body <c>{"user": user}</c>.</summary>
-    Task<HttpResponseMessage> DeleteConversationAsync(string conversationId, string user, RequestState state,
+    /// <summary>
+    /// <c>DELETE {base}/conversations/{conversationId}</c> with the JSON body <c>{"user": user}</c>, serialized into a
+    /// buffer (so it has a <c>Content-Length</c> and a retry sends it again), typed <c>application/json</c> without
+    /// Refit's <c>charset</c> parameter, as Dify's documentation sends it.
+    /// </summary>
+    [Delete("/conversations/{conversationId}")]
+    [Headers("Content-Type: application/json")]
+    Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
+        [Body(BodySerializationMethod.Serialized, buffered: true)] DifyDeleteRequest body,
+        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 
-    /// <summary><c>GET {base}/conversations?user=&amp;last_id=&amp;limit=&amp;sort_by=</c>.</summary>
-    Task<HttpResponseMessage> ListConversationsAsync(string user, string? lastId, int limit, string? sortBy, RequestState state,
+    /// <summary><c>GET {base}/conversations?user=&amp;last_id=&amp;limit=&amp;sort_by=</c>; null parameters are left out.</summary>
+    [Get("/conversations")]
+    Task<HttpResponseMessage> ListConversationsAsync(
+        [AliasAs("user")] string user,
+        [AliasAs("last_id")] string? lastId,
+        [AliasAs("limit")] int limit,
+        [AliasAs("sort_by")] string? sortBy,
+        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 }

@@ -158,7 +158,11 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
 
     private RequestState BeginCall(HttpRequestMessage request)
     {
-        var state = (request as ConversationRequestMessage)?.State ?? new RequestState();
+        if (!request.Options.TryGetValue(RequestState.OptionKey, out var state))
+        {
+            state = new RequestState();
+        }
+
         state.Request = request;
         state.RequestUri = request.RequestUri;
         state.Attempts = 0;
@@ -171,6 +175,17 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         {
             state.ClientRequestId = NewClientRequestId();
             request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, state.ClientRequestId);
+        }
+
+        // Headers whose names are configured: Refit's [Header] needs a constant name (see IOpenAIConversationsApi).
+        if (state.UserIsolationKey is { } userIsolationKey)
+        {
+            request.Headers.TryAddWithoutValidation(_settings.UserIsolationHeaderName, userIsolationKey);
+        }
+
+        foreach (var (name, value) in _settings.FixedHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         if (_settings.BearerHeaderText is { } bearer)

@@ -9,8 +9,17 @@ namespace ConversationClient.Http;
 /// </summary>
 internal sealed class RequestState
 {
+    /// <summary>The key under which a dialect API's request carries its call's state in <see cref="HttpRequestMessage.Options"/> (Refit's <c>[Property]</c>).</summary>
+    public const string OptionName = "ConversationClient.RequestState";
+
+    /// <summary><see cref="OptionName"/> as a typed options key.</summary>
+    public static readonly HttpRequestOptionsKey<RequestState> OptionKey = new(OptionName);
+
     /// <summary>The conversation the call is for, for the retry log; null for requests the facade did not make.</summary>
     public string? ConversationId { get; init; }
+
+    /// <summary>The value of the user isolation header (OpenAI dialect), sent under the configured name by the handler; null for none.</summary>
+    public string? UserIsolationKey { get; init; }
 
     /// <summary>Where the handler reports retries; null for requests the facade did not make.</summary>
     public ConversationTelemetry? Telemetry { get; init; }

@@ -9,15 +9,11 @@ namespace ConversationClient.Internal;
 /// </summary>
 internal sealed class ClientSettings
 {
-    private readonly string _conversationsPrefix;
-
     private ClientSettings(ConversationClientOptions options)
     {
         Dialect = options.Dialect;
         var baseText = options.BaseAddress!.AbsoluteUri;
         BaseAddress = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/", UriKind.Absolute);
-        _conversationsPrefix = BaseAddress.AbsoluteUri + "conversations/";
-        ConversationsUri = new Uri(BaseAddress.AbsoluteUri + "conversations", UriKind.Absolute);
         ApiKey = options.ApiKey;
         ApiKeyHeaderName = string.IsNullOrWhiteSpace(options.ApiKeyHeaderName) ? null : options.ApiKeyHeaderName.Trim();
         AccessTokenProvider = options.AccessTokenProvider;
@@ -30,6 +26,18 @@ internal sealed class ClientSettings
         UserIsolationHeaderName = options.UserIsolationHeaderName.Trim();
         OrganizationId = options.OrganizationId;
         ProjectId = options.ProjectId;
+        var fixedHeaders = new List<KeyValuePair<string, string>>(2);
+        if (Dialect == ConversationApiDialect.OpenAI && OrganizationId is not null)
+        {
+            fixedHeaders.Add(new("OpenAI-Organization", OrganizationId));
+        }
+
+        if (Dialect == ConversationApiDialect.OpenAI && ProjectId is not null)
+        {
+            fixedHeaders.Add(new("OpenAI-Project", ProjectId));
+        }
+
+        FixedHeaders = [.. fixedHeaders];
         AttemptTimeout = options.AttemptTimeout;
         TotalTimeout = options.TotalTimeout;
         MaxRetries = options.Retry.MaxRetries;
@@ -42,9 +50,6 @@ internal sealed class ClientSettings
 
     /// <summary>The base address, always ending in a slash.</summary>
     public Uri BaseAddress { get; }
-
-    /// <summary><c>{base}/conversations</c>, for listing.</summary>
-    public Uri ConversationsUri { get; }
 
     public string? ApiKey { get; }
 
@@ -66,6 +71,9 @@ internal sealed class ClientSettings
     public string? OrganizationId { get; }
 
     public string? ProjectId { get; }
+
+    /// <summary>The headers every request of this client carries, whatever the call: <c>OpenAI-Organization</c> and <c>OpenAI-Project</c> when set (OpenAI dialect).</summary>
+    public KeyValuePair<string, string>[] FixedHeaders { get; }
 
     public TimeSpan AttemptTimeout { get; }
 
@@ -92,10 +100,6 @@ internal sealed class ClientSettings
 
         return new ClientSettings(options);
     }
-
-    /// <summary>The absolute URI of one conversation: the id is escaped as one path segment (<c>a/b</c> becomes <c>a%2Fb</c>).</summary>
-    public Uri ConversationUri(string conversationId) =>
-        new(string.Concat(_conversationsPrefix, Uri.EscapeDataString(conversationId)), UriKind.Absolute);
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Dialect} {BaseAddress.GetLeftPart(UriPartial.Authority)}");

@@ -28,12 +28,18 @@ internal sealed class DefaultConversationClient : IConversationClient
     /// <summary>The dialect of the service the client talks to.</summary>
     internal ConversationApiDialect Dialect => _settings.Dialect;
 
-    /// <summary>A client whose dialect API runs on <paramref name="httpClient"/> (whose handler chain holds the resilience handler).</summary>
+    /// <summary>
+    /// A client whose dialect API runs on <paramref name="httpClient"/> (a new client, whose handler chain holds the
+    /// resilience handler): its base address becomes the service's, which the Refit paths are relative to.
+    /// </summary>
     public static DefaultConversationClient Create(HttpClient httpClient, ClientSettings settings, TimeProvider timeProvider,
-        ConversationTelemetry? telemetry = null) =>
-        settings.Dialect == ConversationApiDialect.OpenAI
-            ? new(settings, timeProvider, new OpenAIConversationsApi(httpClient, settings), null, telemetry)
-            : new(settings, timeProvider, null, new DifyConversationsApi(httpClient, settings), telemetry);
+        ConversationTelemetry? telemetry = null)
+    {
+        httpClient.BaseAddress = settings.BaseAddress;
+        return settings.Dialect == ConversationApiDialect.OpenAI
+            ? new(settings, timeProvider, ConversationApis.OpenAI(httpClient), null, telemetry)
+            : new(settings, timeProvider, null, ConversationApis.Dify(httpClient), telemetry);
+    }
 
     public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
@@ -49,7 +55,14 @@ internal sealed class DefaultConversationClient : IConversationClient
         cancellationToken.ThrowIfCancellationRequested();
         var startTimestamp = _timeProvider.GetTimestamp();
         var activity = _telemetry.DeleteStarted(conversationId, user);
-        var state = new RequestState { ConversationId = conversationId, Telemetry = _telemetry, Activity = activity, Throttled = throttled };
+        var state = new RequestState
+        {
+            ConversationId = conversationId,
+            UserIsolationKey = _openAI is not null ? user : null,
+            Telemetry = _telemetry,
+            Activity = activity,
+            Throttled = throttled,
+        };
         DeleteConversationResult result;
         Exception? failure = null;
         try
@@ -58,8 +71,8 @@ internal sealed class DefaultConversationClient : IConversationClient
             try
             {
                 response = _openAI is not null
-                    ? await _openAI.DeleteConversationAsync(conversationId, user, state, cancellationToken).ConfigureAwait(false)
-                    : await _dify!.DeleteConversationAsync(conversationId, user!, state, cancellationToken).ConfigureAwait(false);
+                    ? await _openAI.DeleteConversationAsync(conversationId, state, cancellationToken).ConfigureAwait(false)
+                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), state, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -128,7 +141,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new RequestState();
+        var state = new RequestState { UserIsolationKey = _openAI is not null ? user : null };
         HttpResponseMessage response;
         try
         {
@@ -138,7 +151,7 @@ internal sealed class DefaultConversationClient : IConversationClient
                     ConversationListOrder.NewestFirst => "desc",
                     ConversationListOrder.OldestFirst => "asc",
                     _ => null,
-                }, cursor, user, state, cancellationToken).ConfigureAwait(false)
+                }, cursor, state, cancellationToken).ConfigureAwait(false)
                 : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
                 {
                     ConversationListOrder.NewestFirst => "-created_at",

@@ -1,18 +1,33 @@
 using ConversationClient.Http;
+using Refit;
 
 namespace ConversationClient.OpenAI;
 
 /// <summary>
-/// The OpenAI Conversations API (OpenAI, Azure AI Foundry), one method per endpoint, transport only: each builds the
-/// request, sends it and hands the response back. Mapping responses to results is the facade's job.
+/// The OpenAI Conversations API (OpenAI, Azure AI Foundry), one method per endpoint, transport only: Refit's source
+/// generator builds each request from these declarations; mapping responses to results is the facade's job. The
+/// methods return the response itself, so an error status comes back as a response and not as an exception.
 /// </summary>
 internal interface IOpenAIConversationsApi
 {
-    /// <summary><c>DELETE {base}/conversations/{conversationId}</c>, no body; the user, when given, in the isolation header.</summary>
-    Task<HttpResponseMessage> DeleteConversationAsync(string conversationId, string? userIsolationKey, RequestState state,
+    /// <summary>
+    /// <c>DELETE {base}/conversations/{conversationId}</c>, no body. <paramref name="state"/> travels to the resilience
+    /// handler in the request's options; the handler adds the headers whose names are configured (the user isolation
+    /// header, from <see cref="RequestState.UserIsolationKey"/>) or fixed per client (<c>OpenAI-Organization</c>,
+    /// <c>OpenAI-Project</c>): Refit's <c>[Header]</c> needs a constant name, and its <c>[HeaderCollection]</c> gives a
+    /// DELETE an empty body (<c>Content-Length: 0</c>) to hold content headers.
+    /// </summary>
+    [Delete("/conversations/{conversationId}")]
+    Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
+        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 
-    /// <summary><c>GET {base}/conversations?limit=&amp;order=&amp;after=</c> (Azure AI Foundry); the user, when given, in the isolation header.</summary>
-    Task<HttpResponseMessage> ListConversationsAsync(int limit, string? order, string? after, string? userIsolationKey, RequestState state,
+    /// <summary><c>GET {base}/conversations?limit=&amp;order=&amp;after=</c> (Azure AI Foundry); null parameters are left out, headers as for <see cref="DeleteConversationAsync"/>.</summary>
+    [Get("/conversations")]
+    Task<HttpResponseMessage> ListConversationsAsync(
+        [AliasAs("limit")] int limit,
+        [AliasAs("order")] string? order,
+        [AliasAs("after")] string? after,
+        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 }

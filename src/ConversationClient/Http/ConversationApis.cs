@@ -1,0 +1,33 @@
+using ConversationClient.Dify;
+using ConversationClient.Internal;
+using ConversationClient.OpenAI;
+using Refit;
+
+namespace ConversationClient.Http;
+
+/// <summary>Makes the Refit-generated dialect APIs, all on one set of <see cref="RefitSettings"/>.</summary>
+internal static class ConversationApis
+{
+    /// <summary>
+    /// Built once: JSON through the source-generated <see cref="ConversationJsonContext"/> with no reflection fallback,
+    /// and request bodies serialized into a buffer (a <c>ByteArrayContent</c>): Dify gets a <c>Content-Length</c>, a retry
+    /// sends the same bytes again, and it costs less than Refit's default push-stream body.
+    /// </summary>
+    internal static readonly RefitSettings Settings = CreateSettings();
+
+    public static IOpenAIConversationsApi OpenAI(HttpClient httpClient) =>
+        RestService.ForGenerated<IOpenAIConversationsApi>(httpClient, Settings);
+
+    public static IDifyConversationsApi Dify(HttpClient httpClient) =>
+        RestService.ForGenerated<IDifyConversationsApi>(httpClient, Settings);
+
+    private static RefitSettings CreateSettings()
+    {
+        var settings = RefitSettings.ForJsonContext(ConversationJsonContext.Default);
+        settings.Buffered = true;
+        // The exception the transport threw goes to the facade as it is, not wrapped in Refit's ApiRequestException:
+        // the facade tells network failures, timeouts, credential failures and cancellation apart by type.
+        settings.TransportExceptionFactory = static (_, exception, _) => exception;
+        return settings;
+    }
+}
