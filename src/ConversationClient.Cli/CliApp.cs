@@ -29,7 +29,10 @@ internal static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await console.Error.WriteLineAsync($"conversations: {parse.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            // One line: every parse error, most specific first ("Required command was not provided" says least).
+            var messages = parse.Errors.Select(error => OneLine(error.Message)).Distinct()
+                .OrderBy(message => message.StartsWith("Required command", StringComparison.Ordinal));
+            await console.Error.WriteLineAsync($"conversations: {string.Join(" ", messages)} (see --help)").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
 
@@ -62,7 +65,8 @@ internal static class CliApp
         }
     }
 
-    internal static string HelpSecrets => Secrets;
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string FirstLine(string message)
     {

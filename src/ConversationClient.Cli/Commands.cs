@@ -55,6 +55,11 @@ internal static class Commands
             throw new UsageException("No ids: pass them as arguments, with --file FILE, or '-' to read standard input.");
         }
 
+        if (ids.FirstOrDefault(id => id.Length > 1 && id[0] == '-') is { } unknown)
+        {
+            throw new UsageException($"Unknown option {unknown} (see --help); an id never starts with '-'.");
+        }
+
         if (ids.Count(id => id == "-") > 1)
         {
             throw new UsageException("'-' (standard input) can be given once.");
