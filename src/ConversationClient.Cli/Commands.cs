@@ -79,7 +79,7 @@ internal static class Commands
         var many = readsStdin || file is not null || ids.Length > 1;
         if (many)
         {
-            Confirm(console, session, $"Delete the listed conversations", stdinTaken: readsStdin);
+            Confirm(console, session, "Delete the listed conversations", stdinTaken: readsStdin);
         }
 
         var resume = session.Resume;
