@@ -7,6 +7,9 @@ namespace ConversationClient.Cli;
 /// <summary>The <c>delete</c>, <c>erase</c> and <c>list</c> commands: their options, and what each does with the SDK's public API.</summary>
 internal static class Commands
 {
+    /// <summary>Ids per DeleteManyAsync call of <c>delete</c> (see there).</summary>
+    internal const int DeleteChunk = 65_536;
+
     public static Command Delete(CliConsole console)
     {
         var ids = new Argument<string[]>("ids")
@@ -138,21 +141,48 @@ internal static class Commands
             return id;
         }
 
-        try
+        // The ids go to DeleteManyAsync in chunks of DeleteChunk: the SDK remembers a 16-byte fingerprint per distinct
+        // id of a batch to spot repeats, which for a million ids would be most of the tool's memory; per chunk it stays
+        // a few megabytes. An id repeated across chunks is deleted again (NotFound) and has a second receipt line.
+        var source = Ids(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (source.ConfigureAwait(false))
         {
-            await foreach (var result in session.Client.DeleteManyAsync(Ids(cancellationToken), user, session.Bulk, cancellationToken).ConfigureAwait(false))
+            try
             {
-                receipt.Write(result, console.Time.GetUtcNow());
-                display.Result(result);
+                var ended = new StrongBox<bool>();
+                while (!ended.Value)
+                {
+                    await foreach (var result in session.Client.DeleteManyAsync(Take(source, DeleteChunk, ended), user, session.Bulk, cancellationToken)
+                        .ConfigureAwait(false))
+                    {
+                        receipt.Write(result, console.Time.GetUtcNow());
+                        display.Result(result);
+                    }
+                }
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            summary.Canceled = true;
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                summary.Canceled = true;
+            }
         }
 
         summary.Skipped = Interlocked.Read(ref skipped);
         return Finish(display, summary, receipt);
+    }
+
+    /// <summary>Up to <paramref name="count"/> more ids from <paramref name="source"/>; sets <paramref name="ended"/> when it runs out.</summary>
+    private static async IAsyncEnumerable<string> Take(IAsyncEnumerator<string> source, int count, StrongBox<bool> ended)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (!await source.MoveNextAsync().ConfigureAwait(false))
+            {
+                ended.Value = true;
+                yield break;
+            }
+
+            yield return source.Current;
+        }
     }
 
     private static async Task<int> EraseAsync(CliConsole console, CommonOptions common, ParseResult parse, string user, bool dryRun,

@@ -51,12 +51,12 @@ public abstract class CliTestBase
         RunWithAsync(new Dictionary<string, string> { [KeyVariable] = KeyOf(service) }, stdin: "", [.. args, .. Service(service)]);
 
     protected static async Task<CliRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string stdin, string[] args,
-        TextWriter? output = null, bool inputIsTerminal = false, CancellationToken cancellationToken = default)
+        TextWriter? output = null, bool inputIsTerminal = false, bool outputIsTerminal = false, CancellationToken cancellationToken = default)
     {
         var outWriter = output ?? new StringWriter();
         var errWriter = new StringWriter();
         var console = new CliConsole(new StringReader(stdin), outWriter, errWriter,
-            name => environment.TryGetValue(name, out var value) ? value : null, InputIsTerminal: inputIsTerminal);
+            name => environment.TryGetValue(name, out var value) ? value : null, InputIsTerminal: inputIsTerminal, OutputIsTerminal: outputIsTerminal);
         var exit = await CliApp.RunAsync(args, console, cancellationToken);
         return new CliRun(exit, outWriter.ToString()!, errWriter.ToString());
     }

@@ -164,4 +164,21 @@ public sealed class DeleteTests : CliTestBase
             Assert.That(Exists("azure", id, "user-1"), Is.False);
         });
     }
+
+    [Test]
+    public async Task Delete_OnATerminal_ShowsAStatusLineInsteadOfALinePerId()
+    {
+        var ids = Seed("dify", 3, "user-1");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = Emulator.DifyApiKey }, "",
+            ["delete", .. ids, "--user", "user-1", .. Service("dify")], outputIsTerminal: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Output, Does.Not.Contain("Deleted "));
+            Assert.That(run.Output.Split('\r', '\n').Last(line => line.Trim().Length > 0),
+                Does.Match(@"^delete: deleted 3, not found 0, failed 0, retries 0, [0-9.]+/s$"));
+        });
+    }
 }
