@@ -2,13 +2,15 @@
 # Packs ConversationClient and ConversationClient.Testing, checks the packages' contents, then builds and runs an app
 # that references the *package* (tests/PackageConsumer, restored from a local folder feed) against the emulator, first
 # on the JIT and then published with Native AOT, and runs the README's NUnit example against the Testing package
-# (tests/PackageConsumer.Testing, kept out of the AOT publish: WireMock.Net is not trimmable). Every step must finish
-# with zero warnings. Exits non-zero on any failure.
+# (tests/PackageConsumer.Testing, kept out of the AOT publish: WireMock.Net is not trimmable). Packs the command-line
+# tool (ConversationClient.Cli) into the same feed, installs it with `dotnet tool install --tool-path` from there and
+# runs `conversations list`, `erase --dry-run`, `delete` and `erase` against the emulator. Every step must finish with
+# zero warnings. Exits non-zero on any failure.
 #
 #   bash eng/package-check.sh            # everything
 #   bash eng/package-check.sh --no-aot   # skip the Native AOT publish
 #
-# Needs: the .NET SDK, git, unzip or python3; for AOT clang and zlib1g-dev (installed with apt-get when missing and root).
+# Needs: the .NET SDK, git, curl, unzip or python3; for AOT clang and zlib1g-dev (installed with apt-get when missing and root).
 set -euo pipefail
 
 aot=1
@@ -38,7 +40,8 @@ cleanup() {
     wait "$emulator_pid" 2>/dev/null || true
   fi
   # The check version is unique: drop it from the global package cache again.
-  rm -rf "${packages%/}/conversationclient/$version" "${packages%/}/conversationclient.testing/$version" "$work"
+  rm -rf "${packages%/}/conversationclient/$version" "${packages%/}/conversationclient.testing/$version" \
+    "${packages%/}/conversationclient.cli/$version" "$work"
 }
 trap cleanup EXIT
 
@@ -109,6 +112,33 @@ done
 [[ -s "$work/address" ]] || { cat "$work/emulator.log"; fail "the emulator did not start"; }
 url="$(cat "$work/address")"
 echo "ok: emulator at $url"
+
+step "pack the command-line tool, install it from the feed, run it against the emulator"
+run_dotnet pack-cli pack src/ConversationClient.Cli -c Release -o "$feed" --version-suffix "$suffix"
+tool_nupkg="$feed/ConversationClient.Cli.$version.nupkg"
+[[ -f "$tool_nupkg" ]] || fail "no $tool_nupkg"
+grep -q 'packageType name="DotnetTool"' <<<"$(zip_cat "$tool_nupkg" ConversationClient.Cli.nuspec)" || fail "the tool package is not a .NET tool"
+grep -qx "tools/net10.0/any/ConversationClient.dll" <<<"$(zip_list "$tool_nupkg")" || fail "the tool package does not carry the SDK"
+dotnet tool install ConversationClient.Cli --version "$version" --tool-path "$work/tools" --add-source "$feed" >"$work/tool-install.log" 2>&1 \
+  || { cat "$work/tool-install.log"; fail "dotnet tool install"; }
+conversations="$work/tools/conversations"
+[[ -x "$conversations" ]] || fail "no conversations command in the tool path"
+seeded="$(curl -fsS -X POST "${url%/}/__emulator/seed" -H 'content-type: application/json' -d '{"dialect":"dify","count":5,"user":"check-user"}')" \
+  || fail "seeding the emulator"
+first_id="$(sed -n 's/.*"ids":\["\([^"]*\)".*/\1/p' <<<"$seeded")"
+[[ -n "$first_id" ]] || fail "no id in the seed answer: $seeded"
+export DIFY_API_KEY=app-emulator-dify DIFY_BASE_URL="${url%/}/v1"
+listed="$("$conversations" list --user check-user)" || fail "conversations list"
+[[ "$(wc -l <<<"$listed")" == 5 ]] || fail "conversations list printed $(wc -l <<<"$listed") ids, not 5"
+"$conversations" erase --user check-user --dry-run --output json | grep -q '"listed":5,"deleted":0' || fail "conversations erase --dry-run"
+"$conversations" delete "$first_id" --user check-user --receipt "$work/receipt.jsonl" >/dev/null || fail "conversations delete"
+grep -q "\"id\":\"$first_id\",\"outcome\":\"Deleted\"" "$work/receipt.jsonl" || fail "the receipt does not say $first_id was Deleted"
+"$conversations" erase --user check-user --receipt "$work/receipt.jsonl" --output json | grep -q '"listed":4,"deleted":4' || fail "conversations erase"
+set +e; "$conversations" erase --user check-user --service dify --base-url https://dify.example.invalid/v1 >/dev/null 2>&1; refused=$?; set -e
+[[ "$refused" == 2 ]] || fail "erase on a non-loopback address without --yes exited $refused, not 2"
+[[ "$(grep -c '"outcome"' "$work/receipt.jsonl")" == 5 ]] || fail "the receipt does not hold 5 conversations"
+unset DIFY_API_KEY DIFY_BASE_URL
+echo "ok: dotnet tool install --tool-path from the feed; list, erase --dry-run, delete and erase on the emulator"
 
 step "build and run the consumer against the package (JIT)"
 rm -rf "$consumer/bin" "$consumer/obj"

@@ -1,0 +1,20 @@
+namespace ConversationClient.Cli;
+
+/// <summary>What the tool reads and writes besides the network: injected so tests run the real entry point on strings.</summary>
+/// <param name="In">Standard input (ids after <c>-</c>, and the answer to a confirmation).</param>
+/// <param name="Out">Standard output.</param>
+/// <param name="Error">Standard error.</param>
+/// <param name="Environment">Looks up an environment variable; null when it is not set.</param>
+/// <param name="InputIsTerminal">Whether standard input is a terminal (a confirmation can be asked).</param>
+/// <param name="OutputIsTerminal">Whether standard output is a terminal (progress display instead of plain lines).</param>
+internal sealed record CliConsole(
+    TextReader In,
+    TextWriter Out,
+    TextWriter Error,
+    Func<string, string?> Environment,
+    bool InputIsTerminal = false,
+    bool OutputIsTerminal = false)
+{
+    /// <summary>The clock for receipt times and rates.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace ConversationClient.Cli;
+
+/// <summary>
+/// The receipt: one JSON line per conversation as its delete finishes, then a summary line. Every line is flushed to
+/// the file as it is written, so a crash or Ctrl+C loses nothing already done. The file is appended to, so a re-run
+/// with the same receipt adds to the record instead of replacing it. Written with <see cref="Utf8JsonWriter"/>, one
+/// reused buffer, no reflection.
+/// </summary>
+internal sealed class Receipt : IDisposable
+{
+    private readonly FileStream? _file;
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly Utf8JsonWriter _json;
+
+    private Receipt(FileStream? file)
+    {
+        _file = file;
+        _json = new Utf8JsonWriter(_buffer);
+    }
+
+    /// <summary>A receipt written to <paramref name="path"/>, or one that writes nothing when it is null.</summary>
+    public static Receipt Open(string? path)
+    {
+        if (path is null)
+        {
+            return new Receipt(null);
+        }
+
+        try
+        {
+            return new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot write the receipt {path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes a conversation's line: id, outcome, HTTP status, error code and message, service request id, attempts, UTC time.</summary>
+    public void Write(DeleteConversationResult result, DateTimeOffset time)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        _json.WriteStartObject();
+        _json.WriteString("id", result.ConversationId);
+        _json.WriteString("outcome", OutcomeName(result.Outcome));
+        WriteNumberOrNull("status", result.StatusCode);
+        _json.WriteString("error", result.Error?.Code);
+        _json.WriteString("message", result.Error?.Message);
+        _json.WriteString("requestId", result.RequestId);
+        _json.WriteNumber("attempts", result.Attempts);
+        _json.WriteString("time", Utc(time));
+        _json.WriteEndObject();
+        Flush();
+    }
+
+    /// <summary>Writes the final summary line.</summary>
+    public void WriteSummary(RunSummary summary)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        summary.WriteTo(_json);
+        Flush();
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        _file?.Dispose();
+    }
+
+    /// <summary>The outcome as the receipt spells it (and <c>--resume</c> reads it).</summary>
+    public static string OutcomeName(DeleteConversationOutcome outcome) => outcome switch
+    {
+        DeleteConversationOutcome.Deleted => "Deleted",
+        DeleteConversationOutcome.NotFound => "NotFound",
+        _ => "Failed",
+    };
+
+    /// <summary>An ISO 8601 UTC time with milliseconds, as in every receipt line.</summary>
+    public static string Utc(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private void WriteNumberOrNull(string name, int? value)
+    {
+        if (value is { } number)
+        {
+            _json.WriteNumber(name, number);
+        }
+        else
+        {
+            _json.WriteNull(name);
+        }
+    }
+
+    private void Flush()
+    {
+        _json.Flush();
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        _file!.Write(_buffer.WrittenSpan);
+        _file.Flush();
+        _buffer.ResetWrittenCount();
+        _json.Reset();
+    }
+}

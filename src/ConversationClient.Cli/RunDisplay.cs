@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace ConversationClient.Cli;
+
+/// <summary>
+/// What a delete or erase run shows as it goes. On a terminal: one status line (deleted / not found / failed, retries,
+/// rate) rewritten in place a few times a second. Redirected: one plain line per conversation (<c>Deleted id</c>), easy
+/// to grep. With <c>--output json</c>: nothing until the JSON summary. Failed ids go to standard error in every mode.
+/// </summary>
+internal sealed class RunDisplay
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(250);
+
+    private readonly CliConsole _console;
+    private readonly OutputFormat _format;
+    private readonly RunSummary _summary;
+    private readonly long _started;
+    private long _lastDrawn;
+    private bool _drawn;
+
+    public RunDisplay(CliConsole console, OutputFormat format, RunSummary summary)
+    {
+        _console = console;
+        _format = format;
+        _summary = summary;
+        _started = console.Time.GetTimestamp();
+        _lastDrawn = _started;
+    }
+
+    private bool Live => _format == OutputFormat.Text && _console.OutputIsTerminal;
+
+    public void Result(DeleteConversationResult result)
+    {
+        _summary.Count(result);
+        if (result.Outcome == DeleteConversationOutcome.Failed)
+        {
+            ClearLine();
+            _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"failed: {result.ConversationId} ({result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"} {result.Error?.Code}: {result.Error?.Message})"));
+        }
+
+        if (_format == OutputFormat.Text && !Live)
+        {
+            _console.Out.WriteLine($"{Receipt.OutcomeName(result.Outcome)} {result.ConversationId}");
+        }
+
+        Tick();
+    }
+
+    /// <summary>A line of information (listing progress, dry-run ids) in text mode; nothing in JSON mode.</summary>
+    public void Line(string text)
+    {
+        if (_format == OutputFormat.Text)
+        {
+            ClearLine();
+            _console.Out.WriteLine(text);
+        }
+    }
+
+    public void Tick()
+    {
+        _summary.Elapsed = _console.Time.GetElapsedTime(_started);
+        if (Live && _console.Time.GetElapsedTime(_lastDrawn) >= Refresh)
+        {
+            _lastDrawn = _console.Time.GetTimestamp();
+            _console.Out.Write("\r" + Status() + "   ");
+            _console.Out.Flush();
+            _drawn = true;
+        }
+    }
+
+    /// <summary>Ends the run: the summary as text or JSON on standard output.</summary>
+    public void Finish()
+    {
+        _summary.Elapsed = _console.Time.GetElapsedTime(_started);
+        _summary.Finished = _console.Time.GetUtcNow();
+        ClearLine();
+        if (_format == OutputFormat.Json)
+        {
+            _console.Out.WriteLine(_summary.ToJson());
+        }
+        else
+        {
+            var listed = _summary.Command == "erase" ? string.Create(CultureInfo.InvariantCulture, $"listed {_summary.Listed}, ") : "";
+            var skipped = _summary.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", skipped {_summary.Skipped} (done in the resumed receipt)") : "";
+            var state = _summary.Canceled ? " (canceled)" : "";
+            _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_summary.Command}{state}: {listed}{Status()}{skipped}"));
+        }
+
+        _console.Out.Flush();
+    }
+
+    private string Status() => string.Create(CultureInfo.InvariantCulture,
+        $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, retries {_summary.Retries}, {_summary.Rate:0.#}/s");
+
+    private void ClearLine()
+    {
+        if (_drawn)
+        {
+            _console.Out.Write("\r" + new string(' ', 100) + "\r");
+            _drawn = false;
+        }
+    }
+}
+
+/// <summary>The <c>--output</c> format.</summary>
+internal enum OutputFormat
+{
+    /// <summary>Progress on a terminal, plain lines when redirected.</summary>
+    Text,
+
+    /// <summary>A JSON summary (delete, erase) or JSON lines (list) for scripts.</summary>
+    Json,
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace ConversationClient.Cli;
+
+/// <summary>The counts of a delete or erase run: the receipt's last line and the <c>--output json</c> summary.</summary>
+internal sealed class RunSummary
+{
+    public required string Command { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public long Listed { get; set; }
+
+    public long Deleted { get; set; }
+
+    public long NotFound { get; set; }
+
+    public long Failed { get; set; }
+
+    public long Skipped { get; set; }
+
+    public long Retries { get; set; }
+
+    public string? ListingError { get; set; }
+
+    public bool Canceled { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    public DateTimeOffset Finished { get; set; }
+
+    public long Done => Deleted + NotFound + Failed;
+
+    public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
+
+    public void Count(DeleteConversationResult result)
+    {
+        switch (result.Outcome)
+        {
+            case DeleteConversationOutcome.Deleted:
+                Deleted++;
+                break;
+            case DeleteConversationOutcome.NotFound:
+                NotFound++;
+                break;
+            default:
+                Failed++;
+                break;
+        }
+
+        Retries += Math.Max(0, result.Attempts - 1);
+    }
+
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("summary", true);
+        json.WriteString("command", Command);
+        if (DryRun)
+        {
+            json.WriteBoolean("dryRun", true);
+        }
+
+        if (Command == "erase")
+        {
+            json.WriteNumber("listed", Listed);
+        }
+
+        json.WriteNumber("deleted", Deleted);
+        json.WriteNumber("notFound", NotFound);
+        json.WriteNumber("failed", Failed);
+        json.WriteNumber("skipped", Skipped);
+        json.WriteNumber("retries", Retries);
+        if (ListingError is not null)
+        {
+            json.WriteString("listingError", ListingError);
+        }
+
+        json.WriteBoolean("canceled", Canceled);
+        json.WriteNumber("elapsedSeconds", Math.Round(Elapsed.TotalSeconds, 3));
+        json.WriteNumber("perSecond", Math.Round(Rate, 1));
+        json.WriteString("time", Receipt.Utc(Finished));
+        json.WriteEndObject();
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            WriteTo(json);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

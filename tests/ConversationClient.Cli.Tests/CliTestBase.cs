@@ -1,0 +1,80 @@
+using System.Text.Json;
+using ConversationClient.Emulator;
+
+namespace ConversationClient.Cli.Tests;
+
+/// <summary>Starts a fresh emulator per test and runs the tool's entry point (CliApp) against it on string writers.</summary>
+public abstract class CliTestBase
+{
+    /// <summary>A key variable name of the tests' own, so that no real variable of the machine is read.</summary>
+    protected const string KeyVariable = "CLI_TEST_KEY";
+
+    protected ConversationEmulator Emulator { get; private set; } = null!;
+
+    protected string WorkDirectory { get; private set; } = null!;
+
+    [SetUp]
+    public async Task StartEmulator()
+    {
+        Emulator = await ConversationEmulator.StartAsync(new ConversationEmulatorOptions { OpenAIPublicListing = true });
+        WorkDirectory = Directory.CreateTempSubdirectory("conversations-cli-").FullName;
+    }
+
+    [TearDown]
+    public async Task StopEmulator()
+    {
+        await Emulator.DisposeAsync();
+        Directory.Delete(WorkDirectory, recursive: true);
+    }
+
+    protected string PathFor(string name) => Path.Combine(WorkDirectory, name);
+
+    /// <summary>The options that point the tool at one dialect of the emulator (its key in <see cref="KeyVariable"/>).</summary>
+    protected string[] Service(string service) => service switch
+    {
+        "openai" => ["--service", "openai", "--base-url", Emulator.OpenAIBaseAddress.AbsoluteUri, "--api-key-env", KeyVariable],
+        "azure" => ["--service", "azure", "--base-url", Emulator.AzureBaseAddress.AbsoluteUri, "--api-key-env", KeyVariable],
+        "dify" => ["--service", "dify", "--base-url", Emulator.DifyBaseAddress.AbsoluteUri, "--api-key-env", KeyVariable],
+        _ => throw new ArgumentOutOfRangeException(nameof(service)),
+    };
+
+    protected string KeyOf(string service) => service == "dify" ? Emulator.DifyApiKey : Emulator.OpenAIApiKey;
+
+    /// <summary>Seeds conversations of <paramref name="user"/> on a dialect; returns their ids.</summary>
+    protected IReadOnlyList<string> Seed(string service, int count, string user) =>
+        service == "dify" ? Emulator.SeedDifyConversations(count, user) : Emulator.SeedOpenAIConversations(count, user);
+
+    protected bool Exists(string service, string id, string user) =>
+        service == "dify" ? Emulator.DifyConversationExists(id, user) : Emulator.OpenAIConversationExists(id, user);
+
+    protected Task<CliRun> RunAsync(string service, params string[] args) =>
+        RunWithAsync(new Dictionary<string, string> { [KeyVariable] = KeyOf(service) }, stdin: "", [.. args, .. Service(service)]);
+
+    protected static async Task<CliRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string stdin, string[] args,
+        TextWriter? output = null, bool inputIsTerminal = false, bool outputIsTerminal = false, CancellationToken cancellationToken = default)
+    {
+        var outWriter = output ?? new StringWriter();
+        var errWriter = new StringWriter();
+        var console = new CliConsole(new StringReader(stdin), outWriter, errWriter,
+            name => environment.TryGetValue(name, out var value) ? value : null, InputIsTerminal: inputIsTerminal, OutputIsTerminal: outputIsTerminal);
+        var exit = await CliApp.RunAsync(args, console, cancellationToken);
+        return new CliRun(exit, outWriter.ToString()!, errWriter.ToString());
+    }
+
+    /// <summary>The receipt's lines, parsed; each must be one JSON object.</summary>
+    protected static List<JsonElement> ReadReceipt(string path) =>
+        File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+
+    protected static List<JsonElement> Conversations(List<JsonElement> receipt) =>
+        receipt.Where(line => line.TryGetProperty("id", out _)).ToList();
+
+    protected static JsonElement Summary(List<JsonElement> receipt) =>
+        receipt.Single(line => line.TryGetProperty("summary", out _));
+
+    protected sealed record CliRun(int Exit, string Output, string Error)
+    {
+        public string[] Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        public override string ToString() => $"exit {Exit}\nstdout:\n{Output}\nstderr:\n{Error}";
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.Json;
+using ConversationClient.Emulator;
+
+namespace ConversationClient.Cli.Tests;
+
+public sealed class DeleteTests : CliTestBase
+{
+    [TestCase("openai")]
+    [TestCase("azure")]
+    [TestCase("dify")]
+    public async Task Delete_IdsAsArguments_DeletesThem_ReceiptHasOneLinePerIdAndASummary(string service)
+    {
+        var ids = Seed(service, 3, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync(service, ["delete", ids[0], ids[1], ids[2], "conv_missing", "--user", "user-1", "--receipt", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var lines = Conversations(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
+            Assert.That(receipt, Has.Count.EqualTo(5), "4 ids and the summary");
+            Assert.That(receipt[^1].GetProperty("summary").GetBoolean(), Is.True, "the summary is the last line");
+            Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids.Append("conv_missing")));
+            Assert.That(run.Lines, Does.Contain($"Deleted {ids[0]}"), "plain lines when redirected");
+            Assert.That(run.Lines, Does.Contain("NotFound conv_missing"));
+        });
+
+        var deleted = lines.First(line => line.GetProperty("id").GetString() == ids[0]);
+        var notFound = lines.Single(line => line.GetProperty("id").GetString() == "conv_missing");
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(deleted.GetProperty("outcome").GetString(), Is.EqualTo("Deleted"));
+            Assert.That(deleted.GetProperty("status").GetInt32(), Is.EqualTo(service == "dify" ? 204 : 200));
+            Assert.That(deleted.GetProperty("error").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(deleted.GetProperty("requestId").GetString(), Is.Not.Empty);
+            Assert.That(deleted.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
+            Assert.That(deleted.GetProperty("time").GetDateTimeOffset(), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+            Assert.That(deleted.GetProperty("time").GetString(), Does.EndWith("Z"));
+            Assert.That(notFound.GetProperty("outcome").GetString(), Is.EqualTo("NotFound"));
+            Assert.That(notFound.GetProperty("status").GetInt32(), Is.EqualTo(404));
+            Assert.That(notFound.GetProperty("error").GetString(), Is.Not.Empty);
+            Assert.That(summary.GetProperty("deleted").GetInt32(), Is.EqualTo(3));
+            Assert.That(summary.GetProperty("notFound").GetInt32(), Is.EqualTo(1));
+            Assert.That(summary.GetProperty("failed").GetInt32(), Is.Zero);
+            Assert.That(summary.GetProperty("canceled").GetBoolean(), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Delete_IdsFromStandardInput_DeletesEach()
+    {
+        var ids = Seed("dify", 5, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        var stdin = string.Join("\n", ids.Append("").Append("# a comment")) + "\n";
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = Emulator.DifyApiKey }, stdin,
+            ["delete", "-", "--user", "user-1", "--receipt", receiptPath, .. Service("dify")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountDifyConversations("user-1"), Is.Zero);
+            Assert.That(Conversations(ReadReceipt(receiptPath)).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
+        });
+    }
+
+    [Test]
+    public async Task Delete_IdsFromAFile_AndOutputJson_PrintsOnlyTheSummary()
+    {
+        var ids = Seed("openai", 4, "user-1");
+        var file = PathFor("ids.txt");
+        await File.WriteAllLinesAsync(file, ids);
+
+        var run = await RunAsync("openai", ["delete", "--file", file, "--user", "user-1", "--output", "json"]);
+
+        var summary = JsonDocument.Parse(run.Output).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Lines, Has.Length.EqualTo(1));
+            Assert.That(summary.GetProperty("command").GetString(), Is.EqualTo("delete"));
+            Assert.That(summary.GetProperty("deleted").GetInt32(), Is.EqualTo(4));
+            Assert.That(Emulator.CountOpenAIConversations("user-1"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Delete_SomeFail_ExitsOne_FailedIdsInTheReceiptAndOnStandardError()
+    {
+        var ids = Seed("dify", 3, "user-1");
+        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("dify", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
+
+        var failed = Conversations(ReadReceipt(receiptPath)).Single(line => line.GetProperty("outcome").GetString() == "Failed");
+        var failedId = failed.GetProperty("id").GetString()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), run.ToString());
+            Assert.That(failed.GetProperty("status").GetInt32(), Is.EqualTo(503));
+            Assert.That(failed.GetProperty("error").GetString(), Is.Not.Empty);
+            Assert.That(failed.GetProperty("attempts").GetInt32(), Is.EqualTo(1));
+            Assert.That(run.Error, Does.Contain($"failed: {failedId} (503"));
+            Assert.That(Exists("dify", failedId, "user-1"), Is.True);
+            Assert.That(Summary(ReadReceipt(receiptPath)).GetProperty("failed").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Delete_RetriesAreCountedInTheReceipt()
+    {
+        var id = Seed("openai", 1, "user-1")[0];
+        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("openai", ["delete", id, "--user", "user-1", "--receipt", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Conversations(receipt)[0].GetProperty("attempts").GetInt32(), Is.EqualTo(2));
+            Assert.That(Summary(receipt).GetProperty("retries").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Delete_FromTheQuickStartsEnvironmentVariables_WithoutServiceOptions()
+    {
+        var ids = Seed("dify", 2, "user-1");
+
+        var run = await RunWithAsync(new Dictionary<string, string>
+        {
+            ["DIFY_API_KEY"] = Emulator.DifyApiKey,
+            ["DIFY_BASE_URL"] = Emulator.DifyBaseAddress.AbsoluteUri,
+        }, "", ["delete", ids[0], ids[1], "--user", "user-1"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountDifyConversations("user-1"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Delete_AzureEndpointVariable_GetsOpenAIV1Appended()
+    {
+        var id = Seed("azure", 1, "user-1")[0];
+
+        var run = await RunWithAsync(new Dictionary<string, string>
+        {
+            ["AZURE_OPENAI_API_KEY"] = Emulator.OpenAIApiKey,
+            ["AZURE_OPENAI_ENDPOINT"] = Emulator.BaseAddress.AbsoluteUri,
+        }, "", ["delete", id, "--user", "user-1"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Exists("azure", id, "user-1"), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Delete_OnATerminal_ShowsAStatusLineInsteadOfALinePerId()
+    {
+        var ids = Seed("dify", 3, "user-1");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = Emulator.DifyApiKey }, "",
+            ["delete", .. ids, "--user", "user-1", .. Service("dify")], outputIsTerminal: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Output, Does.Not.Contain("Deleted "));
+            Assert.That(run.Output.Split('\r', '\n').Last(line => line.Trim().Length > 0),
+                Does.Match(@"^delete: deleted 3, not found 0, failed 0, retries 0, [0-9.]+/s$"));
+        });
+    }
+}

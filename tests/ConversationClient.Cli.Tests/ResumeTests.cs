@@ -1,0 +1,98 @@
+using ConversationClient.Emulator;
+
+namespace ConversationClient.Cli.Tests;
+
+public sealed class ResumeTests : CliTestBase
+{
+    [Test]
+    public async Task Resume_SkipsWhatIsDone_RetriesTheFailures()
+    {
+        var ids = Seed("dify", 6, "user-1");
+        var file = PathFor("ids.txt");
+        await File.WriteAllLinesAsync(file, ids.Append("conv_gone"));
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 2, Method = "DELETE", StatusCode = 503 });
+
+        var first = await RunAsync("dify", ["delete", "--file", file, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
+        var failedIds = Conversations(ReadReceipt(receiptPath))
+            .Where(line => line.GetProperty("outcome").GetString() == "Failed")
+            .Select(line => line.GetProperty("id").GetString())
+            .ToList();
+        Assert.That(first.Exit, Is.EqualTo(1), first.ToString());
+        Assert.That(failedIds, Has.Count.EqualTo(2));
+
+        Emulator.ClearFaults();
+        Emulator.ResetCounters();
+        var resumed = PathFor("resumed.jsonl");
+        var second = await RunAsync("dify", ["delete", "--file", file, "--user", "user-1", "--resume", receiptPath, "--receipt", resumed]);
+
+        var lines = Conversations(ReadReceipt(resumed));
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Exit, Is.Zero, second.ToString());
+            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "only the failed ids are sent again");
+            Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(failedIds));
+            Assert.That(lines.Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Deleted"));
+            Assert.That(Summary(ReadReceipt(resumed)).GetProperty("skipped").GetInt32(), Is.EqualTo(5), "4 Deleted and 1 NotFound");
+            Assert.That(Emulator.CountDifyConversations("user-1"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Resume_IntoTheSameReceipt_AppendsToIt()
+    {
+        var ids = Seed("openai", 3, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        await RunAsync("openai", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
+        Emulator.ClearFaults();
+
+        var run = await RunAsync("openai", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--resume", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(receipt, Has.Count.EqualTo(3 + 1 + 1 + 1), "first run: 3 ids and a summary; second: the retried id and a summary");
+            Assert.That(Conversations(receipt)[^1].GetProperty("outcome").GetString(), Is.EqualTo("Deleted"));
+            Assert.That(Emulator.CountOpenAIConversations("user-1"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Resume_FromAReceiptCutShortMidLine_ReadsTheWholeLines()
+    {
+        var ids = Seed("dify", 2, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        await File.WriteAllTextAsync(receiptPath,
+            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\"}}\n{{\"id\":\"{ids[1]}\",\"outco");
+        Emulator.ResetCounters();
+
+        var run = await RunAsync("dify", ["delete", ids[0], ids[1], "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(1));
+            Assert.That(Exists("dify", ids[0], "user-1"), Is.True, "skipped: the receipt says Deleted");
+            Assert.That(Exists("dify", ids[1], "user-1"), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Resume_Erase_SkipsIdsTheReceiptSaysAreDone()
+    {
+        var ids = Seed("dify", 4, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        await File.WriteAllTextAsync(receiptPath, $"{{\"id\":\"{ids[0]}\",\"outcome\":\"NotFound\"}}\n{{\"id\":\"{ids[1]}\",\"outcome\":\"Failed\"}}\n");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountDifyConversations("user-1"), Is.EqualTo(1));
+            Assert.That(Exists("dify", ids[0], "user-1"), Is.True);
+        });
+    }
+}
