@@ -300,5 +300,6 @@ public sealed class ResilienceHandlerTests
 
         Assert.That(handler.Requests, Has.Count.EqualTo(attempts));
         Assert.That(result.Outcome, Is.EqualTo(attempts == 1 ? DeleteConversationOutcome.Failed : DeleteConversationOutcome.Deleted));
+        Assert.That(result.StatusCode, Is.EqualTo(attempts == 1 ? 503 : 204), "ends with the last answer, not a timeout");
     }
 }
