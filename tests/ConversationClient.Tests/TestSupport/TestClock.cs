@@ -4,6 +4,12 @@ namespace ConversationClient.Tests.TestSupport;
 /// A manual clock: timers fire only when the test advances time, so waits of seconds take none. <see cref="RunAsync{T}"/>
 /// drives a call to completion by jumping from one due timer to the next.
 /// </summary>
+/// <remarks>
+/// Kept by hand for <see cref="RunAsync{T}"/> alone: FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing) moves
+/// time only by fixed amounts and does not tell when its next timer is due, nor when a timer was made or changed, so
+/// it cannot run a call whose waits are made while it runs (retries, their delays, attempt timers) to its end. Tests
+/// that only move time by known steps use FakeTimeProvider (BatchThrottlePacingTests).
+/// </remarks>
 internal sealed class TestClock : TimeProvider
 {
     private readonly Lock _lock = new();
