@@ -13,7 +13,7 @@ public sealed class DeleteTests : CliTestBase
         var ids = Seed(service, 3, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
 
-        var run = await RunAsync(service, ["delete", ids[0], ids[1], ids[2], "conv_missing", "--user", "user-1", "--receipt", receiptPath]);
+        var run = await RunAsync(service, ["delete", ids[0], ids[1], ids[2], "6f1c0d2e-9a4b-4c1d-8e2f-000000000404", "--user", "user-1", "--receipt", receiptPath]);
 
         var receipt = ReadReceipt(receiptPath);
         var lines = Conversations(receipt);
@@ -23,13 +23,13 @@ public sealed class DeleteTests : CliTestBase
             Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
             Assert.That(receipt, Has.Count.EqualTo(5), "4 ids and the summary");
             Assert.That(receipt[^1].GetProperty("summary").GetBoolean(), Is.True, "the summary is the last line");
-            Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids.Append("conv_missing")));
+            Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids.Append("6f1c0d2e-9a4b-4c1d-8e2f-000000000404")));
             Assert.That(run.Lines, Does.Contain($"Deleted {ids[0]}"), "plain lines when redirected");
-            Assert.That(run.Lines, Does.Contain("NotFound conv_missing"));
+            Assert.That(run.Lines, Does.Contain("NotFound 6f1c0d2e-9a4b-4c1d-8e2f-000000000404"));
         });
 
         var deleted = lines.First(line => line.GetProperty("id").GetString() == ids[0]);
-        var notFound = lines.Single(line => line.GetProperty("id").GetString() == "conv_missing");
+        var notFound = lines.Single(line => line.GetProperty("id").GetString() == "6f1c0d2e-9a4b-4c1d-8e2f-000000000404");
         var summary = Summary(receipt);
         Assert.Multiple(() =>
         {

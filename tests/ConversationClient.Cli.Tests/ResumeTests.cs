@@ -9,7 +9,7 @@ public sealed class ResumeTests : CliTestBase
     {
         var ids = Seed("dify", 6, "user-1");
         var file = PathFor("ids.txt");
-        await File.WriteAllLinesAsync(file, ids.Append("conv_gone"));
+        await File.WriteAllLinesAsync(file, ids.Append("6f1c0d2e-9a4b-4c1d-8e2f-000000000410"));
         var receiptPath = PathFor("receipt.jsonl");
         Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 2, Method = "DELETE", StatusCode = 503 });
 

@@ -129,7 +129,9 @@ public sealed class DifyDeleteTests : IntegrationTest
         var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
+            // WireMock.Net's own 404 is not Dify's "Conversation Not Exists.": a route miss, not a missing conversation.
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.EndpointNotFoundCode));
             Assert.That(result.Error?.RawBody, Does.Contain("No matching mapping found"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Body, Is.EqualTo("""{"user":"someone-else"}"""));

@@ -112,8 +112,9 @@ public sealed class OpenAIDeleteTests : IntegrationTest
         var journal = Server.GetJournal();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound), journal.Report);
-            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.NotFoundCode));
+            // WireMock.Net's own 404 is not the service's "conversation not found": a route miss, not a missing conversation.
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), journal.Report);
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.EndpointNotFoundCode));
             Assert.That(result.Error?.RawBody, Does.Contain("No matching mapping found"));
             Assert.That(journal.Unmatched, Has.Count.EqualTo(1), journal.Report);
             Assert.That(journal.Requests[0].Header("x-ms-user-identity"), Is.EqualTo("user-42"));

@@ -34,18 +34,18 @@ public sealed class DeleteBodyAndArgumentTests
         Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.NotDeletedCode));
     }
 
-    // The status is the service's word when the body cannot be read as one of the known shapes.
+    // A 2xx body that is present but not the dialect's shape does not confirm the deletion.
     [TestCase("""{"deleted":false,""")]
     [TestCase("""{"deleted":"no"}""")]
     [TestCase("""{"result":5}""")]
     [TestCase("""[{"deleted":false}]""")]
     [TestCase("""{"deleted":false} trailing""")]
-    public async Task Delete_2xxBodyNotOfAKnownShape_IsDeleted(string body)
+    public async Task Delete_2xxBodyNotOfAKnownShape_IsFailedUnexpectedResponse(string body)
     {
         var result = await DeleteWith(body);
 
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
-        Assert.That(result.Error, Is.Null);
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
     }
 
     [Test]
