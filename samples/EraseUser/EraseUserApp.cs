@@ -55,7 +55,13 @@ public static class EraseUserApp
             }
         }
 
-        var configured = SampleServices.FromEnvironment(environment);
+        var configured = SampleServices.FromEnvironment(environment, out var problem);
+        if (problem is not null)
+        {
+            console.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
+            return 2;
+        }
+
         if (service is null && configured.Count == 0 && user is null)
         {
             return await RunOnEmulatorAsync(console, concurrency);

@@ -56,7 +56,13 @@ public static class QuickStartApp
             }
         }
 
-        var configured = SampleServices.FromEnvironment(environment);
+        var configured = SampleServices.FromEnvironment(environment, out var problem);
+        if (problem is not null)
+        {
+            error.WriteLine(problem);
+            return 2;
+        }
+
         if (service is null && configured.Count == 0 && id is null)
         {
             return await RunOnEmulatorAsync(output).ConfigureAwait(false);

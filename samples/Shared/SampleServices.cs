@@ -7,31 +7,47 @@ internal static class SampleServices
 {
     /// <summary>
     /// The services whose variables are set: <c>openai</c> (OPENAI_API_KEY, OPENAI_BASE_URL), <c>azure</c>
-    /// (AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT) and <c>dify</c> (DIFY_API_KEY, DIFY_BASE_URL).
+    /// (AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT) and <c>dify</c> (DIFY_API_KEY, DIFY_BASE_URL). A base address
+    /// variable that is not an absolute http(s) URL leaves <paramref name="problem"/> set to one line saying which.
     /// </summary>
-    public static Dictionary<string, ConversationClientOptions> FromEnvironment(Func<string, string?> environment)
+    public static Dictionary<string, ConversationClientOptions> FromEnvironment(Func<string, string?> environment, out string? problem)
     {
+        problem = null;
         var services = new Dictionary<string, ConversationClientOptions>();
-        if (environment("OPENAI_API_KEY") is { Length: > 0 } openAIKey)
+        if (environment("OPENAI_API_KEY") is { Length: > 0 } openAIKey
+            && BaseAddress(environment, "OPENAI_BASE_URL", "https://api.openai.com/v1", ref problem) is { } openAIBase)
         {
-            var baseUrl = environment("OPENAI_BASE_URL") is { Length: > 0 } url ? url : "https://api.openai.com/v1";
-            services["openai"] = Options(ConversationApiDialect.OpenAI, new Uri(baseUrl), openAIKey);
+            services["openai"] = Options(ConversationApiDialect.OpenAI, openAIBase, openAIKey);
         }
 
-        if (environment("AZURE_OPENAI_API_KEY") is { Length: > 0 } azureKey && environment("AZURE_OPENAI_ENDPOINT") is { Length: > 0 } endpoint)
+        if (environment("AZURE_OPENAI_API_KEY") is { Length: > 0 } azureKey && environment("AZURE_OPENAI_ENDPOINT") is { Length: > 0 }
+            && BaseAddress(environment, "AZURE_OPENAI_ENDPOINT", null, ref problem) is { } endpoint)
         {
-            var trimmed = endpoint.TrimEnd('/');
+            var trimmed = endpoint.AbsoluteUri.TrimEnd('/');
             var baseUrl = trimmed.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase) ? trimmed : trimmed + "/openai/v1";
             services["azure"] = Options(ConversationApiDialect.OpenAI, new Uri(baseUrl), azureKey, "api-key");
         }
 
-        if (environment("DIFY_API_KEY") is { Length: > 0 } difyKey)
+        if (environment("DIFY_API_KEY") is { Length: > 0 } difyKey
+            && BaseAddress(environment, "DIFY_BASE_URL", "https://api.dify.ai/v1", ref problem) is { } difyBase)
         {
-            var baseUrl = environment("DIFY_BASE_URL") is { Length: > 0 } url ? url : "https://api.dify.ai/v1";
-            services["dify"] = Options(ConversationApiDialect.Dify, new Uri(baseUrl), difyKey);
+            services["dify"] = Options(ConversationApiDialect.Dify, difyBase, difyKey);
         }
 
         return services;
+    }
+
+    /// <summary>The variable's absolute http(s) URL, or its default when it is unset; null (and the first problem kept) when it is not one.</summary>
+    private static Uri? BaseAddress(Func<string, string?> environment, string variable, string? fallback, ref string? problem)
+    {
+        var value = environment(variable) is { Length: > 0 } set ? set : fallback;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return uri;
+        }
+
+        problem ??= $"{variable} is not an absolute http(s) URL: '{value}'.";
+        return null;
     }
 
     /// <summary>The service asked for (or the only one configured); null with the reason in <paramref name="nameOrProblem"/> otherwise.</summary>

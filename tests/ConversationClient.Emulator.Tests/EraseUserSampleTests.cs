@@ -31,6 +31,20 @@ public sealed class EraseUserSampleTests
     }
 
     [Test]
+    public async Task BaseAddressVariableThatIsNotAnAbsoluteUrl_PrintsOneLineAndExits2()
+    {
+        var (exit, output) = await RunAsync(["--user", "alice", "--yes"], new Dictionary<string, string>
+        {
+            ["DIFY_API_KEY"] = "app-key",
+            ["DIFY_BASE_URL"] = "dify.example.com/v1",
+        });
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(output.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(output, Does.StartWith("DIFY_BASE_URL is not an absolute http(s) URL"));
+    }
+
+    [Test]
     public async Task RealService_WithoutConfirmation_DeletesNothing()
     {
         await using var emulator = await ConversationEmulator.StartAsync();

@@ -111,6 +111,21 @@ public sealed class QuickStartTests
         Assert.That(output, Is.Empty);
     }
 
+    [TestCase("OPENAI_API_KEY", "OPENAI_BASE_URL", "api.openai.com/v1")]
+    [TestCase("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "my-resource.openai.azure.com")]
+    [TestCase("DIFY_API_KEY", "DIFY_BASE_URL", "ftp://dify.example.com/v1")]
+    public async Task BaseAddressVariableThatIsNotAnAbsoluteHttpUrl_PrintsOneLineAndExits2(string keyVariable, string urlVariable, string url)
+    {
+        var environment = new Dictionary<string, string> { [keyVariable] = "key", [urlVariable] = url, ["CONVERSATION_ID"] = "c1" };
+
+        var (exit, output, error) = await RunAsync([], environment);
+
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error, Does.StartWith(urlVariable + " is not an absolute http(s) URL").And.Contain(url));
+        Assert.That(output, Is.Empty);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string> environment)
     {
         using var output = new StringWriter();
