@@ -115,21 +115,24 @@ public static class EraseUserApp
 
     private static async Task<EraseReport> EraseWithProgressAsync(IAnsiConsole console, IConversationClient client, string user, int concurrency)
     {
+        // The progress shows what has happened to the conversations found so far - deleted, not found, failed, and
+        // the retries the service's push-back cost - not a percentage: an erasure cannot know how many there are until
+        // the listing ends.
         EraseReport? report = null;
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
+        var retries = 0;
+        await console.Status().StartAsync("Erasing: listing...", async context =>
+        {
+            var progress = new Progress<EraseProgress>(p =>
             {
-                var task = context.AddTask("Erasing", maxValue: 1);
-                var progress = new Progress<EraseProgress>(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.Listed);
-                    task.Value = p.Done;
-                    task.Description = $"Erasing: {p.Deleted} deleted, {p.NotFound} not found, {p.Failed} failed of {p.Listed} listed";
-                });
-                report = await client.EraseUserAsync(user, new BulkDeleteOptions { MaxConcurrency = concurrency }, progress);
-                task.Value = task.MaxValue;
+                Interlocked.Exchange(ref retries, Math.Max(Volatile.Read(ref retries), p.Retries));
+                context.Status(Markup.Escape(Describe(p)));
             });
+            report = await client.EraseUserAsync(user, new BulkDeleteOptions { MaxConcurrency = concurrency }, progress);
+        });
+        console.WriteLine(Describe(new EraseProgress(report!.Listed, report.Deleted, report.NotFound, report.Failed)
+        {
+            Retries = Volatile.Read(ref retries),
+        }));
 
         var summary = new Table().AddColumns("Listed", "Deleted", "Not found", "Failed", "Complete");
         summary.AddRow($"{report!.Listed}", $"{report.Deleted}", $"{report.NotFound}", $"{report.Failed}", report.IsComplete ? "yes" : "[yellow]no[/]");
@@ -154,6 +157,11 @@ public static class EraseUserApp
 
         return report;
     }
+
+    /// <summary>One line of progress: counts of what happened, and the retries seen so far.</summary>
+    public static string Describe(EraseProgress p) =>
+        $"Erasing: {p.Deleted} deleted, {p.NotFound} not found, {p.Failed} failed of {p.Listed} found"
+        + p.Retries switch { 0 => "", 1 => " (1 retry)", _ => $" ({p.Retries} retries)" };
 
     private static int Fail(IAnsiConsole console, string message)
     {

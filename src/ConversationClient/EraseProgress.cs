@@ -9,4 +9,10 @@ public readonly record struct EraseProgress(int Listed, int Deleted, int NotFoun
 {
     /// <summary>Gets how many listed conversations have a result (deleted, not found or failed).</summary>
     public int Done => Deleted + NotFound + Failed;
+
+    /// <summary>
+    /// Gets how many attempts beyond the first the finished deletes needed (retries after 5xx, 429, timeouts or network
+    /// failures): a rising count says the service is pushing back.
+    /// </summary>
+    public int Retries { get; init; }
 }

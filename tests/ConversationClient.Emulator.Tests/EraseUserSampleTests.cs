@@ -28,6 +28,18 @@ public sealed class EraseUserSampleTests
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Match(@"│ 300\s+│ 300\s+│ 0\s+│ 0\s+│ yes"));
         Assert.That(output, Does.Contain("none is left on the service"));
+        Assert.That(output, Does.Match(@"Erasing: 300 deleted, 0 not found, 0 failed of 300 found \(\d+ retr(y|ies)\)"));
+    }
+
+    [Test]
+    public void Describe_SaysWhatHappenedAndTheRetriesNotAPercentage()
+    {
+        Assert.That(EraseUserApp.Describe(new EraseProgress(40, 30, 2, 1) { Retries = 5 }),
+            Is.EqualTo("Erasing: 30 deleted, 2 not found, 1 failed of 40 found (5 retries)"));
+        Assert.That(EraseUserApp.Describe(new EraseProgress(3, 3, 0, 0)),
+            Is.EqualTo("Erasing: 3 deleted, 0 not found, 0 failed of 3 found"));
+        Assert.That(EraseUserApp.Describe(new EraseProgress(3, 3, 0, 0) { Retries = 1 }),
+            Is.EqualTo("Erasing: 3 deleted, 0 not found, 0 failed of 3 found (1 retry)"));
     }
 
     [Test]

@@ -35,6 +35,32 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseUserAsync_ProgressCountsTheRetriesOfFinishedDeletes()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(30);
+        service.UnavailableTimes["c00007"] = 2;
+        service.UnavailableTimes["c00021"] = 1;
+        var reports = new List<EraseProgress>();
+        var client = ConversationClientFactory.Create(TestClients.Options(dialect, o =>
+        {
+            o.Retry.MaxRetries = 2;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+        }), service, TimeProvider.System, () => 0.5);
+
+        var report = await client.EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, MaxConcurrency = 1 },
+            new SynchronousProgress<EraseProgress>(reports.Add));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.True);
+            Assert.That(reports[^1].Retries, Is.EqualTo(3));
+            Assert.That(reports[^1].Retries, Is.EqualTo(service.DeleteCalls.Values.Sum(calls => calls - 1)));
+            Assert.That(reports.Select(r => r.Retries), Is.Ordered);
+        }
+    }
+
+    [Test]
     public async Task EraseUserAsync_FailuresAreListedAndARerunFinishesTheJob()
     {
         var service = new FakeConversationService(dialect);

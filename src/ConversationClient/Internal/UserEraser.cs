@@ -27,10 +27,12 @@ internal static class UserEraser
         var cursorStaysValid = client.Dialect == ConversationApiDialect.OpenAI;
         var progressSinceTop = false;
 
-        void Report() => progress?.Report(new EraseProgress(listed, deleted, notFound, failures.Count));
+        var retries = 0;
+        void Report() => progress?.Report(new EraseProgress(listed, deleted, notFound, failures.Count) { Retries = retries });
 
         void Count(DeleteConversationResult result)
         {
+            retries += Math.Max(0, result.Attempts - 1);
             switch (result.Outcome)
             {
                 case DeleteConversationOutcome.Deleted:

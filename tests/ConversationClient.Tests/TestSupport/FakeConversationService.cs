@@ -19,6 +19,9 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
 
     public ConcurrentBag<string> FailingIds { get; } = [];
 
+    /// <summary>Ids whose next deletes answer 503, as many times as the value says (a transient failure, retried).</summary>
+    public ConcurrentDictionary<string, int> UnavailableTimes { get; } = new();
+
     /// <summary>Ids whose delete answers 400 although the conversation is deleted (a failure that did happen).</summary>
     public ConcurrentBag<string> DeletedButFailingIds { get; } = [];
 
@@ -73,6 +76,11 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
             if (DeleteLatency > TimeSpan.Zero)
             {
                 await Task.Delay(DeleteLatency, cancellationToken);
+            }
+
+            if (UnavailableTimes.TryGetValue(id, out var times) && times > 0 && UnavailableTimes.TryUpdate(id, times - 1, times))
+            {
+                return Responses.Make(HttpStatusCode.ServiceUnavailable, Responses.DifyError("unavailable", "Try again.", 503));
             }
 
             if (FailingIds.Contains(id))
