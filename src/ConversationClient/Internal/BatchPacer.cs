@@ -47,6 +47,8 @@ internal sealed class BatchPacer
     /// <summary>The shortest time between two refusals that the rate is learned from: shorter, a few answers more or less would weigh too much.</summary>
     internal static readonly TimeSpan MinWindow = TimeSpan.FromMilliseconds(500);
 
+    private const double Epsilon = 1e-6;
+
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private readonly long _origin;
@@ -153,8 +155,9 @@ internal sealed class BatchPacer
                     reservedAt = _tokens >= 0 ? now : now - (_tokens / _rate);
                 }
 
+                // Within a microsecond is now: times are doubles, and a wait shorter than a tick cannot be made.
                 var startAt = Math.Max(_pausedUntil, double.IsNaN(reservedAt) ? now : reservedAt);
-                if (startAt <= now)
+                if (startAt <= now + Epsilon)
                 {
                     _started++;
                     return now;
@@ -163,7 +166,8 @@ internal sealed class BatchPacer
                 wait = startAt - now;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(wait), _timeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromTicks((long)Math.Ceiling(wait * TimeSpan.TicksPerSecond)), _timeProvider, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -175,7 +179,7 @@ internal sealed class BatchPacer
             var now = Now();
             _refusingSince = double.NaN;
             _passed++;
-            if (startedAt >= _anchor)
+            if (startedAt > _anchor)
             {
                 _passedSinceAnchor++;
             }
@@ -209,7 +213,8 @@ internal sealed class BatchPacer
                 _pausedUntil = Math.Max(_pausedUntil, now + Math.Clamp(w.TotalSeconds, 0, _maxPause));
             }
 
-            if (startedAt < _slowedAt)
+            // Sent before the last slow-down (or at its instant): the same push-back, already answered.
+            if (startedAt <= _slowedAt)
             {
                 return;
             }
