@@ -155,7 +155,7 @@ internal sealed class BatchPacer
                     reservedAt = _tokens >= 0 ? now : now - (_tokens / _rate);
                 }
 
-                // Within a microsecond is now: times are doubles, and a wait shorter than a tick cannot be made.
+                // Within a microsecond is now: times are doubles.
                 var startAt = Math.Max(_pausedUntil, double.IsNaN(reservedAt) ? now : reservedAt);
                 if (startAt <= now + Epsilon)
                 {
@@ -166,8 +166,8 @@ internal sealed class BatchPacer
                 wait = startAt - now;
             }
 
-            await Task.Delay(TimeSpan.FromTicks((long)Math.Ceiling(wait * TimeSpan.TicksPerSecond)), _timeProvider, cancellationToken)
-                .ConfigureAwait(false);
+            // Whole milliseconds, rounded up: timers count milliseconds, and a shorter wait would come back before its time, again and again.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling((wait * 1000) - Epsilon)), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
