@@ -13,7 +13,7 @@ namespace ConversationClient.Internal;
 /// <see cref="Margin"/> of that. Until such a pair exists (the first refusals of a batch), each new refusal halves the
 /// pace; refusals of attempts that started before the last slow-down are the same push-back and change nothing.</item>
 /// <item>Each answer let through raises the rate a little (<see cref="SearchStep"/> per answer before the rate is
-/// learned, <see cref="TrackStep"/> after: about +70% and +5% per second), so the pace follows a limit that rises, and
+/// learned, <see cref="TrackStep"/> after: about +70% and +20% per second), so the pace follows a limit that rises, and
 /// a too low estimate is left behind.</item>
 /// <item>When the service has let nothing through for <c>giveUpAfter</c> (the client's TotalTimeout) since it began
 /// refusing, the batch gives up: <see cref="WaitToStartAsync"/> answers null and no more attempts start.</item>
@@ -38,8 +38,8 @@ internal sealed class BatchPacer
     /// <summary>Starts per second added per answer let through before the rate is learned (a climb of about 70% per second).</summary>
     internal const double SearchStep = 0.7;
 
-    /// <summary>Starts per second added per answer let through once the rate is learned (about 5% per second).</summary>
-    internal const double TrackStep = 0.05;
+    /// <summary>Starts per second added per answer let through once the rate is learned (about 20% per second).</summary>
+    internal const double TrackStep = 0.2;
 
     /// <summary>The slowest pace, in starts per second.</summary>
     internal const double MinRate = 1;
