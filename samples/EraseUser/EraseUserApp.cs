@@ -1,3 +1,4 @@
+using System.Globalization;
 using ConversationClient;
 using ConversationClient.Emulator;
 using Samples;
@@ -13,8 +14,12 @@ public static class EraseUserApp
 {
     public const string Usage = """
         Usage: dotnet run --project samples/EraseUser [-- [--service openai|azure|dify] --user <user> --yes [--concurrency N]]
+               dotnet run --project samples/EraseUser [-- --rate-limit <deletes/s> [--wait-header seconds|ms|date|none]]
 
         With no service configured, erases a demo user on the in-process emulator (no account needed).
+        --rate-limit makes the emulator allow only that many deletes a second (burst: one second's worth) and answer 429
+        beyond it, with the wait in the --wait-header form (default seconds; ms is Azure's retry-after-ms), instead of
+        the random 503s and 429s: the erasure then shows how the batch paces itself, and the refused share.
         To erase a user on a real service, set its variables (as for the QuickStart), pass the user (or set
         CONVERSATION_USER) and confirm with --yes: every conversation of that user is deleted.
           OpenAI dialect: listing needs Azure AI Foundry (OpenAI's public API has no list operation);
@@ -30,6 +35,7 @@ public static class EraseUserApp
         string? service = null, user = null;
         var confirmed = false;
         var concurrency = new BulkDeleteOptions().MaxConcurrency;
+        EmulatorRateLimitOptions? rateLimit = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -50,6 +56,17 @@ public static class EraseUserApp
                     concurrency = n;
                     i++;
                     break;
+                case "--rate-limit" when i + 1 < args.Length
+                    && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is > 0 and <= 10_000:
+                    rateLimit ??= new EmulatorRateLimitOptions();
+                    rateLimit.DeletesPerSecond = rate;
+                    i++;
+                    break;
+                case "--wait-header" when i + 1 < args.Length && WaitHeaders.TryGetValue(args[i + 1], out var form):
+                    rateLimit ??= new EmulatorRateLimitOptions();
+                    rateLimit.WaitHeader = form;
+                    i++;
+                    break;
                 default:
                     return Fail(console, $"Unknown or incomplete argument: {args[i]}");
             }
@@ -64,7 +81,16 @@ public static class EraseUserApp
 
         if (service is null && configured.Count == 0 && user is null)
         {
-            return await RunOnEmulatorAsync(console, concurrency);
+            return rateLimit is null
+                ? await RunOnEmulatorAsync(console, concurrency)
+                : rateLimit.IsActive
+                    ? await RunRateLimitedOnEmulatorAsync(console, concurrency, rateLimit)
+                    : Fail(console, "--wait-header needs --rate-limit.");
+        }
+
+        if (rateLimit is not null)
+        {
+            return Fail(console, "--rate-limit and --wait-header are for the in-process emulator: a real service has its own limit.");
         }
 
         if (SampleServices.Pick(configured, service, out var name) is not { } options)
@@ -112,6 +138,43 @@ public static class EraseUserApp
             : $"[yellow]{left} conversations are left: run the erasure again to finish the job.[/]");
         return report.IsComplete && left == 0 ? 0 : 1;
     }
+
+    private static async Task<int> RunRateLimitedOnEmulatorAsync(IAnsiConsole console, int concurrency, EmulatorRateLimitOptions rateLimit)
+    {
+        // Four seconds' worth beyond the burst, so that the pacing shows for a few seconds.
+        var conversations = (int)Math.Max(DemoConversations, Math.Ceiling(rateLimit.DeletesPerSecond * 5));
+        await using var emulator = await ConversationEmulator.StartAsync(new ConversationEmulatorOptions { RateLimit = rateLimit });
+        emulator.SeedDifyConversations(conversations, DemoUser);
+        console.MarkupLine($"No service configured: erasing [bold]{DemoUser}[/] on the in-process emulator at {emulator.BaseAddress} (see --help).");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{conversations} Dify conversations; the emulator allows {rateLimit.DeletesPerSecond:0.##} deletes/s (burst one second's worth) and answers 429 beyond it, wait header: {WaitHeaders.First(h => h.Value == rateLimit.WaitHeader).Key}."));
+        console.WriteLine();
+
+        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+
+        var counters = emulator.GetCounters();
+        var left = emulator.CountDifyConversations(DemoUser);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{counters.ConversationsDeleted} deleted in {seconds:0.0} s ({counters.ConversationsDeleted / seconds:0} deletes/s)."));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"The rate limit refused {counters.DeletesRateLimited} of {counters.DeleteRequests} DELETE requests ({(double)counters.DeletesRateLimited / Math.Max(1, counters.DeleteRequests):P1})."));
+        console.MarkupLine(report.IsComplete && left == 0
+            ? "[green]Every conversation is accounted for, and none is left on the service.[/]"
+            : $"[yellow]{left} conversations are left: run the erasure again to finish the job.[/]");
+        return report.IsComplete && left == 0 ? 0 : 1;
+    }
+
+    /// <summary>The wait-header forms by their names on this sample's command line (the emulator's own names).</summary>
+    private static readonly Dictionary<string, RateLimitWaitHeader> WaitHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["seconds"] = RateLimitWaitHeader.Seconds,
+        ["ms"] = RateLimitWaitHeader.Milliseconds,
+        ["date"] = RateLimitWaitHeader.Date,
+        ["none"] = RateLimitWaitHeader.None,
+    };
 
     private static async Task<EraseReport> EraseWithProgressAsync(IAnsiConsole console, IConversationClient client, string user, int concurrency)
     {

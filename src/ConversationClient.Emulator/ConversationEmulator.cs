@@ -57,6 +57,9 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <summary>Gets a copy of the faults injected now.</summary>
     public EmulatorFaultOptions Faults => _state.Faults.Options;
 
+    /// <summary>Gets a copy of the rate limit on DELETE requests enforced now.</summary>
+    public EmulatorRateLimitOptions RateLimit => _state.RateLimit.Options;
+
     /// <summary>Starts an emulator and waits until it listens.</summary>
     /// <param name="options">The settings; null uses the defaults (loopback, a free port, the default keys, no faults).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -76,6 +79,7 @@ public sealed class ConversationEmulator : IAsyncDisposable
 
         var state = new EmulatorState(options);
         state.Faults.Configure(options.Faults);
+        state.RateLimit.Configure(options.RateLimit);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.ListenUrl);
@@ -171,6 +175,19 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <summary>Stops injecting faults and latency.</summary>
     public void ClearFaults() => _state.Faults.Configure(new EmulatorFaultOptions());
 
+    /// <summary>Replaces the rate limit on DELETE requests; the bucket starts full (<see cref="EmulatorRateLimitOptions.Burst"/> deletes may go at once).</summary>
+    /// <param name="rateLimit">The new limit (copied); a <see cref="EmulatorRateLimitOptions.DeletesPerSecond"/> of 0 removes it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="rateLimit"/> is null.</exception>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void SetRateLimit(EmulatorRateLimitOptions rateLimit)
+    {
+        ArgumentNullException.ThrowIfNull(rateLimit);
+        _state.RateLimit.Configure(rateLimit);
+    }
+
+    /// <summary>Stops limiting the rate of deletes.</summary>
+    public void ClearRateLimit() => _state.RateLimit.Configure(new EmulatorRateLimitOptions());
+
     /// <summary>Returns a snapshot of the counters.</summary>
     /// <returns>What has been answered since the start or the last reset.</returns>
     public EmulatorCounters GetCounters() => _state.Counters.Snapshot();
@@ -178,7 +195,7 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <summary>Sets every counter back to zero.</summary>
     public void ResetCounters() => _state.Counters.Reset();
 
-    /// <summary>Forgets every conversation, clears the faults and resets the counters.</summary>
+    /// <summary>Forgets every conversation, clears the faults and the rate limit, and resets the counters.</summary>
     public void Reset() => _state.Reset();
 
     /// <summary>Waits until the host is asked to stop (Ctrl+C or SIGTERM for the standalone emulator).</summary>

@@ -47,7 +47,13 @@ public sealed class ConversationEmulatorOptions
     /// <summary>Gets the faults injected from the start; change them later with <see cref="ConversationEmulator.SetFaults"/>.</summary>
     public EmulatorFaultOptions Faults { get; init; } = new();
 
-    /// <summary>Gets or sets the clock of the <c>created_at</c> and <c>updated_at</c> timestamps (injected latency always waits in real time).</summary>
+    /// <summary>Gets the rate limit on DELETE requests from the start; change it later with <see cref="ConversationEmulator.SetRateLimit"/>.</summary>
+    public EmulatorRateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>
+    /// Gets or sets the clock of the <c>created_at</c> and <c>updated_at</c> timestamps and of the rate limit's bucket
+    /// (injected latency always waits in real time).
+    /// </summary>
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

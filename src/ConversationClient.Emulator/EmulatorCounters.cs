@@ -30,6 +30,15 @@ public sealed class EmulatorCounters
     /// <summary>Gets the number of delete requests answered 404.</summary>
     public long DeletesNotFound { get; init; }
 
+    /// <summary>Gets the number of DELETE requests that passed the key check, whatever their answer (deleted, 404, refused or a fault).</summary>
+    public long DeleteRequests { get; init; }
+
+    /// <summary>
+    /// Gets the number of DELETE requests refused with 429 by the rate limit (<see cref="EmulatorRateLimitOptions"/>);
+    /// over <see cref="DeleteRequests"/> it is the refused share. Injected 429 faults are in <see cref="FaultsInjected"/>.
+    /// </summary>
+    public long DeletesRateLimited { get; init; }
+
     /// <summary>Gets the number of list pages served.</summary>
     public long ListPages { get; init; }
 }

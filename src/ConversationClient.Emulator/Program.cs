@@ -43,8 +43,15 @@ internal static class Program
               OpenAI       {emulator.OpenAIBaseAddress}  key {emulator.OpenAIApiKey}
               Azure        {emulator.AzureBaseAddress}  key {emulator.OpenAIApiKey} (bearer or api-key)
               Dify         {emulator.DifyBaseAddress}  key {emulator.DifyApiKey}
-              Admin        {emulator.BaseAddress}__emulator/info | counters | faults | seed | reset
+              Admin        {emulator.BaseAddress}__emulator/info | counters | faults | rate-limit | seed | reset
             """)).ConfigureAwait(false);
+
+        if (emulator.RateLimit is { IsActive: true } limit)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Rate limit: {limit.DeletesPerSecond} deletes/s, burst {limit.Burst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}, 429 with wait header '{EmulatorRateLimitOptions.WaitHeaderName(limit.WaitHeader)}'."))
+                .ConfigureAwait(false);
+        }
 
         if (command.SeedOpenAI > 0)
         {

@@ -15,8 +15,9 @@ namespace ConversationClient.Testing;
 /// <summary>
 /// A WireMock.Net server on a free loopback port that behaves like one conversation service: conversations per user (or
 /// isolation key) that are deleted once and then answer 404 in the service's envelope, listing with the service's
-/// paging, 401 for a wrong key, and scripted faults. Point a client at it with <see cref="CreateClientOptions"/>; the
-/// underlying <see cref="Server"/> takes stubs of your own (they win over this one's, which have the lowest priority).
+/// paging, 401 for a wrong key, scripted faults, and optionally the service's rate limit on deletes. Point a client at
+/// it with <see cref="CreateClientOptions"/>; the underlying <see cref="Server"/> takes stubs of your own (they win over
+/// this one's, which have the lowest priority).
 /// </summary>
 /// <example>
 /// <code>
@@ -37,10 +38,10 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     private readonly Queue<ScriptedFault> _faults = new();
     private readonly List<(string Id, string? User, string? ClientRequestId)> _deletes = [];
 
-    private ConversationServiceStub(ConversationServiceKind kind)
+    private ConversationServiceStub(ConversationServiceKind kind, TimeProvider timeProvider)
     {
         Kind = kind;
-        _rules = new ServiceRules(new ServiceState(new ServiceSettings(OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing: false, TimeProvider.System)));
+        _rules = new ServiceRules(new ServiceState(new ServiceSettings(OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing: false, timeProvider)));
         Server = WireMockServer.Start(new WireMockServerSettings
         {
             Port = 0,
@@ -86,8 +87,17 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <summary>Starts a stub of one service on a free loopback port.</summary>
     /// <param name="kind">The service to behave like.</param>
     /// <returns>The running stub; dispose it to stop it.</returns>
-    public static ConversationServiceStub Start(ConversationServiceKind kind) =>
-        Enum.IsDefined(kind) ? new ConversationServiceStub(kind) : throw new ArgumentOutOfRangeException(nameof(kind));
+    public static ConversationServiceStub Start(ConversationServiceKind kind) => Start(kind, TimeProvider.System);
+
+    /// <summary>Starts a stub of one service on a free loopback port, on a clock of your own (a fake clock in tests).</summary>
+    /// <param name="kind">The service to behave like.</param>
+    /// <param name="timeProvider">The clock of the conversations' timestamps and of the rate limit (<see cref="LimitDeleteRate"/>).</param>
+    /// <returns>The running stub; dispose it to stop it.</returns>
+    public static ConversationServiceStub Start(ConversationServiceKind kind, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return Enum.IsDefined(kind) ? new ConversationServiceStub(kind, timeProvider) : throw new ArgumentOutOfRangeException(nameof(kind));
+    }
 
     /// <summary>Returns new client options for this stub: dialect, base address, key (and key header for Azure AI Foundry).</summary>
     /// <returns>Options ready for <c>ConversationClientFactory.Create</c> or <c>AddConversationClient</c>; change them freely.</returns>
@@ -158,6 +168,41 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Script(count, new ScriptedFault(429, retryAfter, null, Reset: false));
+    }
+
+    /// <summary>
+    /// Limits the rate of DELETE requests like the service's rate limit: a token bucket that allows
+    /// <paramref name="deletesPerSecond"/> on average and <paramref name="burst"/> at once (it starts full); a delete beyond
+    /// it is answered 429 in the service's envelope with the wait until the next allowed delete in the
+    /// <paramref name="waitHeader"/> form. Replaces any earlier limit; scripted faults come first and take no token.
+    /// </summary>
+    /// <param name="deletesPerSecond">The allowed rate, up to 1,000,000; 0 removes the limit.</param>
+    /// <param name="burst">How many deletes may go at once after a quiet spell; null for one second's worth (the rate rounded up, at least 1).</param>
+    /// <param name="waitHeader">The header a refusal says its wait in.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void LimitDeleteRate(double deletesPerSecond, int? burst = null, RateLimitWaitHeader waitHeader = RateLimitWaitHeader.Seconds)
+    {
+        if (double.IsNaN(deletesPerSecond) || deletesPerSecond is < 0 or > 1_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deletesPerSecond), deletesPerSecond, "The rate must be between 0 and 1000000.");
+        }
+
+        if (burst is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(burst), burst, "The burst must be 1 or more.");
+        }
+
+        var form = waitHeader switch
+        {
+            RateLimitWaitHeader.Seconds => WaitHeaderForm.Seconds,
+            RateLimitWaitHeader.Milliseconds => WaitHeaderForm.Milliseconds,
+            RateLimitWaitHeader.Date => WaitHeaderForm.Date,
+            RateLimitWaitHeader.None => WaitHeaderForm.None,
+            _ => throw new ArgumentOutOfRangeException(nameof(waitHeader)),
+        };
+        _rules.State.RateLimit.Configure(deletesPerSecond == 0
+            ? null
+            : new RateLimitSettings(deletesPerSecond, burst ?? RateLimitSettings.DefaultBurst(deletesPerSecond), form));
     }
 
     /// <summary>Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests.</summary>

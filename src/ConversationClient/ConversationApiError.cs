@@ -59,6 +59,16 @@ public sealed class ConversationApiError
     /// </summary>
     public const string UnexpectedResponseCode = "unexpected_response";
 
+    /// <summary>
+    /// Code for a delete of a batch (<see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>,
+    /// <see cref="IConversationClient.EraseUserAsync"/>) that the service kept refusing (429 Too Many Requests): a batch
+    /// tries refused deletes again at a slower pace, and gives up only when the service has let none of its deletes
+    /// through for the client's <see cref="ConversationClientOptions.TotalTimeout"/>. The conversation was not deleted;
+    /// running the batch again later continues the job. Not used for a used-up quota (<c>insufficient_quota</c>), which
+    /// keeps the service's code.
+    /// </summary>
+    public const string RateLimitedCode = "rate_limited";
+
     /// <summary>The code of a bulk-delete result for an id that is not valid (empty, <c>.</c>, <c>..</c>, control characters); nothing was sent.</summary>
     public const string InvalidIdCode = "invalid_id";
 

@@ -13,6 +13,26 @@ using Perfolizer.Metrology;
 // them); then the time goals are measured in pairs (PairedComparison). Options of this program, not BenchmarkDotNet's:
 //   --paired-rounds N   rounds of the paired comparison (default 200; 0 skips it)
 //   --paired-only       the paired comparison alone, without BenchmarkDotNet
+//   --rate-limit [--conversations N] [--rate R] [--burst B]
+//                       batch pacing under the emulator's rate limit alone (RateLimitMeasurement; eng/rate-limit.sh)
+if (args.Length > 0 && args[0] == "--rate-limit")
+{
+    var settings = new RateLimitMeasurement.Settings();
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        var value = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        settings = args[i] switch
+        {
+            "--conversations" => settings with { Conversations = (int)value },
+            "--rate" => settings with { Rate = value },
+            "--burst" => settings with { Burst = (int)value },
+            _ => throw new ArgumentException($"Unknown argument: {args[i]}"),
+        };
+    }
+
+    return await RateLimitMeasurement.RunAsync(settings, Console.Out);
+}
+
 var pairedRounds = PairedComparison.DefaultRounds;
 var pairedOnly = false;
 var benchmarkArgs = new List<string>();

@@ -32,6 +32,28 @@ public sealed class EraseUserSampleTests
     }
 
     [Test]
+    public async Task RateLimit_ErasesTheDemoUserUnderTheEmulatorsLimit_AndSaysWhatWasRefused()
+    {
+        var (exit, output) = await RunAsync(["--rate-limit", "250"], []);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("1250 Dify conversations; the emulator allows 250 deletes/s"));
+        Assert.That(output, Does.Match(@"1250 deleted in [\d.]+ s \(\d+ deletes/s\)\."));
+        Assert.That(output, Does.Match(@"The rate limit refused \d+ of \d+ DELETE requests \([\d.]+ ?%\)\."));
+        Assert.That(output, Does.Contain("none is left on the service"));
+    }
+
+    [TestCase("--wait-header", "ms")]
+    [TestCase("--rate-limit", "0")]
+    [TestCase("--wait-header", "minutes")]
+    public async Task RateLimit_Incomplete_Exits2(string flag, string value)
+    {
+        var (exit, _) = await RunAsync([flag, value], []);
+
+        Assert.That(exit, Is.EqualTo(2));
+    }
+
+    [Test]
     public void Describe_SaysWhatHappenedAndTheRetriesNotAPercentage()
     {
         Assert.That(EraseUserApp.Describe(new EraseProgress(40, 30, 2, 1) { Retries = 5 }),

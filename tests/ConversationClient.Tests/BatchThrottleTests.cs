@@ -1,85 +1,16 @@
 using ConversationClient.Internal;
-using ConversationClient.Tests.TestSupport;
 
 namespace ConversationClient.Tests;
 
+/// <summary>The slots of a batch: at most the maximum at once, a wait for a free one, and a wait until none is taken.</summary>
 public sealed class BatchThrottleTests
 {
-    private static DeleteConversationResult Deleted => new() { ConversationId = "c", Outcome = DeleteConversationOutcome.Deleted };
-
-    [Test]
-    public async Task Throttled_HalvesTheLimitPausesThenClimbsBack()
-    {
-        var clock = new TestClock();
-        var throttle = new BatchThrottle(8, TimeSpan.FromSeconds(30), clock);
-
-        throttle.Throttled(TimeSpan.FromSeconds(5));
-        var enter = throttle.EnterAsync(CancellationToken.None).AsTask();
-
-        Assert.That(throttle.Limit, Is.EqualTo(4));
-        Assert.That(enter.IsCompleted, Is.False, "paused");
-        clock.Advance(TimeSpan.FromSeconds(4));
-        await Task.Delay(10);
-        Assert.That(enter.IsCompleted, Is.False, "still paused");
-        clock.Advance(TimeSpan.FromSeconds(1));
-        await enter.WaitAsync(TimeSpan.FromSeconds(5));
-
-        throttle.Exit(Deleted);
-        for (var i = 0; i < 4; i++)
-        {
-            await throttle.EnterAsync(CancellationToken.None);
-            throttle.Exit(Deleted);
-        }
-
-        Assert.That(throttle.Limit, Is.EqualTo(5), "one step up after a round of successes at the limit");
-    }
-
-    [Test]
-    public void Throttled_BurstWithinOnePause_HalvesOnce()
-    {
-        var throttle = new BatchThrottle(8, TimeSpan.FromSeconds(30), new TestClock());
-
-        throttle.Throttled(TimeSpan.FromSeconds(2));
-        throttle.Throttled(TimeSpan.FromSeconds(2));
-        throttle.Throttled(TimeSpan.FromSeconds(1));
-
-        Assert.That(throttle.Limit, Is.EqualTo(4));
-    }
-
-    [Test]
-    public async Task Throttled_ServerWaitLongerThanMaxDelay_PausesOnlyMaxDelay()
-    {
-        var clock = new TestClock();
-        var throttle = new BatchThrottle(4, TimeSpan.FromSeconds(30), clock);
-
-        throttle.Throttled(TimeSpan.FromDays(3650));
-        var enter = throttle.EnterAsync(CancellationToken.None).AsTask();
-        clock.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(10);
-        Assert.That(enter.IsCompleted, Is.False);
-        clock.Advance(TimeSpan.FromSeconds(1));
-
-        await enter.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.That(enter.IsCompletedSuccessfully, Is.True);
-    }
-
-    [Test]
-    public void Throttled_RepeatedlyNeverGoesBelowOne()
-    {
-        var throttle = new BatchThrottle(4, TimeSpan.FromSeconds(30), new TestClock());
-
-        for (var i = 0; i < 10; i++)
-        {
-            throttle.Throttled(TimeSpan.Zero);
-        }
-
-        Assert.That(throttle.Limit, Is.EqualTo(1));
-    }
+    private static readonly TimeSpan RealWait = TimeSpan.FromSeconds(5);
 
     [Test]
     public async Task EnterAsync_AtTheLimit_WaitsForAnExit()
     {
-        var throttle = new BatchThrottle(2, TimeSpan.FromSeconds(30), new TestClock());
+        var throttle = new BatchThrottle(2);
         await throttle.EnterAsync(CancellationToken.None);
         await throttle.EnterAsync(CancellationToken.None);
 
@@ -87,8 +18,46 @@ public sealed class BatchThrottleTests
         await Task.Delay(10);
         Assert.That(third.IsCompleted, Is.False);
 
-        throttle.Exit(Deleted);
-        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        throttle.Exit();
+        await third.WaitAsync(RealWait);
         Assert.That(third.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public void EnterAsync_CanceledToken_ThrowsEvenWithAFreeSlot()
+    {
+        var throttle = new BatchThrottle(4);
+
+        Assert.That(async () => await throttle.EnterAsync(new CancellationToken(canceled: true)), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task EnterAsync_CanceledWhileWaiting_Throws()
+    {
+        var throttle = new BatchThrottle(1);
+        await throttle.EnterAsync(CancellationToken.None);
+
+        using var cancel = new CancellationTokenSource();
+        var waiting = throttle.EnterAsync(cancel.Token).AsTask();
+        await cancel.CancelAsync();
+
+        Assert.That(async () => await waiting.WaitAsync(RealWait), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task WhenIdleAsync_WaitsForTheLastSlotToComeBack()
+    {
+        var throttle = new BatchThrottle(4);
+        await throttle.WhenIdleAsync().WaitAsync(RealWait);
+        await throttle.EnterAsync(CancellationToken.None);
+        await throttle.EnterAsync(CancellationToken.None);
+
+        var idle = throttle.WhenIdleAsync();
+        throttle.Exit();
+        await Task.Yield();
+        Assert.That(idle.IsCompleted, Is.False, "one still in flight");
+
+        throttle.Exit();
+        await idle.WaitAsync(RealWait);
     }
 }

@@ -7,8 +7,8 @@ namespace ConversationClient.Tests;
 public sealed class BulkDeleteTests
 {
     private static IConversationClient Client(HttpMessageHandler handler, ConversationApiDialect dialect = ConversationApiDialect.Dify,
-        TimeProvider? clock = null) =>
-        ConversationClientFactory.Create(TestClients.Options(dialect), handler, clock ?? TimeProvider.System, () => 0.5);
+        TimeProvider? clock = null, Action<ConversationClientOptions>? configure = null) =>
+        ConversationClientFactory.Create(TestClients.Options(dialect, configure), handler, clock ?? TimeProvider.System, () => 0.5);
 
     [Test]
     public async Task DeleteManyAsync_EveryDistinctIdYieldsExactlyOneResult()
@@ -152,6 +152,26 @@ public sealed class BulkDeleteTests
             Assert.That(handler.Requests, Has.Count.EqualTo(21));
             Assert.That(handler.Requests.Skip(3).Select(r => r.At - pushedBackAt), Is.All.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)),
                 "no delete starts until the server's wait is over");
+        }
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_ServiceRefusesEverything_EndsWithEveryIdRateLimitedAndTheRestNotSent()
+    {
+        var clock = new TestClock();
+        var handler = new ScriptedHandler(clock).Then(HttpStatusCode.TooManyRequests, Responses.DifyError("too_many_requests", "Slow down.", 429));
+        var client = Client(handler, clock: clock, configure: o => o.TotalTimeout = TimeSpan.FromSeconds(10));
+
+        var results = await clock.RunAsync(client.DeleteManyAsync(Enumerable.Range(0, 200).Select(i => $"id-{i}"), "u").ToListAsync().AsTask());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results, Has.Count.EqualTo(200), "every id is reported, none dropped");
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Failed));
+            Assert.That(results.Select(r => r.Error?.Code), Is.All.EqualTo(ConversationApiError.RateLimitedCode));
+            Assert.That(results.Count(r => r.Attempts == 0), Is.GreaterThan(150), "once given up, the rest are not sent");
+            Assert.That(handler.Requests, Has.Count.EqualTo(results.Sum(r => r.Attempts)));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
         }
     }
 

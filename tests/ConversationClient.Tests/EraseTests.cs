@@ -61,6 +61,55 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseUserAsync_RefusedDeletes_AreTriedAgainWithoutUsingUpRetriesAndEachDeletedOnce()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(40);
+        for (var i = 0; i < 40; i += 3)
+        {
+            service.RefusedTimes[$"c{i:D5}"] = 4;
+        }
+
+        var clock = new TestClock();
+        var client = ConversationClientFactory.Create(TestClients.Options(dialect, o => o.Retry.MaxRetries = 1), service, clock, () => 0.5);
+
+        var report = await clock.RunAsync(client.EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10 }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.True, report.ToString());
+            Assert.That(report.Deleted, Is.EqualTo(40));
+            Assert.That(service.Count, Is.Zero);
+            Assert.That(service.DeleteCalls.Where(c => service.RefusedTimes.ContainsKey(c.Key)).Select(c => c.Value), Is.All.EqualTo(5),
+                "four refusals and the delete, with one retry allowed");
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_ServiceRefusesEveryDelete_StopsRateLimitedAfterTheTotalTimeout()
+    {
+        var service = new FakeConversationService(dialect) { RefuseAllDeletes = true };
+        service.Seed(300);
+        var clock = new TestClock();
+        var client = ConversationClientFactory.Create(TestClients.Options(dialect, o => o.TotalTimeout = TimeSpan.FromSeconds(10)), service, clock, () => 0.5);
+
+        var report = await clock.RunAsync(client.EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 100 }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.False);
+            Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.RateLimitedCode), "the erasure says it stopped early");
+            Assert.That(report.Failures, Has.Count.EqualTo(report.Listed));
+            Assert.That(report.Listed, Is.GreaterThan(0));
+            Assert.That(report.Failures.Select(f => f.Error?.Code), Is.All.EqualTo(ConversationApiError.RateLimitedCode));
+            Assert.That(report.Listed, Is.LessThan(300), "no listing on once the batch has given up");
+            Assert.That(service.DeleteCalls.Values.Sum(), Is.LessThan(100), "the refused deletes were paced, not hammered");
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+            Assert.That(service.Count, Is.EqualTo(300));
+        }
+    }
+
+    [Test]
     public async Task EraseUserAsync_FailuresAreListedAndARerunFinishesTheJob()
     {
         var service = new FakeConversationService(dialect);

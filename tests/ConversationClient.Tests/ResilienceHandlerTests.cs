@@ -182,59 +182,159 @@ public sealed class ResilienceHandlerTests
         }
     }
 
-    [Test]
-    public async Task Throttled_429WithoutAnyRetryAfterHeader_ToldTheBackoffItWaits()
-    {
-        var waits = new List<TimeSpan>();
-        var (client, handler) = Client(h => h
-            .Then(HttpStatusCode.TooManyRequests, Responses.OpenAIError("rate_limit_exceeded", "Slow down.", "requests"))
-            .Then(HttpStatusCode.NoContent));
+    private BatchPacer Pacer(TimeSpan? giveUpAfter = null) => new(TimeSpan.FromSeconds(30), giveUpAfter ?? TimeSpan.FromSeconds(60), _clock);
 
-        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, waits.Add, CancellationToken.None));
+    private static string RateLimit() => Responses.OpenAIError("rate_limit_exceeded", "Slow down.", "requests");
+
+    [Test]
+    public async Task Batch_429_IsTriedAgainWithoutUsingUpARetry()
+    {
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.ServiceUnavailable)
+            .Then(HttpStatusCode.NoContent), o => o.Retry.MaxRetries = 1);
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
 
         Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
-        Assert.That(waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(0.8) }), "the batch slows down for the client's own backoff");
-        Assert.That(Gaps(handler), Is.EqualTo(new[] { TimeSpan.FromSeconds(0.8) }));
+        Assert.That(result.Attempts, Is.EqualTo(5));
+        Assert.That(handler.Requests, Has.Count.EqualTo(5));
     }
 
     [Test]
-    public async Task Throttled_ServerErrorWithoutRetryAfter_IsNotPushBack()
+    public async Task Batch_TransientFailuresBetweenRefusals_StillUseUpTheRetries()
     {
-        var waits = new List<TimeSpan>();
-        var (client, _) = Client(h => h.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.NoContent));
-
-        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, waits.Add, CancellationToken.None));
-
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
-        Assert.That(waits, Is.Empty);
-    }
-
-    [Test]
-    public async Task Throttled_RetryAfterOnAnyTransientAnswer_IsPushBack()
-    {
-        var waits = new List<TimeSpan>();
-        var (client, _) = Client(h => h
-            .Then(HttpStatusCode.ServiceUnavailable, null, r => r.Headers.Add("Retry-After", "3"))
-            .Then(HttpStatusCode.NoContent));
-
-        await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, waits.Add, CancellationToken.None));
-
-        Assert.That(waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(3) }));
-    }
-
-    [Test]
-    public async Task Throttled_WaitTooLongToMake_IsStillReported()
-    {
-        var waits = new List<TimeSpan>();
         var (client, handler) = Client(h => h
-            .Then(HttpStatusCode.TooManyRequests, null, r => r.Headers.Add("Retry-After", "100"))
-            .Then(HttpStatusCode.NoContent));
+            .Then(HttpStatusCode.ServiceUnavailable)
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.ServiceUnavailable)
+            .Then(HttpStatusCode.NoContent), o => o.Retry.MaxRetries = 1);
 
-        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, waits.Add, CancellationToken.None));
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
 
         Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.StatusCode, Is.EqualTo(503));
+        Assert.That(handler.Requests, Has.Count.EqualTo(3), "one retry for the first 503, none left for the second");
+    }
+
+    [Test]
+    public async Task Single_429_StillUsesUpTheRetries()
+    {
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.TooManyRequests, RateLimit())
+            .Then(HttpStatusCode.NoContent), o => o.Retry.MaxRetries = 1);
+
+        var result = await _clock.RunAsync(client.DeleteAsync("conv_1"));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.StatusCode, Is.EqualTo(429));
+        Assert.That(handler.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Batch_429WithoutAnyWaitHeader_SlowsTheBatchAndIsTriedAgainAtItsPaceNotAfterABackoff()
+    {
+        var pacer = Pacer();
+        var (client, handler) = Client(h => h.Then(HttpStatusCode.TooManyRequests, RateLimit()).Then(HttpStatusCode.NoContent));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, pacer, CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(pacer.Rate, Is.LessThan(double.PositiveInfinity), "the batch is paced from now on");
+        Assert.That(Gaps(handler), Has.Length.EqualTo(1));
+        Assert.That(Gaps(handler)[0], Is.LessThan(TimeSpan.FromSeconds(0.8)), "not the client's backoff");
+    }
+
+    [TestCase("retry-after-ms", "1500", 1.5)]
+    [TestCase("Retry-After", "2", 2.0)]
+    public async Task Batch_429WithAWait_IsTriedAgainWhenTheWaitIsOver(string header, string value, double seconds)
+    {
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.TooManyRequests, RateLimit(), r => r.Headers.TryAddWithoutValidation(header, value))
+            .Then(HttpStatusCode.NoContent));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(Gaps(handler), Is.EqualTo(new[] { TimeSpan.FromSeconds(seconds) }));
+    }
+
+    [Test]
+    public async Task Batch_429RetryAfterAsADate_IsTriedAgainAtThatTime()
+    {
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.TooManyRequests, RateLimit(), r => r.Headers.RetryAfter = new RetryConditionHeaderValue(_clock.GetUtcNow().AddSeconds(3)))
+            .Then(HttpStatusCode.NoContent));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(Gaps(handler), Is.EqualTo(new[] { TimeSpan.FromSeconds(3) }));
+    }
+
+    [Test]
+    public async Task Batch_InsufficientQuota_IsNotTriedAgain()
+    {
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.TooManyRequests, Responses.OpenAIError("insufficient_quota", "You exceeded your current quota.", "insufficient_quota"))
+            .Then(HttpStatusCode.NoContent));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo("insufficient_quota"));
         Assert.That(handler.Requests, Has.Count.EqualTo(1));
-        Assert.That(waits, Is.EqualTo(new[] { TimeSpan.FromSeconds(100) }), "the batch hears it and caps the pause itself");
+    }
+
+    [Test]
+    public async Task Batch_RefusedUntilTheTotalTimeout_FailsRateLimitedWithTheLast429()
+    {
+        var (client, handler) = Client(h => h.Then(HttpStatusCode.TooManyRequests, RateLimit()),
+            o => o.TotalTimeout = TimeSpan.FromSeconds(20));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, Pacer(), CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.RateLimitedCode));
+        Assert.That(result.StatusCode, Is.EqualTo(429));
+        Assert.That(result.Attempts, Is.EqualTo(handler.Requests.Count).And.GreaterThan(4), "refusals use up no retries");
+        Assert.That(_clock.Elapsed, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
+    public async Task Batch_GivenUp_IsNotSentAndFailsRateLimited()
+    {
+        var pacer = Pacer(TimeSpan.FromSeconds(5));
+        pacer.Refused(pacer.Now(), null);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var (client, handler) = Client(h => h.Then(HttpStatusCode.NoContent));
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, pacer, CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.RateLimitedCode));
+        Assert.That(result.Attempts, Is.Zero);
+        Assert.That(handler.Requests, Is.Empty);
+    }
+
+    [Test]
+    public async Task Batch_503WithRetryAfter_PausesTheBatchButIsNoRefusal()
+    {
+        var pacer = Pacer();
+        var (client, handler) = Client(h => h
+            .Then(HttpStatusCode.ServiceUnavailable, null, r => r.Headers.Add("Retry-After", "3"))
+            .Then(HttpStatusCode.NoContent), o => o.Retry.MaxRetries = 1);
+
+        var result = await _clock.RunAsync(client.DeleteCoreAsync("conv_1", null, pacer, CancellationToken.None));
+        var other = pacer.WaitToStartAsync(CancellationToken.None).AsTask();
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(Gaps(handler), Is.EqualTo(new[] { TimeSpan.FromSeconds(3) }));
+        Assert.That(pacer.Rate, Is.EqualTo(double.PositiveInfinity), "not slowed down");
+        Assert.That(other.IsCompleted, Is.True, "the pause is over");
     }
 
     [Test]

@@ -5,7 +5,8 @@ namespace ConversationClient.Emulator.Internal;
 
 /// <summary>
 /// The emulator's own endpoints, with no API key and not counted: <c>GET /__emulator/info</c>,
-/// <c>GET /__emulator/counters</c>, <c>GET|POST|DELETE /__emulator/faults</c>, <c>POST /__emulator/seed</c>,
+/// <c>GET /__emulator/counters</c>, <c>GET|POST|DELETE /__emulator/faults</c>, <c>GET|POST|DELETE /__emulator/rate-limit</c>,
+/// <c>POST /__emulator/seed</c>,
 /// <c>POST /__emulator/reset</c>.
 /// </summary>
 internal sealed class AdminHandler(EmulatorState state)
@@ -32,6 +33,16 @@ internal sealed class AdminHandler(EmulatorState state)
                 return;
             case "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
                 await SetFaultsAsync(context).ConfigureAwait(false);
+                return;
+            case "/rate-limit" when HttpMethods.IsGet(method):
+                await HttpAnswers.Json(context, 200, ToBody(state.RateLimit.Options), EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
+                return;
+            case "/rate-limit" when HttpMethods.IsDelete(method):
+                state.RateLimit.Configure(new EmulatorRateLimitOptions());
+                await HttpAnswers.Json(context, 200, ToBody(state.RateLimit.Options), EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
+                return;
+            case "/rate-limit" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
+                await SetRateLimitAsync(context).ConfigureAwait(false);
                 return;
             case "/seed" when HttpMethods.IsPost(method):
                 await SeedAsync(context).ConfigureAwait(false);
@@ -79,6 +90,31 @@ internal sealed class AdminHandler(EmulatorState state)
         await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
     }
 
+    private async Task SetRateLimitAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
+        var form = RateLimitWaitHeader.Seconds;
+        if (body is null || (body.WaitHeader is not null && !EmulatorRateLimitOptions.TryParseWaitHeader(body.WaitHeader, out form)))
+        {
+            await BadRequest(context, 400,
+                "Send a JSON object such as {\"deletes_per_second\":250,\"burst\":250,\"wait_header\":\"seconds|ms|date|none\"}.")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            state.RateLimit.Configure(new EmulatorRateLimitOptions { DeletesPerSecond = body.DeletesPerSecond ?? 0, Burst = body.Burst, WaitHeader = form });
+        }
+        catch (ArgumentException ex)
+        {
+            await BadRequest(context, 400, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        await HttpAnswers.Json(context, 200, ToBody(state.RateLimit.Options), EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
+    }
+
     private async Task SeedAsync(HttpContext context)
     {
         var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminSeedRequest).ConfigureAwait(false);
@@ -110,8 +146,11 @@ internal sealed class AdminHandler(EmulatorState state)
     {
         var options = state.Options;
         return new AdminInfoBody("/v1", "/openai/v1", "/v1", options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName,
-            ToBody(state.Faults.Options));
+            ToBody(state.Faults.Options), ToBody(state.RateLimit.Options));
     }
+
+    private static AdminRateLimitBody ToBody(EmulatorRateLimitOptions rateLimit) =>
+        new(rateLimit.DeletesPerSecond, rateLimit.Burst, EmulatorRateLimitOptions.WaitHeaderName(rateLimit.WaitHeader));
 
     private static AdminFaultsBody ToBody(EmulatorFaultOptions faults) => new(
         faults.FailFirst,

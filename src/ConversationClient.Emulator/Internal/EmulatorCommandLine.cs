@@ -21,6 +21,10 @@ internal sealed class EmulatorCommandLine
           --latency-ms <ms>         delay every API answer
           --fault-method <method>   inject faults only into this method (for example DELETE)
           --fault-seed <n>          seed of the random failure rate, for repeatable runs
+          --delete-rate <n>         allow n DELETEs a second (a token bucket); beyond it answer 429 (default: no limit)
+          --delete-burst <n>        deletes allowed at once after a quiet spell (default: one second's worth)
+          --wait-header <form>      what the rate limit's 429 says: seconds (Retry-After, default), ms (Azure's
+                                    retry-after-ms plus Retry-After), date (Retry-After as an HTTP date), none
           --seed-openai <n>         create n OpenAI conversations at start (under --seed-user as isolation key)
           --seed-dify <n>           create n Dify conversations at start for --seed-user (default demo-user)
           --seed-user <user>        the user of seeded conversations
@@ -46,6 +50,7 @@ internal sealed class EmulatorCommandLine
     {
         var command = new EmulatorCommandLine();
         var faults = command.Options.Faults;
+        var rateLimit = command.Options.RateLimit;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -117,6 +122,18 @@ internal sealed class EmulatorCommandLine
                 case "--fault-seed":
                     faults.Seed = Int(arg, Value());
                     break;
+                case "--delete-rate":
+                    rateLimit.DeletesPerSecond = Double(arg, Value());
+                    break;
+                case "--delete-burst":
+                    rateLimit.Burst = Int(arg, Value());
+                    break;
+                case "--wait-header":
+                    var form = Value();
+                    rateLimit.WaitHeader = EmulatorRateLimitOptions.TryParseWaitHeader(form, out var parsed)
+                        ? parsed
+                        : throw new FormatException($"--wait-header needs seconds, ms, date or none, not '{form}'.");
+                    break;
                 case "--seed-openai":
                     command.SeedOpenAI = Int(arg, Value());
                     break;
@@ -137,6 +154,7 @@ internal sealed class EmulatorCommandLine
         try
         {
             faults.Validate();
+            rateLimit.Validate();
         }
         catch (ArgumentException ex)
         {

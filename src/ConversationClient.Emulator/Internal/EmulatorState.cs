@@ -15,6 +15,7 @@ internal sealed class EmulatorState
             options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName, options.OpenAIPublicListing, options.TimeProvider));
         Rules = new ServiceRules(Service);
         Faults = new EmulatorFaults(Service.Faults);
+        RateLimit = new EmulatorRateLimit(Service.RateLimit);
         Counters = new EmulatorCounterView(Service.Counters);
     }
 
@@ -30,6 +31,8 @@ internal sealed class EmulatorState
 
     public EmulatorFaults Faults { get; }
 
+    public EmulatorRateLimit RateLimit { get; }
+
     public EmulatorCounterView Counters { get; }
 
     public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null) =>
@@ -41,6 +44,7 @@ internal sealed class EmulatorState
     {
         Service.Reset();
         Faults.Configure(new EmulatorFaultOptions());
+        RateLimit.Configure(new EmulatorRateLimitOptions());
     }
 }
 
@@ -75,6 +79,45 @@ internal sealed class EmulatorFaults(FaultInjector injector)
     }
 }
 
+/// <summary>The emulator's rate limit as <see cref="EmulatorRateLimitOptions"/>, over the shared <see cref="DeleteRateLimiter"/>.</summary>
+internal sealed class EmulatorRateLimit(DeleteRateLimiter limiter)
+{
+    private readonly Lock _lock = new();
+    private EmulatorRateLimitOptions _options = new();
+
+    /// <summary>Gets a copy of the limit enforced now.</summary>
+    public EmulatorRateLimitOptions Options
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _options.Clone();
+            }
+        }
+    }
+
+    /// <summary>Validates and applies a new limit; the bucket starts full.</summary>
+    public void Configure(EmulatorRateLimitOptions options)
+    {
+        options.Validate();
+        lock (_lock)
+        {
+            _options = options.Clone();
+            limiter.Configure(options.IsActive
+                ? new RateLimitSettings(options.DeletesPerSecond, options.Burst ?? RateLimitSettings.DefaultBurst(options.DeletesPerSecond),
+                    options.WaitHeader switch
+                    {
+                        RateLimitWaitHeader.Milliseconds => WaitHeaderForm.Milliseconds,
+                        RateLimitWaitHeader.Date => WaitHeaderForm.Date,
+                        RateLimitWaitHeader.None => WaitHeaderForm.None,
+                        _ => WaitHeaderForm.Seconds,
+                    })
+                : null);
+        }
+    }
+}
+
 /// <summary>The shared <see cref="CounterSet"/> as <see cref="EmulatorCounters"/>.</summary>
 internal sealed class EmulatorCounterView(CounterSet counters)
 {
@@ -91,6 +134,8 @@ internal sealed class EmulatorCounterView(CounterSet counters)
             ConversationsCreated = snapshot.ConversationsCreated,
             ConversationsDeleted = snapshot.ConversationsDeleted,
             DeletesNotFound = snapshot.DeletesNotFound,
+            DeleteRequests = snapshot.DeleteRequests,
+            DeletesRateLimited = snapshot.DeletesRateLimited,
             ListPages = snapshot.ListPages,
         };
     }

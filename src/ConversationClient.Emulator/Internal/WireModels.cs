@@ -11,18 +11,21 @@ internal sealed record AdminSeedResponse(string Dialect, string? User, IReadOnly
 
 internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, double? TooManyRequestsRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
 
+internal sealed record AdminRateLimitBody(double? DeletesPerSecond, int? Burst, string? WaitHeader);
+
 internal sealed record AdminInfoBody(
     [property: JsonPropertyName("openai_base_path")] string OpenAIBasePath,
     string AzureBasePath,
     string DifyBasePath,
     [property: JsonPropertyName("openai_api_key")] string OpenAIApiKey,
     string DifyApiKey,
-    string UserIsolationHeader, AdminFaultsBody Faults);
+    string UserIsolationHeader, AdminFaultsBody Faults, AdminRateLimitBody RateLimit);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(AdminSeedRequest))]
 [JsonSerializable(typeof(AdminSeedResponse))]
 [JsonSerializable(typeof(AdminFaultsBody))]
+[JsonSerializable(typeof(AdminRateLimitBody))]
 [JsonSerializable(typeof(AdminInfoBody))]
 [JsonSerializable(typeof(EmulatorCounters))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

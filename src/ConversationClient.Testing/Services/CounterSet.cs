@@ -11,6 +11,8 @@ internal sealed class CounterSet
     private long _created;
     private long _deleted;
     private long _deleteNotFound;
+    private long _deleteRequests;
+    private long _deletesRateLimited;
     private long _listPages;
 
     public void Request(bool dify)
@@ -29,6 +31,10 @@ internal sealed class CounterSet
 
     public void DeleteNotFound() => Interlocked.Increment(ref _deleteNotFound);
 
+    public void DeleteRequest() => Interlocked.Increment(ref _deleteRequests);
+
+    public void DeleteRateLimited() => Interlocked.Increment(ref _deletesRateLimited);
+
     public void ListPage() => Interlocked.Increment(ref _listPages);
 
     public CounterSnapshot Snapshot() => new()
@@ -41,6 +47,8 @@ internal sealed class CounterSet
         ConversationsCreated = Interlocked.Read(ref _created),
         ConversationsDeleted = Interlocked.Read(ref _deleted),
         DeletesNotFound = Interlocked.Read(ref _deleteNotFound),
+        DeleteRequests = Interlocked.Read(ref _deleteRequests),
+        DeletesRateLimited = Interlocked.Read(ref _deletesRateLimited),
         ListPages = Interlocked.Read(ref _listPages),
     };
 
@@ -54,6 +62,8 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _created, 0);
         Interlocked.Exchange(ref _deleted, 0);
         Interlocked.Exchange(ref _deleteNotFound, 0);
+        Interlocked.Exchange(ref _deleteRequests, 0);
+        Interlocked.Exchange(ref _deletesRateLimited, 0);
         Interlocked.Exchange(ref _listPages, 0);
     }
 }
@@ -76,6 +86,10 @@ internal sealed record CounterSnapshot
     public long ConversationsDeleted { get; init; }
 
     public long DeletesNotFound { get; init; }
+
+    public long DeleteRequests { get; init; }
+
+    public long DeletesRateLimited { get; init; }
 
     public long ListPages { get; init; }
 }

@@ -45,4 +45,38 @@ internal static class Responses
 
         return answer;
     }
+
+    /// <summary>
+    /// A delete refused by the rate limit: 429 in the dialect's envelope (OpenAI's <c>rate_limit_exceeded</c>, Dify's
+    /// <c>too_many_requests</c>), with the wait in the header form asked for.
+    /// </summary>
+    /// <param name="dify">Whether to answer in Dify's envelope.</param>
+    /// <param name="refusal">The wait until the next token and the header form.</param>
+    /// <param name="now">The services' clock, for the date form.</param>
+    public static ServiceAnswer RateLimited(bool dify, RateLimitRefusal refusal, DateTimeOffset now)
+    {
+        var answer = dify
+            ? DifyError(429, "too_many_requests", "Too many requests. Please try again later.")
+            : OpenAIError(429, "Rate limit reached for conversation deletes. Please try again later.", "requests", "rate_limit_exceeded");
+        var wait = refusal.Wait;
+        var seconds = Math.Max(1, CeilingDiv(wait.Ticks, TimeSpan.TicksPerSecond)).ToString(CultureInfo.InvariantCulture);
+        return refusal.WaitHeader switch
+        {
+            WaitHeaderForm.Seconds => answer.WithHeader("Retry-After", seconds),
+            WaitHeaderForm.Milliseconds => answer
+                .WithHeader("retry-after-ms", Math.Max(1, CeilingDiv(wait.Ticks, TimeSpan.TicksPerMillisecond)).ToString(CultureInfo.InvariantCulture))
+                .WithHeader("Retry-After", seconds),
+            WaitHeaderForm.Date => answer.WithHeader("Retry-After", ToWholeSecondUp(now + wait).ToString("r", CultureInfo.InvariantCulture)),
+            _ => answer,
+        };
+    }
+
+    private static long CeilingDiv(long value, long divisor) => (value + divisor - 1) / divisor;
+
+    /// <summary>An HTTP date has whole seconds: the next one at or after <paramref name="time"/>, so that it is not too early.</summary>
+    private static DateTimeOffset ToWholeSecondUp(DateTimeOffset time)
+    {
+        var fraction = time.UtcTicks % TimeSpan.TicksPerSecond;
+        return fraction == 0 ? time.ToUniversalTime() : time.ToUniversalTime().AddTicks(TimeSpan.TicksPerSecond - fraction);
+    }
 }

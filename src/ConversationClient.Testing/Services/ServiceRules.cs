@@ -79,6 +79,18 @@ internal sealed class ServiceRules(ServiceState state)
             await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
         }
 
+        // The rate limit is the service's own gate, before the injected faults: a delete let through takes a token even
+        // when a fault then answers it.
+        if (HttpMethods.IsDelete(context.Method))
+        {
+            state.Counters.DeleteRequest();
+            if (state.RateLimit.TryAcquire() is { } refusal)
+            {
+                state.Counters.DeleteRateLimited();
+                return Responses.RateLimited(dify, refusal, options.TimeProvider.GetUtcNow());
+            }
+        }
+
         if (state.Faults.Decide(context.Method) is { } fault)
         {
             state.Counters.Fault();

@@ -1,6 +1,6 @@
 namespace ConversationClient.Testing.Services;
 
-/// <summary>Everything the fake services remember: both stores, the fault settings and the counters.</summary>
+/// <summary>Everything the fake services remember: both stores, the fault settings, the rate limit and the counters.</summary>
 internal sealed class ServiceState(ServiceSettings settings)
 {
     public ServiceSettings Options { get; } = settings;
@@ -10,6 +10,8 @@ internal sealed class ServiceState(ServiceSettings settings)
     public DifyStore Dify { get; } = new();
 
     public FaultInjector Faults { get; } = new();
+
+    public DeleteRateLimiter RateLimit { get; } = new(settings.TimeProvider);
 
     public CounterSet Counters { get; } = new();
 
@@ -48,6 +50,7 @@ internal sealed class ServiceState(ServiceSettings settings)
         OpenAI.Clear();
         Dify.Clear();
         Faults.Configure(FaultSettings.None);
+        RateLimit.Configure(null);
         Counters.Reset();
     }
 }

@@ -27,8 +27,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
 
-    /// <summary>Retries, each attempt timed by <see cref="AttemptAsync"/>; null without retries. Entered only after a first attempt that should be retried.</summary>
-    private readonly ResiliencePipeline<HttpResponseMessage>? _retryPipeline;
+    /// <summary>Retries, each attempt timed by <see cref="AttemptAsync"/>. Entered only after a first attempt that should be retried.</summary>
+    private readonly ResiliencePipeline<HttpResponseMessage> _retryPipeline;
 
     public ConversationResilienceHandler(ClientSettings settings, TimeProvider timeProvider, Func<double>? random = null)
     {
@@ -36,29 +36,27 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         _timeProvider = timeProvider;
         _random = random ?? Random.Shared.NextDouble;
 
-        if (settings.MaxRetries > 0)
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
+        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
-            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            Name = "Retry",
+            // ShouldRetry counts the retries against MaxRetries: a batch's refusals (429) are tried again without
+            // using one up, so Polly's count of attempts cannot be the limit.
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = TimeSpan.Zero,
+            UseJitter = false,
+            // Polly's attempt 0 is the first attempt, already made and judged outside the pipeline.
+            ShouldHandle = args => new ValueTask<bool>(args.AttemptNumber == 0 || ShouldRetry(args.Outcome, GetState(args.Context))),
+            DelayGenerator = static args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
+            OnRetry = static args =>
             {
-                Name = "Retry",
-                MaxRetryAttempts = settings.MaxRetries,
-                BackoffType = DelayBackoffType.Constant,
-                Delay = TimeSpan.Zero,
-                UseJitter = false,
-                // Polly's attempt 0 is the first attempt, already made and judged outside the pipeline.
-                ShouldHandle = args => new ValueTask<bool>(args.AttemptNumber == 0 || ShouldRetry(args.Outcome, args.AttemptNumber, GetState(args.Context))),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(GetState(args.Context).NextDelay),
-                // Called only when a retry really follows (the predicate also runs for the last attempt).
-                OnRetry = static args =>
-                {
-                    var state = GetState(args.Context);
-                    state.Telemetry?.Retrying(state, args.Outcome.Result, args.Outcome.Exception, args.RetryDelay, state.NextDelayFromServer);
-                    return default;
-                },
-            });
-            _retryPipeline = builder.Build();
-        }
+                var state = GetState(args.Context);
+                state.Telemetry?.Retrying(state, args.Outcome.Result, args.Outcome.Exception, args.RetryDelay, state.NextDelayFromServer);
+                return default;
+            },
+        });
+        _retryPipeline = builder.Build();
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
@@ -85,7 +83,7 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         try
         {
             // The handler is the only state passed: Polly copies it into each strategy's state machine.
-            outcome = await _retryPipeline!.ExecuteOutcomeAsync(RetryAttemptAsync, context, this).ConfigureAwait(false);
+            outcome = await _retryPipeline.ExecuteOutcomeAsync(RetryAttemptAsync, context, this).ConfigureAwait(false);
         }
         finally
         {
@@ -166,6 +164,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         state.Request = request;
         state.RequestUri = request.RequestUri;
         state.Attempts = 0;
+        state.Retries = 0;
+        state.LastRefused = false;
         state.StartTimestamp = _timeProvider.GetTimestamp();
         if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
         {
@@ -227,6 +227,13 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
     /// </summary>
     private async Task<HttpResponseMessage> AttemptAsync(RequestState state, bool first, CancellationToken cancellationToken)
     {
+        if (state.Pacer is { } pacer)
+        {
+            // In a batch, every attempt starts at the batch's pace; none once the batch has given up.
+            state.AttemptStartedAt = await pacer.WaitToStartAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new BatchGaveUpException(pacer.RefusingFor);
+        }
+
         var totalFirst = first && _settings.TotalTimeout <= _settings.AttemptTimeout;
         var timeout = totalFirst ? _settings.TotalTimeout : _settings.AttemptTimeout;
         state.Attempts++;
@@ -263,10 +270,14 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             timedOut = timer.Stop();
         }
 
+        if (state.Pacer is not null && outcome.Result is { } answer)
+        {
+            TellPacer(state, answer);
+        }
+
         // A first attempt that used up the total time is not retried.
         var outOfTime = timedOut && TryTimeOut(ref outcome, timeout, cancellationToken) && totalFirst;
-        // The rule is asked before the caller's token, so that push-back is reported (Throttled) even then.
-        if (first && !outOfTime && _retryPipeline is not null && ShouldRetry(outcome, 0, state) && !cancellationToken.IsCancellationRequested)
+        if (first && !outOfTime && !cancellationToken.IsCancellationRequested && ShouldRetry(outcome, state))
         {
             outcome = await RetryAsync(state, outcome, cancellationToken).ConfigureAwait(false);
         }
@@ -314,10 +325,11 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         !string.IsNullOrEmpty(token) && !token.AsSpan().ContainsAnyExceptInRange('\x21', '\x7E');
 
     /// <summary>
-    /// Whether the outcome of attempt <paramref name="attemptNumber"/> (0 for the first) should be retried; if so,
-    /// sets the delay in <paramref name="state"/>. Tells <see cref="RequestState.Throttled"/> of push-back.
+    /// Whether the outcome of an attempt should be retried; if so, sets the delay in <paramref name="state"/> and counts
+    /// the retry. A batch's refusal (a 429 with <see cref="RequestState.Pacer"/> set) is tried again at the batch's pace
+    /// (<see cref="BatchPacer"/>) and is not counted against <see cref="ClientSettings.MaxRetries"/>.
     /// </summary>
-    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attemptNumber, RequestState state)
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, RequestState state)
     {
         TimeSpan? serverDelay = null;
         if (outcome.Exception is { } exception)
@@ -335,42 +347,72 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
                 return false;
             }
 
+            if (state.Pacer is not null && response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                state.NextDelay = TimeSpan.Zero;
+                state.NextDelayFromServer = false;
+                return true;
+            }
+
             if (ServerDelay.TryGet(response, _timeProvider.GetUtcNow(), out var asked))
             {
                 serverDelay = asked;
             }
         }
 
+        if (state.Retries >= _settings.MaxRetries)
+        {
+            return false;
+        }
+
         var remaining = _settings.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+        TimeSpan delay;
         if (serverDelay is { } wait)
         {
-            state.Throttled?.Invoke(wait);
-
             // A wait longer than allowed is not made: the result reports it in RetryAfter instead.
             if (wait > _settings.MaxDelay || wait >= remaining)
             {
                 return false;
             }
 
-            state.NextDelay = wait;
-            state.NextDelayFromServer = true;
-            return true;
+            delay = wait;
         }
-
-        var delay = Backoff(attemptNumber);
-        if (outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)
+        else
         {
-            state.Throttled?.Invoke(delay);
-        }
-
-        if (delay >= remaining)
-        {
-            return false;
+            delay = Backoff(state.Retries);
+            if (delay >= remaining)
+            {
+                return false;
+            }
         }
 
         state.NextDelay = delay;
-        state.NextDelayFromServer = false;
+        state.NextDelayFromServer = serverDelay is not null;
+        state.Retries++;
         return true;
+    }
+
+    /// <summary>
+    /// Tells the batch's pacer how the service answered an attempt: a refusal (a 429 that is not a used-up quota) with
+    /// the wait the service asked for, or an answer that got through, after which the batch still pauses for a wait the
+    /// service asked for (a 503 with <c>Retry-After</c>, say).
+    /// </summary>
+    private void TellPacer(RequestState state, HttpResponseMessage answer)
+    {
+        var pacer = state.Pacer!;
+        TimeSpan? wait = (int)answer.StatusCode >= 400 && ServerDelay.TryGet(answer, _timeProvider.GetUtcNow(), out var asked) ? asked : null;
+        state.LastRefused = answer.StatusCode == HttpStatusCode.TooManyRequests && IsTransient(answer);
+        if (state.LastRefused)
+        {
+            pacer.Refused(state.AttemptStartedAt, wait);
+            return;
+        }
+
+        pacer.Passed(state.AttemptStartedAt);
+        if (wait is { } pause)
+        {
+            pacer.Pause(pause);
+        }
     }
 
     /// <summary>Exponential backoff from <see cref="ClientSettings.BaseDelay"/>, varied by up to 20% either way, capped at <see cref="ClientSettings.MaxDelay"/>.</summary>

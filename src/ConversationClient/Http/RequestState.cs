@@ -46,10 +46,19 @@ internal sealed class RequestState
     public TimeSpan NextDelay { get; set; }
 
     /// <summary>
-    /// Told the wait whenever the service pushes back (a 429, or any answer with a server delay), so a batch can slow
-    /// down as a whole. Null outside batches.
+    /// The pacer of the batch the call belongs to (null outside batches): every attempt waits for its start, tells it
+    /// how the service answered, and a refusal (429) is tried again at the batch's pace without using up a retry.
     /// </summary>
-    public Action<TimeSpan>? Throttled { get; set; }
+    public BatchPacer? Pacer { get; set; }
+
+    /// <summary>When the current attempt started, on <see cref="Pacer"/>'s clock (batches only).</summary>
+    public double AttemptStartedAt { get; set; }
+
+    /// <summary>Whether the last answer was a refusal that the batch tries again (batches only).</summary>
+    public bool LastRefused { get; set; }
+
+    /// <summary>How many retries were made that count against the client's MaxRetries (a batch's refusals do not).</summary>
+    public int Retries { get; set; }
 
     /// <summary>The first attempt's outcome, made outside the retry pipeline, until the pipeline takes it as its attempt 0.</summary>
     public Polly.Outcome<HttpResponseMessage>? FirstOutcome { get; set; }

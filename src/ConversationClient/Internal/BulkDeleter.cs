@@ -4,21 +4,23 @@ using System.Threading.Channels;
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// Runs the deletes of a batch: reads ids lazily, skips repeats, starts deletes as the <see cref="BatchThrottle"/>
-/// allows, and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids
-/// (beyond a fingerprint per distinct id).
+/// Runs the deletes of a batch: reads ids lazily, skips repeats, runs as many deletes at once as the
+/// <see cref="BatchThrottle"/> allows, each attempt at the <see cref="BatchPacer"/>'s pace, and streams each result as
+/// it completes. Memory is bounded by the concurrency, not the number of ids (beyond a fingerprint per distinct id).
+/// Once the pacer has given up (the service refused everything for the total timeout), the ids left are reported
+/// <c>rate_limited</c> without being sent.
 /// </summary>
 internal static class BulkDeleter
 {
     public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(DefaultConversationClient client,
-        IAsyncEnumerable<string> conversationIds, string? user, BatchThrottle throttle, int maxConcurrency,
+        IAsyncEnumerable<string> conversationIds, string? user, BatchThrottle throttle, BatchPacer pacer, int maxConcurrency,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A result waits here until it is consumed; a full channel holds deletes' slots, so reading no further stops the batch.
         var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(maxConcurrency + 1) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var consumerGone = new CancellationTokenSource();
-        var run = new Run(client, user, throttle, results.Writer, stop, consumerGone.Token);
+        var run = new Run(client, user, throttle, pacer, results.Writer, stop, consumerGone.Token);
         var producer = run.ProduceAsync(conversationIds);
         try
         {
@@ -53,7 +55,7 @@ internal static class BulkDeleter
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private sealed class Run(DefaultConversationClient client, string? user, BatchThrottle throttle,
+    private sealed class Run(DefaultConversationClient client, string? user, BatchThrottle throttle, BatchPacer pacer,
         ChannelWriter<DeleteConversationResult> writer, CancellationTokenSource stop, CancellationToken consumerGone)
     {
         private readonly IdFingerprints _seen = new();
@@ -83,6 +85,12 @@ internal static class BulkDeleter
                         continue;
                     }
 
+                    if (pacer.HasGivenUp)
+                    {
+                        await writer.WriteAsync(ResultMapper.NotSent(id, pacer), consumerGone).ConfigureAwait(false);
+                        continue;
+                    }
+
                     await throttle.EnterAsync(token).ConfigureAwait(false);
                     _ = DeleteOneAsync(id, token);
                 }
@@ -109,10 +117,9 @@ internal static class BulkDeleter
 
         private async Task DeleteOneAsync(string id, CancellationToken token)
         {
-            DeleteConversationResult? result = null;
             try
             {
-                result = await client.DeleteCoreAsync(id, user, throttle.Throttled, token).ConfigureAwait(false);
+                var result = await client.DeleteCoreAsync(id, user, pacer, token).ConfigureAwait(false);
 
                 // A finished delete is reported even when the batch is stopping, as long as someone still reads.
                 await writer.WriteAsync(result, consumerGone).ConfigureAwait(false);
@@ -123,7 +130,7 @@ internal static class BulkDeleter
             }
             finally
             {
-                throttle.Exit(result);
+                throttle.Exit();
             }
         }
 

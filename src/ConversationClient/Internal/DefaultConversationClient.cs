@@ -48,8 +48,8 @@ internal sealed class DefaultConversationClient : IConversationClient
         return DeleteCoreAsync(conversationId, user, null, cancellationToken);
     }
 
-    /// <summary>One delete with checked arguments; <paramref name="throttled"/> hears the service push back (batches only).</summary>
-    internal async Task<DeleteConversationResult> DeleteCoreAsync(string conversationId, string? user, Action<TimeSpan>? throttled,
+    /// <summary>One delete with checked arguments; <paramref name="pacer"/> paces its attempts (batches only).</summary>
+    internal async Task<DeleteConversationResult> DeleteCoreAsync(string conversationId, string? user, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -61,7 +61,7 @@ internal sealed class DefaultConversationClient : IConversationClient
             UserIsolationKey = _openAI is not null ? user : null,
             Telemetry = _telemetry,
             Activity = activity,
-            Throttled = throttled,
+            Pacer = pacer,
         };
         DeleteConversationResult result;
         Exception? failure = null;
@@ -189,7 +189,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         Guard.User(user, _settings.Dialect, nameof(user));
         var maxConcurrency = options?.MaxConcurrency ?? new BulkDeleteOptions().MaxConcurrency;
         Guard.InRange(maxConcurrency, 1, 64, "options.MaxConcurrency");
-        return BulkDeleter.RunAsync(this, conversationIds, user, NewThrottle(maxConcurrency), maxConcurrency, cancellationToken);
+        return BulkDeleter.RunAsync(this, conversationIds, user, new BatchThrottle(maxConcurrency), NewPacer(), maxConcurrency, cancellationToken);
     }
 
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
@@ -199,9 +199,10 @@ internal sealed class DefaultConversationClient : IConversationClient
         options ??= new BulkDeleteOptions();
         Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
         Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
-        return UserEraser.EraseAsync(this, user, NewThrottle(options.MaxConcurrency), options.MaxConcurrency, options.PageSize, progress,
-            cancellationToken);
+        return UserEraser.EraseAsync(this, user, new BatchThrottle(options.MaxConcurrency), NewPacer(), options.MaxConcurrency, options.PageSize,
+            progress, cancellationToken);
     }
 
-    private BatchThrottle NewThrottle(int maxConcurrency) => new(maxConcurrency, _settings.MaxDelay, _timeProvider);
+    /// <summary>A batch's pacer: it pauses for at most MaxDelay at a time, and gives up after TotalTimeout of nothing but refusals.</summary>
+    private BatchPacer NewPacer() => new(_settings.MaxDelay, _settings.TotalTimeout, _timeProvider);
 }

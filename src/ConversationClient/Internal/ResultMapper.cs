@@ -146,18 +146,38 @@ internal static class ResultMapper
     /// <summary>Whether an exception from sending is a failure to report as a result (not a bug or the caller's cancellation).</summary>
     public static bool IsTransportFailure(Exception exception) =>
         exception is HttpRequestException or IOException or TimeoutRejectedException or CredentialUnavailableException or OperationCanceledException
-            or RedirectFollowedException;
+            or RedirectFollowedException or BatchGaveUpException;
 
     public static DeleteConversationResult FromException(string conversationId, Exception exception, RequestState state) => new()
     {
         ConversationId = conversationId,
         Outcome = DeleteConversationOutcome.Failed,
+        // A batch's call that ended while its last answer was a refusal: that answer is the last response.
+        StatusCode = state.LastRefused ? (int)HttpStatusCode.TooManyRequests : null,
         Attempts = state.Attempts,
         Error = ErrorFromException(exception, state),
     };
 
+    /// <summary>The result of a batch's delete that was not sent because the batch gave up (<see cref="BatchPacer"/>).</summary>
+    public static DeleteConversationResult NotSent(string conversationId, BatchPacer pacer) => new()
+    {
+        ConversationId = conversationId,
+        Outcome = DeleteConversationOutcome.Failed,
+        Error = RateLimited(new BatchGaveUpException(pacer.RefusingFor).Message + " This conversation was not sent."),
+    };
+
+    /// <summary>The <c>rate_limited</c> error with <paramref name="message"/>.</summary>
+    public static ConversationApiError RateLimited(string message) => new()
+    {
+        Code = ConversationApiError.RateLimitedCode,
+        Message = message,
+    };
+
     public static ConversationApiError ErrorFromException(Exception exception, RequestState state) => exception switch
     {
+        BatchGaveUpException => RateLimited($"{exception.Message} This conversation was not deleted ({Plural(state.Attempts, "attempt")} refused)."),
+        TimeoutRejectedException or OperationCanceledException when state.LastRefused => RateLimited(
+            $"The service refused the delete (429 Too Many Requests) until the call's total timeout ran out ({Plural(state.Attempts, "attempt")}); it was not deleted."),
         TimeoutRejectedException or OperationCanceledException => new ConversationApiError
         {
             Code = ConversationApiError.TimeoutCode,

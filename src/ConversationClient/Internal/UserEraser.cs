@@ -16,7 +16,7 @@ namespace ConversationClient.Internal;
 /// </summary>
 internal static class UserEraser
 {
-    public static async Task<EraseReport> EraseAsync(DefaultConversationClient client, string user, BatchThrottle throttle, int maxConcurrency,
+    public static async Task<EraseReport> EraseAsync(DefaultConversationClient client, string user, BatchThrottle throttle, BatchPacer pacer, int maxConcurrency,
         int pageSize, IProgress<EraseProgress>? progress, CancellationToken cancellationToken)
     {
         var handled = new IdFingerprints();
@@ -93,7 +93,7 @@ internal static class UserEraser
             if (fresh.Count > 0)
             {
                 HashSet<string>? failed = null;
-                await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, maxConcurrency, cancellationToken)
+                await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, pacer, maxConcurrency, cancellationToken)
                     .ConfigureAwait(false))
                 {
                     Count(result);
@@ -123,6 +123,14 @@ internal static class UserEraser
                         }
                     }
                 }
+            }
+
+            if (pacer.HasGivenUp)
+            {
+                // The service let no delete through for the total timeout: listing on would only add ids not sent.
+                listingError = ResultMapper.RateLimited(
+                    new Http.BatchGaveUpException(pacer.RefusingFor).Message + " The erasure stopped before the end of the listing; run it again later to continue.");
+                break;
             }
 
             if (!page.HasMore || page.Items.Count == 0)

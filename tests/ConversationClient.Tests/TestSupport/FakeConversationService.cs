@@ -22,6 +22,12 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
     /// <summary>Ids whose next deletes answer 503, as many times as the value says (a transient failure, retried).</summary>
     public ConcurrentDictionary<string, int> UnavailableTimes { get; } = new();
 
+    /// <summary>Ids whose next deletes answer 429 (rate limit, no wait header), as many times as the value says.</summary>
+    public ConcurrentDictionary<string, int> RefusedTimes { get; } = new();
+
+    /// <summary>Every delete answers 429 (rate limit, no wait header): a service that refuses everything.</summary>
+    public bool RefuseAllDeletes { get; set; }
+
     /// <summary>Ids whose delete answers 400 although the conversation is deleted (a failure that did happen).</summary>
     public ConcurrentBag<string> DeletedButFailingIds { get; } = [];
 
@@ -76,6 +82,13 @@ internal sealed class FakeConversationService(ConversationApiDialect dialect) : 
             if (DeleteLatency > TimeSpan.Zero)
             {
                 await Task.Delay(DeleteLatency, cancellationToken);
+            }
+
+            if (RefuseAllDeletes || (RefusedTimes.TryGetValue(id, out var refusals) && refusals > 0 && RefusedTimes.TryUpdate(id, refusals - 1, refusals)))
+            {
+                return Responses.Make(HttpStatusCode.TooManyRequests, dialect == ConversationApiDialect.Dify
+                    ? Responses.DifyError("too_many_requests", "Too many requests.", 429)
+                    : Responses.OpenAIError("rate_limit_exceeded", "Rate limit reached for requests.", "requests"));
             }
 
             if (UnavailableTimes.TryGetValue(id, out var times) && times > 0 && UnavailableTimes.TryUpdate(id, times - 1, times))

@@ -8,7 +8,7 @@ namespace ConversationClient.Tests.TestSupport;
 /// Kept by hand for <see cref="RunAsync{T}"/> alone: FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing) moves
 /// time only by fixed amounts and does not tell when its next timer is due, nor when a timer was made or changed, so
 /// it cannot run a call whose waits are made while it runs (retries, their delays, attempt timers) to its end. Tests
-/// that only move time by known steps use FakeTimeProvider (BatchThrottlePacingTests).
+/// that only move time by known steps use FakeTimeProvider (BatchPacerTests).
 /// </remarks>
 internal sealed class TestClock : TimeProvider
 {

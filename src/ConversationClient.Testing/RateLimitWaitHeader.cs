@@ -1,0 +1,17 @@
+namespace ConversationClient.Testing;
+
+/// <summary>The header in which a <see cref="ConversationServiceStub"/>'s rate-limit 429 says how long to wait (see <see cref="ConversationServiceStub.LimitDeleteRate"/>).</summary>
+public enum RateLimitWaitHeader
+{
+    /// <summary><c>Retry-After</c> in whole seconds, rounded up, at least 1 (OpenAI's documented form).</summary>
+    Seconds,
+
+    /// <summary>Azure's form: <c>retry-after-ms</c> with the milliseconds until the next delete is allowed (rounded up), plus <c>Retry-After</c> in whole seconds.</summary>
+    Milliseconds,
+
+    /// <summary><c>Retry-After</c> as an HTTP date: the next whole second at or after the next allowed delete.</summary>
+    Date,
+
+    /// <summary>No wait header at all.</summary>
+    None,
+}

@@ -1,0 +1,147 @@
+using ConversationClient.Testing.Services;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConversationClient.Emulator.Tests;
+
+/// <summary>The shared services' token bucket on a fake clock: burst, refill, the wait until the next token.</summary>
+public sealed class DeleteRateLimiterTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    private DeleteRateLimiter Limiter(double perSecond, int burst)
+    {
+        var limiter = new DeleteRateLimiter(_clock);
+        limiter.Configure(new RateLimitSettings(perSecond, burst, WaitHeaderForm.Seconds));
+        return limiter;
+    }
+
+    private static int TakeAll(DeleteRateLimiter limiter)
+    {
+        var taken = 0;
+        while (limiter.TryAcquire() is null)
+        {
+            taken++;
+        }
+
+        return taken;
+    }
+
+    [Test]
+    public void Burst_ThatManyGoAtOnce_ThenTheNextWaitsForOneToken()
+    {
+        var limiter = Limiter(250, 250);
+
+        var taken = TakeAll(limiter);
+        var refusal = limiter.TryAcquire();
+
+        Assert.That(taken, Is.EqualTo(250));
+        Assert.That(refusal?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(4)));
+    }
+
+    [Test]
+    public void Refill_OneTokenEveryInterval_AndTheWaitIsWhatIsMissing()
+    {
+        var limiter = Limiter(250, 250);
+        TakeAll(limiter);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(4));
+        var afterOneInterval = TakeAll(limiter);
+        _clock.Advance(TimeSpan.FromMilliseconds(3));
+        var afterThreeQuarters = limiter.TryAcquire();
+
+        Assert.That(afterOneInterval, Is.EqualTo(1));
+        Assert.That(afterThreeQuarters?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(1)));
+    }
+
+    [Test]
+    public void Refill_OverOneSecondInMillisecondSteps_AllowsExactlyTheRate()
+    {
+        var limiter = Limiter(250, 1);
+        TakeAll(limiter);
+
+        var taken = 0;
+        for (var ms = 0; ms < 1000; ms++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            taken += TakeAll(limiter);
+        }
+
+        Assert.That(taken, Is.EqualTo(250));
+    }
+
+    [Test]
+    public void Refill_AfterAQuietSpell_StopsAtTheBurst()
+    {
+        var limiter = Limiter(10, 3);
+        TakeAll(limiter);
+
+        _clock.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.That(TakeAll(limiter), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Wait_ForARateBelowOne_IsTheWholeInterval()
+    {
+        var limiter = Limiter(0.5, 1);
+        TakeAll(limiter);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+
+        Assert.That(limiter.TryAcquire()?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(1500)));
+    }
+
+    [Test]
+    public void Wait_ThatIsNotWholeTicks_IsRoundedUpSoTheTokenIsThereAfterIt()
+    {
+        var limiter = Limiter(3, 1);
+        TakeAll(limiter);
+
+        var wait = limiter.TryAcquire()!.Value.Wait;
+        _clock.Advance(wait);
+
+        Assert.That(wait, Is.EqualTo(TimeSpan.FromTicks(3_333_334)));
+        Assert.That(limiter.TryAcquire(), Is.Null);
+    }
+
+    [Test]
+    public void Refusal_CarriesTheConfiguredHeaderForm()
+    {
+        var limiter = new DeleteRateLimiter(_clock);
+        limiter.Configure(new RateLimitSettings(1, 1, WaitHeaderForm.Date));
+        TakeAll(limiter);
+
+        Assert.That(limiter.TryAcquire()?.WaitHeader, Is.EqualTo(WaitHeaderForm.Date));
+    }
+
+    [Test]
+    public void NoLimit_LetsEverythingThrough_AndConfiguringNullRemovesOne()
+    {
+        var limiter = new DeleteRateLimiter(_clock);
+        var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquire() is null);
+        limiter.Configure(new RateLimitSettings(1, 1, WaitHeaderForm.Seconds));
+        TakeAll(limiter);
+        limiter.Configure(null);
+
+        Assert.That(unlimited, Is.True);
+        Assert.That(limiter.TryAcquire(), Is.Null);
+        Assert.That(limiter.Settings, Is.Null);
+    }
+
+    [Test]
+    public void Configure_StartsTheNewBucketFull()
+    {
+        var limiter = Limiter(1, 1);
+        TakeAll(limiter);
+
+        limiter.Configure(new RateLimitSettings(1, 5, WaitHeaderForm.Seconds));
+
+        Assert.That(TakeAll(limiter), Is.EqualTo(5));
+    }
+
+    [TestCase(250, 250)]
+    [TestCase(0.4, 1)]
+    [TestCase(2.5, 3)]
+    public void DefaultBurst_IsOneSecondsWorth_AtLeastOne(double perSecond, int burst) =>
+        Assert.That(RateLimitSettings.DefaultBurst(perSecond), Is.EqualTo(burst));
+}
