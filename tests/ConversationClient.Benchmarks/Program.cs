@@ -13,6 +13,14 @@ using Perfolizer.Metrology;
 // them); then the time goals are measured in pairs (PairedComparison). Options of this program, not BenchmarkDotNet's:
 //   --paired-rounds N   rounds of the paired comparison (default 200; 0 skips it)
 //   --paired-only       the paired comparison alone, without BenchmarkDotNet
+//   --alloc             bytes allocated per delete by each client, counted in-process (AllocationCount), and nothing else
+//   --alloc-types       the same, with the types the bytes went to (the runtime's allocation sampling)
+if (args is ["--alloc" or "--alloc-types"])
+{
+    await AllocationCount.RunAsync(types: args[0] == "--alloc-types", Console.Out);
+    return 0;
+}
+
 var pairedRounds = PairedComparison.DefaultRounds;
 var pairedOnly = false;
 var benchmarkArgs = new List<string>();
