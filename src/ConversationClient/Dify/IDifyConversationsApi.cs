@@ -21,7 +21,6 @@ internal interface IDifyConversationsApi
     [Delete("/conversations/{conversationId}")]
     Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
         [Body(BodySerializationMethod.Serialized, buffered: false)] DifyDeleteRequest body,
-        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET {base}/conversations?user=&amp;last_id=&amp;limit=&amp;sort_by=</c>; null parameters are left out.</summary>
@@ -31,6 +30,5 @@ internal interface IDifyConversationsApi
         [AliasAs("last_id")] string? lastId,
         [AliasAs("limit")] int limit,
         [AliasAs("sort_by")] string? sortBy,
-        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 }
