@@ -157,12 +157,12 @@ public abstract class BenchmarkClients
 
     /// <summary>
     /// The SDK's own Refit interface on a plain <see cref="HttpClient"/> (with the key as a default header, as the
-    /// hand-written client has it), no SDK around it: no resilience handler, no call state (null), no result mapping.
+    /// hand-written client has it), no SDK around it: no resilience handler, no call state, no result mapping.
     /// The floor of the SDK's design.
     /// </summary>
     private protected static async Task<bool> RefitOpenAIOnce(IOpenAIConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", null!, CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", CancellationToken.None);
         var body = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
     }
@@ -170,7 +170,7 @@ public abstract class BenchmarkClients
     /// <summary>The Dify delete through the SDK's Refit interface alone (see <see cref="RefitOpenAIOnce"/>).</summary>
     private protected static async Task<bool> RefitDifyOnce(IDifyConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), null!, CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), CancellationToken.None);
         var answer = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && answer.Length == 0;
     }

@@ -15,6 +15,8 @@ using Perfolizer.Metrology;
 //   --paired-only       the paired comparison alone, without BenchmarkDotNet
 //   --rate-limit [--conversations N] [--rate R] [--burst B]
 //                       batch pacing under the emulator's rate limit alone (RateLimitMeasurement; eng/rate-limit.sh)
+//   --alloc             bytes allocated per delete by each client, counted in-process (AllocationCount), and nothing else
+//   --alloc-types       the same, with the types the bytes went to (the runtime's allocation sampling)
 if (args.Length > 0 && args[0] == "--rate-limit")
 {
     var settings = new RateLimitMeasurement.Settings();
@@ -31,6 +33,12 @@ if (args.Length > 0 && args[0] == "--rate-limit")
     }
 
     return await RateLimitMeasurement.RunAsync(settings, Console.Out);
+}
+
+if (args is ["--alloc" or "--alloc-types"])
+{
+    await AllocationCount.RunAsync(types: args[0] == "--alloc-types", Console.Out);
+    return 0;
 }
 
 var pairedRounds = PairedComparison.DefaultRounds;

@@ -6,7 +6,7 @@ using ConversationClient.Tests.TestSupport;
 namespace ConversationClient.Tests;
 
 /// <summary>
-/// What the Refit-generated dialect APIs hand to the resilience handler: the call's state in the request's options,
+/// What the Refit-generated dialect APIs hand to the resilience handler: the call's state in the call's flow,
 /// the headers the handler adds, and a Dify body that every attempt sends in full although Refit disposes it after the call.
 /// </summary>
 public sealed class TransportTests
@@ -18,9 +18,13 @@ public sealed class TransportTests
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Options.TryGetValue(RequestState.OptionKey, out var state);
+            var state = RequestState.Current;
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-            Attempts.Add((request, state, request.Content?.Headers.ContentLength, body));
+            lock (Attempts)
+            {
+                Attempts.Add((request, state, request.Content?.Headers.ContentLength, body));
+            }
+
             return await base.SendAsync(request, cancellationToken);
         }
     }
@@ -57,7 +61,7 @@ public sealed class TransportTests
     }
 
     [Test]
-    public async Task DeleteAsync_RequestCarriesTheCallsStateInItsOptions_NotInARequestSubclass()
+    public async Task DeleteAsync_HandlerTakesTheCallsStateFromTheCallsFlow_NotFromARequestSubclassOrTheRequestsOptions()
     {
         var (client, capture, _) = Create(ConversationApiDialect.OpenAI, s => s.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.NoContent));
 
@@ -67,12 +71,44 @@ public sealed class TransportTests
         {
             Assert.That(result.Attempts, Is.EqualTo(2));
             Assert.That(capture.Attempts.Select(a => a.Request.GetType()), Is.All.EqualTo(typeof(HttpRequestMessage)));
+            Assert.That(capture.Attempts.Select(a => a.Request.Options.Any(o => o.Value is RequestState)), Is.All.False);
             Assert.That(capture.Attempts.Select(a => a.State?.ConversationId), Is.All.EqualTo("conv_9"));
             Assert.That(capture.Attempts[0].State, Is.SameAs(capture.Attempts[1].State));
+            Assert.That(capture.Attempts[0].State!.Request, Is.SameAs(capture.Attempts[0].Request), "the handler took the facade's state for this request");
             Assert.That(capture.Attempts[0].State!.UserIsolationKey, Is.EqualTo("end-user-7"));
             Assert.That(capture.Attempts[0].State!.Attempts, Is.EqualTo(2), "the handler filled in the state the facade reads");
             // An OpenAI DELETE has no content at all (not even an empty one).
             Assert.That(capture.Attempts.Select(a => a.Request.Content), Is.All.Null);
+        }
+
+        Assert.That(RequestState.Current, Is.Null, "the state was set inside the facade's call and went with it");
+    }
+
+    [Test]
+    public async Task DeleteAsync_ConcurrentCalls_EachRequestGetsItsOwnCallsState()
+    {
+        var scripted = new ScriptedHandler();
+        for (var i = 0; i < 20; i++)
+        {
+            scripted.Then(HttpStatusCode.NoContent);
+        }
+
+        var capture = new Capture(scripted);
+        var client = ConversationClientFactory.Create(TestClients.Options(ConversationApiDialect.OpenAI), capture, TimeProvider.System, () => 0.5);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => client.DeleteAsync($"conv_{i}", $"user-{i}"))));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.Attempts), Is.All.EqualTo(1));
+            Assert.That(capture.Attempts.Select(a => a.State).Distinct().Count(), Is.EqualTo(20));
+            foreach (var (request, state, _, _) in capture.Attempts)
+            {
+                var id = request.RequestUri!.Segments[^1];
+                Assert.That(state!.ConversationId, Is.EqualTo(id));
+                Assert.That(state.UserIsolationKey, Is.EqualTo("user-" + id["conv_".Length..]));
+                Assert.That(state.Request, Is.SameAs(request));
+            }
         }
     }
 

@@ -12,14 +12,15 @@ internal interface IDifyConversationsApi
 {
     /// <summary>
     /// <c>DELETE {base}/conversations/{conversationId}</c> with the JSON body <c>{"user": user}</c>, serialized into a
-    /// buffer (so it has a <c>Content-Length</c> and a retry sends it again), typed <c>application/json</c> without
-    /// Refit's <c>charset</c> parameter, as Dify's documentation sends it.
+    /// byte array by <see cref="JsonBodySerializer"/> (so it has a <c>Content-Length</c> and a retry sends it again),
+    /// typed <c>application/json</c> without a <c>charset</c> parameter, as Dify's documentation sends it. The body is
+    /// not <c>buffered</c> in Refit's sense: that would copy the array into a second buffer before sending; with a
+    /// synchronous serializer (<see cref="RequestBodySerializationMode.Buffered"/>) Refit does not wrap it in a
+    /// push-stream either.
     /// </summary>
     [Delete("/conversations/{conversationId}")]
-    [Headers("Content-Type: application/json")]
     Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
-        [Body(BodySerializationMethod.Serialized, buffered: true)] DifyDeleteRequest body,
-        [Property(RequestState.OptionName)] RequestState state,
+        [Body(BodySerializationMethod.Serialized, buffered: false)] DifyDeleteRequest body,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET {base}/conversations?user=&amp;last_id=&amp;limit=&amp;sort_by=</c>; null parameters are left out.</summary>
@@ -29,6 +30,5 @@ internal interface IDifyConversationsApi
         [AliasAs("last_id")] string? lastId,
         [AliasAs("limit")] int limit,
         [AliasAs("sort_by")] string? sortBy,
-        [Property(RequestState.OptionName)] RequestState state,
         CancellationToken cancellationToken);
 }

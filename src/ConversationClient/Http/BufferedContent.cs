@@ -37,9 +37,14 @@ internal sealed class BufferedContent(byte[] body, bool truncated) : HttpContent
     protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
         new MemoryStream(body, writable: false);
 
+    /// <summary>
+    /// Not told: nothing above the handler reads the length (the facade reads <see cref="Body"/>), and Refit asks every
+    /// response's content for it, which made the length a boxed, parsed <c>Content-Length</c> entry in a new header
+    /// store per response; unknown, it stays absent.
+    /// </summary>
     protected override bool TryComputeLength(out long length)
     {
-        length = body.Length;
-        return true;
+        length = 0;
+        return false;
     }
 }

@@ -9,9 +9,10 @@ namespace ConversationClient.Http;
 internal static class ConversationApis
 {
     /// <summary>
-    /// Built once: JSON through the source-generated <see cref="ConversationJsonContext"/> with no reflection fallback,
-    /// and request bodies serialized into a buffer (a <c>ByteArrayContent</c>): Dify gets a <c>Content-Length</c>, a retry
-    /// sends the same bytes again, and it costs less than Refit's default push-stream body.
+    /// Built once: request bodies serialized by <see cref="JsonBodySerializer"/> (the source-generated
+    /// <see cref="ConversationJsonContext"/>, no reflection fallback) into a byte array, synchronously
+    /// (<see cref="RequestBodySerializationMode.Buffered"/>): Dify gets a <c>Content-Length</c>, a retry sends the same
+    /// bytes again, and it costs less than Refit's default push-stream body.
     /// </summary>
     internal static readonly RefitSettings Settings = CreateSettings();
 
@@ -23,8 +24,10 @@ internal static class ConversationApis
 
     private static RefitSettings CreateSettings()
     {
-        var settings = RefitSettings.ForJsonContext(ConversationJsonContext.Default);
-        settings.Buffered = true;
+        var settings = new RefitSettings(new JsonBodySerializer())
+        {
+            RequestBodySerialization = RequestBodySerializationMode.Buffered,
+        };
         // The exception the transport threw goes to the facade as it is, not wrapped in Refit's ApiRequestException:
         // the facade tells network failures, timeouts, credential failures and cancellation apart by type.
         settings.TransportExceptionFactory = static (_, exception, _) => exception;

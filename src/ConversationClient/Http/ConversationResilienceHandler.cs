@@ -156,10 +156,8 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
 
     private RequestState BeginCall(HttpRequestMessage request)
     {
-        if (!request.Options.TryGetValue(RequestState.OptionKey, out var state))
-        {
-            state = new RequestState();
-        }
+        // The facade's call state (see RequestState.Current); a request the facade did not make gets its own.
+        var state = RequestState.Current is { Request: null } current ? current : new RequestState();
 
         state.Request = request;
         state.RequestUri = request.RequestUri;

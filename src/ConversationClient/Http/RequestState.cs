@@ -9,11 +9,21 @@ namespace ConversationClient.Http;
 /// </summary>
 internal sealed class RequestState
 {
-    /// <summary>The key under which a dialect API's request carries its call's state in <see cref="HttpRequestMessage.Options"/> (Refit's <c>[Property]</c>).</summary>
-    public const string OptionName = "ConversationClient.RequestState";
+    private static readonly AsyncLocal<RequestState?> CurrentState = new();
 
-    /// <summary><see cref="OptionName"/> as a typed options key.</summary>
-    public static readonly HttpRequestOptionsKey<RequestState> OptionKey = new(OptionName);
+    /// <summary>
+    /// The state of the SDK call running in this asynchronous flow: the facade sets it just before it calls the dialect
+    /// API, and the resilience handler, which runs in the same flow (the execution context flows through every await of
+    /// <see cref="HttpClient"/>'s pipeline), takes it for the request (once: a state whose <see cref="Request"/> is set
+    /// belongs to a request already sent). Set inside the facade's async method, it is undone when that method returns.
+    /// Carried as Refit's <c>[Property]</c> it was a fourth entry in <see cref="HttpRequestMessage.Options"/> after
+    /// Refit's three, which grew the options dictionary of every request (about 250 bytes; setting this costs less).
+    /// </summary>
+    public static RequestState? Current
+    {
+        get => CurrentState.Value;
+        set => CurrentState.Value = value;
+    }
 
     /// <summary>The conversation the call is for, for the retry log; null for requests the facade did not make.</summary>
     public string? ConversationId { get; init; }

@@ -68,11 +68,12 @@ internal sealed class DefaultConversationClient : IConversationClient
         try
         {
             HttpResponseMessage? response = null;
+            RequestState.Current = state;
             try
             {
                 response = _openAI is not null
-                    ? await _openAI.DeleteConversationAsync(conversationId, state, cancellationToken).ConfigureAwait(false)
-                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), state, cancellationToken).ConfigureAwait(false);
+                    ? await _openAI.DeleteConversationAsync(conversationId, cancellationToken).ConfigureAwait(false)
+                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -143,6 +144,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         cancellationToken.ThrowIfCancellationRequested();
         var state = new RequestState { UserIsolationKey = _openAI is not null ? user : null };
         HttpResponseMessage response;
+        RequestState.Current = state;
         try
         {
             response = _openAI is not null
@@ -151,13 +153,13 @@ internal sealed class DefaultConversationClient : IConversationClient
                     ConversationListOrder.NewestFirst => "desc",
                     ConversationListOrder.OldestFirst => "asc",
                     _ => null,
-                }, cursor, state, cancellationToken).ConfigureAwait(false)
+                }, cursor, cancellationToken).ConfigureAwait(false)
                 : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
                 {
                     ConversationListOrder.NewestFirst => "-created_at",
                     ConversationListOrder.OldestFirst => "created_at",
                     _ => null,
-                }, state, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
