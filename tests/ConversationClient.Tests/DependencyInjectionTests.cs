@@ -349,6 +349,42 @@ public sealed class DependencyInjectionTests
         }
     }
 
+    [Test]
+    public void AddConversationClient_EachNullArgument_IsNamed()
+    {
+        var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().Build();
+        IServiceCollection none = null!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => none.AddConversationClient(OpenAI), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((Action<ConversationClientOptions>)null!), ThrowsNull("configure"));
+
+            Assert.That(() => none.AddConversationClient("a", OpenAI), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((string)null!, OpenAI), ThrowsNull("name"));
+            Assert.That(() => services.AddConversationClient("", OpenAI), ThrowsNotNull("name"));
+            Assert.That(() => services.AddConversationClient("a", (Action<ConversationClientOptions>)null!), ThrowsNull("configure"));
+
+            Assert.That(() => none.AddConversationClient(configuration), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((IConfiguration)null!), ThrowsNull("configuration"));
+
+            Assert.That(() => none.AddConversationClient("b", configuration), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((string)null!, configuration), ThrowsNull("name"));
+            Assert.That(() => services.AddConversationClient(" ", configuration), ThrowsNotNull("name"));
+            Assert.That(() => services.AddConversationClient("b", (IConfiguration)null!), ThrowsNull("configuration"));
+        }
+
+        Assert.That(services, Is.Empty, "nothing registered by a call that threw");
+    }
+
+    private static NUnit.Framework.Constraints.EqualStringConstraint ThrowsNull(string parameter) =>
+        Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(parameter);
+
+    /// <summary>An <see cref="ArgumentException"/> itself, not its <see cref="ArgumentNullException"/> subclass.</summary>
+    private static NUnit.Framework.Constraints.EqualStringConstraint ThrowsNotNull(string parameter) =>
+        Throws.Exception.TypeOf<ArgumentException>().With.Property(nameof(ArgumentException.ParamName)).EqualTo(parameter);
+
     /// <summary>A primary handler that follows redirects on its own, as a handler the SDK cannot configure might.</summary>
     private sealed class RedirectFollowingHandler : HttpMessageHandler
     {
