@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Headers;
 using ConversationClient.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConversationClient.Tests;
 
@@ -191,6 +193,50 @@ public sealed class DependencyInjectionTests
 
         Assert.That(result.IsSuccess, Is.True);
         Assert.That(handler.Requests[1].At - handler.Requests[0].At, Is.EqualTo(TimeSpan.FromSeconds(9)));
+    }
+
+    [Test]
+    public async Task AddConversationClient_TimeProviderFromContainer_IsTheClientsClockForRetryAfterDates()
+    {
+        // The result's RetryAfter from an HTTP date is counted from the container's clock, not the system's.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var handler = new ScriptedHandler()
+            .Then(HttpStatusCode.ServiceUnavailable, null, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(clock.GetUtcNow().AddMinutes(2)));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddConversationClient(o =>
+        {
+            OpenAI(o);
+            o.Retry.MaxRetries = 0;
+        }).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IConversationClient>().DeleteAsync("c1");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(2)));
+    }
+
+    [TestCase(null)]
+    [TestCase("foundry")]
+    public void AddConversationClient_AnotherServiceUnderTheClientsKey_IsNotADuplicate(string? name)
+    {
+        // Only an earlier conversation client of the same name is refused, not the application's own keyed service
+        // that happens to use the same key.
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton(name is null ? "ConversationClient" : $"ConversationClient:{name}", "the application's own");
+
+        Assert.DoesNotThrow(() =>
+        {
+            if (name is null)
+            {
+                services.AddConversationClient(OpenAI);
+            }
+            else
+            {
+                services.AddConversationClient(name, OpenAI);
+            }
+        });
     }
 
     [Test]
