@@ -218,6 +218,41 @@ public sealed class AttemptTimerTests
         Assert.That(holding.Select(t => t.Stop()), Has.All.False, "timers without a timeout never fire");
     }
 
+    private static IEnumerable<TestCaseData> VeryLongTimeouts()
+    {
+        yield return new TestCaseData(TimeSpan.FromDays(60)).SetArgDisplayNames("60 days, beyond what a Timer waits in one go");
+        yield return new TestCaseData(TimeSpan.MaxValue).SetArgDisplayNames("TimeSpan.MaxValue");
+    }
+
+    [TestCaseSource(nameof(VeryLongTimeouts))]
+    public void A_timeout_longer_than_the_shared_timer_can_wait_is_accepted_and_does_not_fire(TimeSpan timeout)
+    {
+        // A short timer fires first, so that no earlier deadline is pending and the long one sets the shared timer.
+        var flush = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(1), CancellationToken.None);
+        Assert.That(flush.Token.WaitHandle.WaitOne(Wait), Is.True);
+        flush.Stop();
+
+        var far = AttemptTimer.Start(TimeProvider.System, timeout, CancellationToken.None);
+        var witness = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(20), CancellationToken.None);
+
+        Assert.That(witness.Token.WaitHandle.WaitOne(Wait), Is.True, "a shorter deadline started later still fires");
+        Assert.That(far.Token.IsCancellationRequested, Is.False);
+        Assert.Multiple(() =>
+        {
+            Assert.That(witness.Stop(), Is.True);
+            Assert.That(far.Stop(), Is.False);
+        });
+    }
+
+    [Test]
+    public void A_negative_timeout_is_canceled_at_once()
+    {
+        var timer = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(-5), CancellationToken.None);
+
+        Assert.That(timer.Token.IsCancellationRequested, Is.True);
+        Assert.That(timer.Stop(), Is.True);
+    }
+
     [Test]
     public void A_zero_timeout_is_canceled_at_once()
     {
