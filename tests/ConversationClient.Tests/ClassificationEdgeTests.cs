@@ -53,7 +53,7 @@ public sealed class ClassificationEdgeTests
     [Test]
     public async Task DifyDelete_BodyIsSentWithItsLength_TheSameOnEveryAttempt()
     {
-        // Refit's buffered bodies: a Content-Length (not a chunked push stream), and the same bytes again on a retry.
+        // A Content-Length (not a chunked push stream), and the same bytes again on a retry.
         var handler = new ContentRecordingHandler();
         var client = ConversationClientFactory.Create(TestClients.Options(ConversationApiDialect.Dify), handler, TimeProvider.System, () => 0.5);
 
