@@ -1,4 +1,5 @@
 using ConversationClient.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConversationClient.Tests;
 
@@ -216,6 +217,92 @@ public sealed class AttemptTimerTests
         Assert.That(stoppedSource.Token.IsCancellationRequested, Is.False, "the stopped timer's old deadline did not cancel it");
         witness.Stop();
         Assert.That(holding.Select(t => t.Stop()), Has.All.False, "timers without a timeout never fire");
+    }
+
+    private static IEnumerable<TestCaseData> VeryLongTimeouts()
+    {
+        yield return new TestCaseData(TimeSpan.FromDays(60)).SetArgDisplayNames("60 days, beyond what a Timer waits in one go");
+        yield return new TestCaseData(TimeSpan.MaxValue).SetArgDisplayNames("TimeSpan.MaxValue");
+    }
+
+    [TestCaseSource(nameof(VeryLongTimeouts))]
+    public void A_timeout_longer_than_the_shared_timer_can_wait_is_accepted_and_does_not_fire(TimeSpan timeout)
+    {
+        // A short timer fires first, so that no earlier deadline is pending and the long one sets the shared timer.
+        var flush = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(1), CancellationToken.None);
+        Assert.That(flush.Token.WaitHandle.WaitOne(Wait), Is.True);
+        flush.Stop();
+
+        var far = AttemptTimer.Start(TimeProvider.System, timeout, CancellationToken.None);
+        var witness = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(20), CancellationToken.None);
+
+        Assert.That(witness.Token.WaitHandle.WaitOne(Wait), Is.True, "a shorter deadline started later still fires");
+        Assert.That(far.Token.IsCancellationRequested, Is.False);
+        Assert.Multiple(() =>
+        {
+            Assert.That(witness.Stop(), Is.True);
+            Assert.That(far.Stop(), Is.False);
+        });
+    }
+
+    [Test]
+    public void A_timer_on_another_clock_stopped_in_time_never_fires_afterwards()
+    {
+        var clock = new FakeTimeProvider();
+        var timer = AttemptTimer.Start(clock, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var token = timer.Token;
+
+        Assert.That(timer.Stop(), Is.False);
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.That(token.IsCancellationRequested, Is.False, "its clock's timer went with it");
+    }
+
+    [Test]
+    public void A_timer_canceled_by_the_caller_is_let_go_off_the_list_and_disposed()
+    {
+        using var caller = new CancellationTokenSource();
+        var timer = AttemptTimer.Start(TimeProvider.System, Long, caller.Token);
+        var token = timer.Token;
+        var watched = AttemptTimer.WatchedCount;
+        Assert.That(watched, Is.GreaterThan(0), "the running source is on the shared timer's list");
+
+        caller.Cancel();
+        Assert.That(timer.Stop(), Is.True);
+
+        Assert.That(AttemptTimer.WatchedCount, Is.EqualTo(watched - 1));
+        Assert.That(() => token.WaitHandle, Throws.InstanceOf<ObjectDisposedException>(), "its source is disposed");
+    }
+
+    [Test]
+    public void Stopped_sources_are_all_handed_out_again_until_none_is_spare()
+    {
+        // Empty the pool first (it holds at most MaxSpares + 1), so that it then holds exactly the sources stopped here.
+        var draining = Enumerable.Range(0, AttemptTimer.MaxSpares + 2)
+            .Select(_ => AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None))
+            .ToList();
+        Assert.That(AttemptTimer.SpareCount, Is.Zero);
+        var count = AttemptTimer.MaxSpares + 1;
+        var first = Enumerable.Range(0, count).Select(_ => AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None)).ToList();
+        var tokens = first.Select(t => t.Token).ToHashSet();
+        first.ForEach(t => t.Stop());
+        Assert.That(AttemptTimer.SpareCount, Is.EqualTo(count));
+
+        var again = Enumerable.Range(0, count).Select(_ => AttemptTimer.Start(TimeProvider.System, Long, CancellationToken.None)).ToList();
+
+        Assert.That(AttemptTimer.SpareCount, Is.Zero);
+        Assert.That(again.Select(t => t.Token), Is.EquivalentTo(tokens), "every stopped source reused, none made anew");
+        again.ForEach(t => t.Stop());
+        draining.ForEach(t => t.Stop());
+    }
+
+    [Test]
+    public void A_negative_timeout_is_canceled_at_once()
+    {
+        var timer = AttemptTimer.Start(TimeProvider.System, TimeSpan.FromMilliseconds(-5), CancellationToken.None);
+
+        Assert.That(timer.Token.IsCancellationRequested, Is.True);
+        Assert.That(timer.Stop(), Is.True);
     }
 
     [Test]

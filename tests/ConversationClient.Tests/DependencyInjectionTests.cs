@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Headers;
 using ConversationClient.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ConversationClient.Tests;
 
@@ -194,6 +196,50 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
+    public async Task AddConversationClient_TimeProviderFromContainer_IsTheClientsClockForRetryAfterDates()
+    {
+        // The result's RetryAfter from an HTTP date is counted from the container's clock, not the system's.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var handler = new ScriptedHandler()
+            .Then(HttpStatusCode.ServiceUnavailable, null, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(clock.GetUtcNow().AddMinutes(2)));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddConversationClient(o =>
+        {
+            OpenAI(o);
+            o.Retry.MaxRetries = 0;
+        }).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IConversationClient>().DeleteAsync("c1");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+        Assert.That(result.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(2)));
+    }
+
+    [TestCase(null)]
+    [TestCase("foundry")]
+    public void AddConversationClient_AnotherServiceUnderTheClientsKey_IsNotADuplicate(string? name)
+    {
+        // Only an earlier conversation client of the same name is refused, not the application's own keyed service
+        // that happens to use the same key.
+        var services = new ServiceCollection();
+        services.AddKeyedSingleton(name is null ? "ConversationClient" : $"ConversationClient:{name}", "the application's own");
+
+        Assert.DoesNotThrow(() =>
+        {
+            if (name is null)
+            {
+                services.AddConversationClient(OpenAI);
+            }
+            else
+            {
+                services.AddConversationClient(name, OpenAI);
+            }
+        });
+    }
+
+    [Test]
     public void AddConversationClient_PrimaryHandler_DoesNotFollowRedirects()
     {
         var services = new ServiceCollection();
@@ -348,6 +394,42 @@ public sealed class DependencyInjectionTests
             Assert.That(() => ((IServiceCollection)null!).AddConversationClient(OpenAI), Throws.ArgumentNullException);
         }
     }
+
+    [Test]
+    public void AddConversationClient_EachNullArgument_IsNamed()
+    {
+        var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().Build();
+        IServiceCollection none = null!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => none.AddConversationClient(OpenAI), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((Action<ConversationClientOptions>)null!), ThrowsNull("configure"));
+
+            Assert.That(() => none.AddConversationClient("a", OpenAI), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((string)null!, OpenAI), ThrowsNull("name"));
+            Assert.That(() => services.AddConversationClient("", OpenAI), ThrowsNotNull("name"));
+            Assert.That(() => services.AddConversationClient("a", (Action<ConversationClientOptions>)null!), ThrowsNull("configure"));
+
+            Assert.That(() => none.AddConversationClient(configuration), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((IConfiguration)null!), ThrowsNull("configuration"));
+
+            Assert.That(() => none.AddConversationClient("b", configuration), ThrowsNull("services"));
+            Assert.That(() => services.AddConversationClient((string)null!, configuration), ThrowsNull("name"));
+            Assert.That(() => services.AddConversationClient(" ", configuration), ThrowsNotNull("name"));
+            Assert.That(() => services.AddConversationClient("b", (IConfiguration)null!), ThrowsNull("configuration"));
+        }
+
+        Assert.That(services, Is.Empty, "nothing registered by a call that threw");
+    }
+
+    private static NUnit.Framework.Constraints.EqualStringConstraint ThrowsNull(string parameter) =>
+        Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(parameter);
+
+    /// <summary>An <see cref="ArgumentException"/> itself, not its <see cref="ArgumentNullException"/> subclass.</summary>
+    private static NUnit.Framework.Constraints.EqualStringConstraint ThrowsNotNull(string parameter) =>
+        Throws.Exception.TypeOf<ArgumentException>().With.Property(nameof(ArgumentException.ParamName)).EqualTo(parameter);
 
     /// <summary>A primary handler that follows redirects on its own, as a handler the SDK cannot configure might.</summary>
     private sealed class RedirectFollowingHandler : HttpMessageHandler

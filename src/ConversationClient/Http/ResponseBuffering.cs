@@ -62,14 +62,9 @@ internal static class ResponseBuffering
             var truncated = false;
             while (true)
             {
+                // Full: grow. (total is at most limit here: a read that goes past it ends the loop below.)
                 if (total == buffer.Length)
                 {
-                    if (total > limit)
-                    {
-                        truncated = true;
-                        break;
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
                     buffer.AsSpan(0, total).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);

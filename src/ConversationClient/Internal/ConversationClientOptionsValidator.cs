@@ -129,17 +129,12 @@ internal sealed class ConversationClientOptionsValidator : IValidateOptions<Conv
         }
     }
 
+    // TryAddWithoutValidation answers false for a name that is not a header token (or is a content header); it throws
+    // only for a null or empty name, which the callers rule out first.
     private static bool IsValidHeaderName(string name)
     {
-        try
-        {
-            using var request = new HttpRequestMessage();
-            return request.Headers.TryAddWithoutValidation(name, "x");
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        using var request = new HttpRequestMessage();
+        return request.Headers.TryAddWithoutValidation(name, "x");
     }
 
     private static bool IsValidHeaderValue(string value)

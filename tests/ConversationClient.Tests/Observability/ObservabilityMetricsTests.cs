@@ -74,4 +74,28 @@ public sealed class ObservabilityMetricsTests
         Assert.That(scenario.Metrics.Sum(D.RetriesInstrumentName, "conversation.retry.reason", "502"), Is.EqualTo(2));
         Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "failed"), Is.EqualTo(1));
     }
+
+    [Test]
+    public void CallDuration_AdvisesBucketsForCallsFrom5MillisecondsToAMinute()
+    {
+        // Without the advice, OpenTelemetry's default buckets (0 to 10 000, for milliseconds) would put every call in the
+        // first one or two buckets of a histogram in seconds.
+        System.Diagnostics.Metrics.Instrument? duration = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == D.MeterName && instrument.Name == D.CallDurationInstrumentName)
+                {
+                    duration = instrument;
+                }
+            },
+        };
+        listener.Start();
+
+        var advice = (duration as System.Diagnostics.Metrics.Histogram<double>)?.Advice;
+
+        Assert.That(advice?.HistogramBucketBoundaries,
+            Is.EqualTo(new[] { 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60 }));
+    }
 }

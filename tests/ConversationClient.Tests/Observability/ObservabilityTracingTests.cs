@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using D = ConversationClient.ConversationClientDiagnostics;
 
@@ -150,6 +151,30 @@ public sealed class ObservabilityTracingTests
             Assert.That(activity.Status, Is.EqualTo(ActivityStatusCode.Error));
             Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "canceled"), Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    public void DeleteAsync_CancelledByCaller_TagsTheAttemptsLogsTheAbortAndTimesTheCall()
+    {
+        using var scenario = new ObservabilityScenario();
+        using var cancellation = new CancellationTokenSource();
+        scenario.Handler.Hang(cancellation.Cancel);
+        var conversationId = ObservabilityScenario.NewConversationId();
+
+        Assert.That(async () => await scenario.CreateClient(ConversationApiDialect.OpenAI).DeleteAsync(conversationId, cancellationToken: cancellation.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+
+        var activity = scenario.Activities.Single(conversationId);
+        var aborted = scenario.Logs.For(D.LoggerCategory).Where(e => e.EventId.Id == D.DeleteAbortedEventId).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(activity.GetTagItem("conversation.attempts"), Is.EqualTo(1));
+            Assert.That(activity.StatusDescription, Does.StartWith("System.").And.EndWith("CanceledException"), "the full type name");
+            Assert.That(aborted, Has.Count.EqualTo(1));
+            Assert.That(aborted.Single().Level, Is.EqualTo(LogLevel.Debug));
+            Assert.That(aborted.Single().ActivitySpanId, Is.EqualTo(activity.SpanId.ToHexString()), "logged before the activity stopped");
+            Assert.That(scenario.Metrics.Of(D.CallDurationInstrumentName).Where(m => m.Tag("conversation.outcome") == "canceled").ToList(), Has.Count.EqualTo(1));
+        }
     }
 
     [Test]
