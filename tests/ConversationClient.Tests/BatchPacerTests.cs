@@ -65,6 +65,44 @@ public sealed class BatchPacerTests
     }
 
     [Test]
+    public void Refused_TheFirstWithALongWait_GuessesThatWhatGotThroughComesBackInThatWait()
+    {
+        var pacer = NewPacer();
+        Advance(0.1);
+        for (var i = 0; i < 39; i++)
+        {
+            pacer.Passed(StartNow(pacer));
+        }
+
+        pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(1));
+
+        Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.Margin * 39).Within(1e-9), "39 a second rather than half of 400");
+        Assert.That(pacer.IsLearned, Is.False);
+    }
+
+    [Test]
+    public void Refused_TheFirstWithALongWait_SpendsWhatGotThroughAtOnceWhenTheWaitIsOver()
+    {
+        var pacer = NewPacer();
+        Advance(0.1);
+        for (var i = 0; i < 39; i++)
+        {
+            pacer.Passed(StartNow(pacer));
+        }
+
+        pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(2));
+        // The pause, and time for the client's bucket to fill at the guessed pace (19 a second).
+        Advance(3);
+
+        for (var i = 0; i < 39; i++)
+        {
+            StartNow(pacer);
+        }
+
+        Assert.That(pacer.WaitToStartAsync(CancellationToken.None).AsTask().IsCompleted, Is.False, "the burst is used up");
+    }
+
+    [Test]
     public async Task WaitToStartAsync_AfterARefusal_StartsAttemptsOnePaceApart()
     {
         var pacer = PacerAt200PerSecond();

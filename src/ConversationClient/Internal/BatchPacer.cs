@@ -12,6 +12,8 @@ namespace ConversationClient.Internal;
 /// both, so what it let through between them is what it refills in that time. The pace is then
 /// <see cref="Margin"/> of that. Until such a pair exists (the first refusals of a batch), each new refusal halves the
 /// pace; refusals of attempts that started before the last slow-down are the same push-back and change nothing.</item>
+/// <item>When the first refusal asks for a wait of at least <see cref="MinWindow"/>, the first pace is a guess: what
+/// got through before it, spent over that wait.</item>
 /// <item>Each answer let through raises the rate a little (<see cref="SearchStep"/> per answer before the rate is
 /// learned, <see cref="TrackStep"/> after: about +70% and +20% per second), so the pace follows a limit that rises, and
 /// a too low estimate is left behind.</item>
@@ -226,6 +228,16 @@ internal sealed class BatchPacer
                 // service started with is about what it let through so far.
                 _passedBeforeFirstRefusal = _passed;
                 rate = SlowDown * _started / Math.Max(now, MinWindow.TotalSeconds / 10);
+                if (wait is { } asked && asked >= MinWindow && _passed > 0)
+                {
+                    // A service that let B through and asks for a long wait W (whole seconds, a date) most often refills
+                    // B in W: a fixed window, or a token bucket that holds a window's worth. Starting from that guess,
+                    // with B to spend after the pause, spares the batch a second pause of W to learn the rate; a wrong
+                    // guess is put right by the next refusal (too high) or by the climb (too low).
+                    rate = Math.Min(rate, Margin * _passed / Math.Min(asked.TotalSeconds, _maxPause));
+                    _capacity = _passed;
+                }
+
                 _anchor = now;
                 _passedSinceAnchor = 0;
             }
