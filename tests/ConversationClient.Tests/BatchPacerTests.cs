@@ -224,6 +224,54 @@ public sealed class BatchPacerTests
     }
 
     [Test]
+    public void Refused_TwiceExactlyHalfASecondApart_LearnsTheRatePerSecond()
+    {
+        var pacer = PacerAt200PerSecond();
+        for (var i = 0; i < 125; i++)
+        {
+            Advance(0.004);
+            pacer.Passed(pacer.Now());
+        }
+
+        pacer.Refused(pacer.Now(), null);
+
+        Assert.That(pacer.IsLearned, Is.True);
+        Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.Margin * 250).Within(1e-9), "125 in half a second is 250 a second");
+    }
+
+    [Test]
+    public async Task Refused_AgainWhileAttemptsWaitForTheirTurn_CountsTheTimeThatPassedAtTheOldPace()
+    {
+        var pacer = PacerAt200PerSecond();
+        var waiting = Enumerable.Range(0, 3).Select(_ => pacer.WaitToStartAsync(CancellationToken.None).AsTask()).ToArray();
+        Advance(0.01);
+        var started = await waiting[1].WaitAsync(RealWait);
+
+        // Two of three reserved turns have come (one debt left); the new pace is 100 a second.
+        pacer.Refused(started!.Value, null);
+        var origin = pacer.Now();
+        var next = pacer.WaitToStartAsync(CancellationToken.None).AsTask();
+
+        Advance(0.02 - 0.001);
+        await Task.Yield();
+        Assert.That(next.IsCompleted, Is.False);
+        Advance(0.001);
+        Assert.That((await next.WaitAsync(RealWait))!.Value - origin, Is.EqualTo(0.02).Within(1e-6), "the debt of one and this one, at 100 a second");
+    }
+
+    [Test]
+    public void Refused_EmptiesTheClientsBucket()
+    {
+        var pacer = LearnedAt(250);
+        Advance(10);
+
+        pacer.Refused(pacer.Now(), null);
+
+        Assert.That(pacer.WaitToStartAsync(CancellationToken.None).AsTask().IsCompleted, Is.False,
+            "the service's bucket is empty: what the client's held is gone too");
+    }
+
+    [Test]
     public void Refused_TwiceLessThanHalfASecondApart_DoesNotLearn()
     {
         var pacer = PacerAt200PerSecond();
@@ -379,6 +427,14 @@ public sealed class BatchPacerTests
         await start.WaitAsync(RealWait);
 
         Assert.That(pacer.Rate, Is.EqualTo(double.PositiveInfinity));
+    }
+
+    [Test]
+    public void WaitToStartAsync_CanceledWithNothingToWaitFor_Throws()
+    {
+        var pacer = NewPacer();
+
+        Assert.That(async () => await pacer.WaitToStartAsync(new CancellationToken(canceled: true)), Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]

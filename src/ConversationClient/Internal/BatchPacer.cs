@@ -153,8 +153,9 @@ internal sealed class BatchPacer
                 if (double.IsNaN(reservedAt) && !double.IsPositiveInfinity(_rate))
                 {
                     Refill(now);
+                    // A token at hand reserves a time in the past, which is now; a debt, its place in the pace.
                     _tokens -= 1;
-                    reservedAt = _tokens >= 0 ? now : now - (_tokens / _rate);
+                    reservedAt = now - (_tokens / _rate);
                 }
 
                 // Within a microsecond is now: times are doubles.
@@ -186,13 +187,12 @@ internal sealed class BatchPacer
                 _passedSinceAnchor++;
             }
 
-            if (_passedBeforeFirstRefusal < 0)
+            // No climb before the first refusal: there is no pace yet.
+            if (_passedBeforeFirstRefusal >= 0)
             {
-                return;
+                Refill(now);
+                _rate += _learned ? TrackStep : SearchStep;
             }
-
-            Refill(now);
-            _rate += _learned ? TrackStep : SearchStep;
         }
     }
 
@@ -221,6 +221,8 @@ internal sealed class BatchPacer
                 return;
             }
 
+            // The credit of the time since the last refill counts at the old pace.
+            Refill(now);
             double rate;
             if (_passedBeforeFirstRefusal < 0)
             {
@@ -253,7 +255,6 @@ internal sealed class BatchPacer
             }
             else
             {
-                Refill(now);
                 rate = (_learned ? TrackSlowDown : SlowDown) * _rate;
             }
 
