@@ -91,6 +91,8 @@ public sealed class BatchPacerTests
         }
 
         pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(2));
+        Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.Margin * 39 / 2).Within(1e-9), "39 over the two seconds asked for");
+
         // The pause, and time for the client's bucket to fill at the guessed pace (19 a second).
         Advance(3);
 
@@ -100,6 +102,46 @@ public sealed class BatchPacerTests
         }
 
         Assert.That(pacer.WaitToStartAsync(CancellationToken.None).AsTask().IsCompleted, Is.False, "the burst is used up");
+    }
+
+    [Test]
+    public void Refused_TheFirstWithAWaitOfExactlyHalfASecond_GuessesToo()
+    {
+        var pacer = NewPacer();
+        Advance(0.1);
+        for (var i = 0; i < 39; i++)
+        {
+            pacer.Passed(StartNow(pacer));
+        }
+
+        pacer.Refused(StartNow(pacer), BatchPacer.MinWindow);
+
+        Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.Margin * 39 / 0.5).Within(1e-9));
+    }
+
+    [Test]
+    public void Refused_TheFirstWithALongWaitWhenNothingGotThrough_HalvesInsteadOfGuessingNothing()
+    {
+        var pacer = NewPacer();
+        Advance(0.1);
+        var early = Enumerable.Range(0, 40).Select(_ => StartNow(pacer)).ToArray();
+
+        pacer.Refused(early[0], TimeSpan.FromSeconds(1));
+
+        Assert.That(pacer.Rate, Is.EqualTo(200).Within(1e-9));
+    }
+
+    [Test]
+    public void Passed_AfterAFirstRefusalThatCameBeforeAnyAnswer_Climbs()
+    {
+        var pacer = NewPacer();
+        Advance(0.1);
+        pacer.Refused(StartNow(pacer), null);
+        var rate = pacer.Rate;
+
+        pacer.Passed(pacer.Now());
+
+        Assert.That(pacer.Rate, Is.EqualTo(rate + BatchPacer.SearchStep).Within(1e-9));
     }
 
     [Test]
