@@ -268,9 +268,17 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             timedOut = timer.Stop();
         }
 
-        if (state.Pacer is not null && outcome.Result is { } answer)
+        if (state.Pacer is not null)
         {
-            TellPacer(state, answer);
+            // An attempt that got no answer (a timeout, a reset) is neither a refusal nor a pass.
+            if (outcome.Result is { } answer)
+            {
+                TellPacer(state, answer);
+            }
+            else
+            {
+                state.LastRefused = false;
+            }
         }
 
         // A first attempt that used up the total time is not retried.
@@ -340,16 +348,18 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         else
         {
             var response = outcome.Result!;
-            if (!IsTransient(response))
-            {
-                return false;
-            }
 
-            if (state.Pacer is not null && response.StatusCode == HttpStatusCode.TooManyRequests)
+            // A batch's refusal, as TellPacer judged this answer: tried again at the pace, no retry used.
+            if (state.LastRefused)
             {
                 state.NextDelay = TimeSpan.Zero;
                 state.NextDelayFromServer = false;
                 return true;
+            }
+
+            if (!IsTransient(response))
+            {
+                return false;
             }
 
             if (ServerDelay.TryGet(response, _timeProvider.GetUtcNow(), out var asked))

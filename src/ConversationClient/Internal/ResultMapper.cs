@@ -163,7 +163,7 @@ internal static class ResultMapper
     {
         ConversationId = conversationId,
         Outcome = DeleteConversationOutcome.Failed,
-        Error = RateLimited(new BatchGaveUpException(pacer.RefusingFor).Message + " This conversation was not sent."),
+        Error = RateLimited(BatchGaveUpException.Describe(pacer.RefusingFor) + " This conversation was not sent."),
     };
 
     /// <summary>The <c>rate_limited</c> error with <paramref name="message"/>.</summary>

@@ -129,7 +129,7 @@ internal static class UserEraser
             {
                 // The service let no delete through for the total timeout: listing on would only add ids not sent.
                 listingError = ResultMapper.RateLimited(
-                    new Http.BatchGaveUpException(pacer.RefusingFor).Message + " The erasure stopped before the end of the listing; run it again later to continue.");
+                    Http.BatchGaveUpException.Describe(pacer.RefusingFor) + " The erasure stopped before the end of the listing; run it again later to continue.");
                 break;
             }
 
