@@ -50,6 +50,9 @@ public class DeleteBenchmarks : BenchmarkClients
     [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(Baseline = true, OperationsPerInvoke = ThroughputDeletes, Description = "hand-written HttpClient")]
     public Task RawOpenAIThroughput() => RunConcurrently(() => RawOpenAIOnce(On.RawOpenAI));
 
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "bare Refit call")]
+    public Task RefitOpenAIThroughput() => RunConcurrently(() => RefitOpenAIOnce(On.RefitOpenAI));
+
     [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "IConversationClient")]
     public Task SdkOpenAIThroughput() => RunConcurrently(() => SdkOpenAIOnce(On.SdkOpenAI));
 }

@@ -35,6 +35,8 @@ internal static class PairedComparison
                 new("Dify delete", clients.RawDifyDelete, clients.SdkDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("Throughput, 32 concurrent", clients.RawOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
                 new("bare Refit OpenAI delete (the design's floor)", clients.RawOpenAIDelete, clients.RefitOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
+                new("bare Refit Dify delete (the design's floor)", clients.RawDifyDelete, clients.RefitDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
+                new("bare Refit throughput, 32 concurrent (the design's floor)", clients.RawOpenAIThroughput, clients.RefitOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
                 new("control: hand-written Dify against itself", clients.RawDifyDelete, clients.RawDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written OpenAI against a second hand-written client", clients.RawOpenAIDelete, clients.SecondRawOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written throughput against itself", clients.RawOpenAIThroughput, clients.RawOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
