@@ -19,28 +19,40 @@ internal static class PairedComparison
 
     private const int BootstrapSamples = 2000;
 
-    /// <summary>One goal: two sides, each one call of a benchmark method, and how many deletes one call makes.</summary>
-    private sealed record Comparison(string Name, Func<Task> Baseline, Func<Task> Sdk, int DeletesPerCall, int CallsPerTurn);
+    /// <summary>
+    /// One goal: two sides, each one call of a benchmark method, and how many deletes one call makes; the sides are
+    /// printed as "SDK" and "hand-written" unless named.
+    /// </summary>
+    private sealed record Comparison(string Name, Func<Task> Baseline, Func<Task> Sdk, int DeletesPerCall, int CallsPerTurn,
+        string BaselineName = "hand-written", string SdkName = "SDK");
 
-    /// <summary>Runs every comparison for <paramref name="rounds"/> rounds and prints the ratios.</summary>
-    public static async Task RunAsync(int rounds, TextWriter output)
+    /// <summary>
+    /// Runs every comparison (or those whose names contain <paramref name="filter"/>) for <paramref name="rounds"/>
+    /// rounds and prints the ratios.
+    /// </summary>
+    public static async Task RunAsync(int rounds, string? filter, TextWriter output)
     {
         var clients = new DeleteBenchmarks();
         clients.GlobalSetup();
         try
         {
-            Comparison[] comparisons =
+            Comparison[] all =
             [
                 new("OpenAI delete", clients.RawOpenAIDelete, clients.SdkOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("Dify delete", clients.RawDifyDelete, clients.SdkDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("Throughput, 32 concurrent", clients.RawOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
-                new("bare Refit OpenAI delete (the design's floor)", clients.RawOpenAIDelete, clients.RefitOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
-                new("bare Refit Dify delete (the design's floor)", clients.RawDifyDelete, clients.RefitDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
-                new("bare Refit throughput, 32 concurrent (the design's floor)", clients.RawOpenAIThroughput, clients.RefitOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
+                new("bare Refit OpenAI delete (the design's floor)", clients.RawOpenAIDelete, clients.RefitOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3, SdkName: "bare Refit"),
+                new("bare Refit Dify delete (the design's floor)", clients.RawDifyDelete, clients.RefitDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3, SdkName: "bare Refit"),
+                new("bare Refit throughput, 32 concurrent (the design's floor)", clients.RawOpenAIThroughput, clients.RefitOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1, SdkName: "bare Refit"),
+                new("what the SDK adds to its floor: OpenAI delete, SDK against the bare Refit call", clients.RefitOpenAIDelete, clients.SdkOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3,
+                    BaselineName: "bare Refit"),
+                new("what the SDK adds to its floor: throughput, SDK against the bare Refit call", clients.RefitOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1,
+                    BaselineName: "bare Refit"),
                 new("control: hand-written Dify against itself", clients.RawDifyDelete, clients.RawDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written OpenAI against a second hand-written client", clients.RawOpenAIDelete, clients.SecondRawOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written throughput against itself", clients.RawOpenAIThroughput, clients.RawOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
             ];
+            var comparisons = all.Where(c => filter is null || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToArray();
 
             // Warm-up: every side of every comparison, before anything is timed, long enough for tiered compilation to
             // settle (timed first, a comparison ran up to 5% slower on its SDK side than when timed later).
@@ -117,12 +129,12 @@ internal static class PairedComparison
         var perRound = sdk.Zip(baseline, (s, b) => s / b).Order().ToArray();
         var slower = perRound.Count(r => r > 1);
         var throughput = comparison.DeletesPerCall == BenchmarkClients.ThroughputDeletes
-            ? string.Create(CultureInfo.InvariantCulture, $" (throughput, SDK / hand-written: {1 / ratio:0.000}, 95% interval {1 / high:0.000} to {1 / low:0.000})")
+            ? string.Create(CultureInfo.InvariantCulture, $" (throughput, {comparison.SdkName} / {comparison.BaselineName}: {1 / ratio:0.000}, 95% interval {1 / high:0.000} to {1 / low:0.000})")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{comparison.Name}: time SDK / hand-written {ratio:0.000}, 95% interval {low:0.000} to {high:0.000}{throughput}; " +
+            $"{comparison.Name}: time {comparison.SdkName} / {comparison.BaselineName} {ratio:0.000}, 95% interval {low:0.000} to {high:0.000}{throughput}; " +
             $"{sdk.Average():0.00} us / {baseline.Average():0.00} us per delete; median round {perRound[perRound.Length / 2]:0.000}, " +
-            $"SDK side slower in {slower} of {perRound.Length} rounds");
+            $"{comparison.SdkName} side slower in {slower} of {perRound.Length} rounds");
     }
 
     /// <summary>A 95% bootstrap interval of the ratio of sums, resampling whole rounds (fixed seed: the same data give the same interval).</summary>

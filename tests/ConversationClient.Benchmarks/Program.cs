@@ -13,6 +13,7 @@ using Perfolizer.Metrology;
 // them); then the time goals are measured in pairs (PairedComparison). Options of this program, not BenchmarkDotNet's:
 //   --paired-rounds N   rounds of the paired comparison (default 200; 0 skips it)
 //   --paired-only       the paired comparison alone, without BenchmarkDotNet
+//   --paired-filter S   only the paired comparisons whose names contain S
 //   --rate-limit [--conversations N] [--rate R] [--burst B]
 //                       batch pacing under the emulator's rate limit alone (RateLimitMeasurement; eng/rate-limit.sh)
 //   --alloc             bytes allocated per delete by each client, counted in-process (AllocationCount), and nothing else
@@ -43,12 +44,17 @@ if (args is ["--alloc" or "--alloc-types"])
 
 var pairedRounds = PairedComparison.DefaultRounds;
 var pairedOnly = false;
+string? pairedFilter = null;
 var benchmarkArgs = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--paired-only")
     {
         pairedOnly = true;
+    }
+    else if (args[i] == "--paired-filter" && i + 1 < args.Length)
+    {
+        pairedFilter = args[++i];
     }
     else if (args[i] == "--paired-rounds" && i + 1 < args.Length
         && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds))
@@ -80,7 +86,7 @@ if (!pairedOnly)
 
 if (pairedRounds > 0)
 {
-    await PairedComparison.RunAsync(pairedRounds, Console.Out);
+    await PairedComparison.RunAsync(pairedRounds, pairedFilter, Console.Out);
 }
 
 return failed ? 1 : 0;
