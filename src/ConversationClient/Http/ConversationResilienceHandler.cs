@@ -163,7 +163,6 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
         state.RequestUri = request.RequestUri;
         state.Attempts = 0;
         state.Retries = 0;
-        state.LastRefused = false;
         state.StartTimestamp = _timeProvider.GetTimestamp();
         if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
         {
@@ -268,17 +267,11 @@ internal sealed class ConversationResilienceHandler : DelegatingHandler
             timedOut = timer.Stop();
         }
 
-        if (state.Pacer is not null)
+        // Only an answer is judged (an attempt that got none, a timeout or a reset, is neither a refusal nor a pass):
+        // TellPacer sets LastRefused for every answer of a batch, before ShouldRetry reads it.
+        if (state.Pacer is not null && outcome.Result is { } answer)
         {
-            // An attempt that got no answer (a timeout, a reset) is neither a refusal nor a pass.
-            if (outcome.Result is { } answer)
-            {
-                TellPacer(state, answer);
-            }
-            else
-            {
-                state.LastRefused = false;
-            }
+            TellPacer(state, answer);
         }
 
         // A first attempt that used up the total time is not retried.
