@@ -28,8 +28,8 @@ public sealed class BatchPacerTests
 
     private void Advance(double seconds) => _clock.Advance(TimeSpan.FromSeconds(seconds));
 
-    /// <summary>A pacer whose first refusal came after 40 attempts in 0.1 s: its pace is then 200 a second.</summary>
-    private BatchPacer PacerAt200PerSecond()
+    /// <summary>A pacer that let 39 attempts through in 0.1 s and has had no refusal yet: the 40th is the one refused next.</summary>
+    private BatchPacer PacerThatLet39Through()
     {
         var pacer = NewPacer();
         Advance(0.1);
@@ -38,6 +38,13 @@ public sealed class BatchPacerTests
             pacer.Passed(StartNow(pacer));
         }
 
+        return pacer;
+    }
+
+    /// <summary>A pacer whose first refusal came after 40 attempts in 0.1 s: its pace is then 200 a second.</summary>
+    private BatchPacer PacerAt200PerSecond()
+    {
+        var pacer = PacerThatLet39Through();
         pacer.Refused(StartNow(pacer), null);
         return pacer;
     }
@@ -67,12 +74,7 @@ public sealed class BatchPacerTests
     [Test]
     public void Refused_TheFirstWithALongWait_GuessesThatWhatGotThroughComesBackInThatWait()
     {
-        var pacer = NewPacer();
-        Advance(0.1);
-        for (var i = 0; i < 39; i++)
-        {
-            pacer.Passed(StartNow(pacer));
-        }
+        var pacer = PacerThatLet39Through();
 
         pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(1));
 
@@ -83,12 +85,7 @@ public sealed class BatchPacerTests
     [Test]
     public void Refused_TheFirstWithALongWait_SpendsWhatGotThroughAtOnceWhenTheWaitIsOver()
     {
-        var pacer = NewPacer();
-        Advance(0.1);
-        for (var i = 0; i < 39; i++)
-        {
-            pacer.Passed(StartNow(pacer));
-        }
+        var pacer = PacerThatLet39Through();
 
         pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(2));
         Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.Margin * 39 / 2).Within(1e-9), "39 over the two seconds asked for");
@@ -107,12 +104,7 @@ public sealed class BatchPacerTests
     [Test]
     public void Refused_TheFirstWithAWaitOfExactlyHalfASecond_GuessesToo()
     {
-        var pacer = NewPacer();
-        Advance(0.1);
-        for (var i = 0; i < 39; i++)
-        {
-            pacer.Passed(StartNow(pacer));
-        }
+        var pacer = PacerThatLet39Through();
 
         pacer.Refused(StartNow(pacer), BatchPacer.MinWindow);
 
@@ -166,12 +158,7 @@ public sealed class BatchPacerTests
     [TestCase(1.0, TestName = "Refused_WithAWaitInSeconds_NoAttemptStartsBeforeItIsOver")]
     public async Task Refused_WithAWait_NoAttemptStartsBeforeItIsOverNorBeforeThePace(double wait)
     {
-        var pacer = NewPacer();
-        Advance(0.1);
-        for (var i = 0; i < 39; i++)
-        {
-            pacer.Passed(StartNow(pacer));
-        }
+        var pacer = PacerThatLet39Through();
 
         pacer.Refused(StartNow(pacer), TimeSpan.FromSeconds(wait));
         var origin = pacer.Now();
