@@ -58,8 +58,8 @@ internal static class ResultMapper
         };
     }
 
-    /// <summary>Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one.</summary>
-    public static ConversationPage FromListResponse(HttpResponseMessage response, ConversationApiDialect dialect)
+    /// <summary>Reads a listing page; an answer that is not one is a failed read (a 404 about a conversation: the cursor is gone).</summary>
+    public static PageRead FromListResponse(HttpResponseMessage response, ConversationApiDialect dialect)
     {
         var status = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)
@@ -77,25 +77,25 @@ internal static class ResultMapper
                 ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
                   "With a service that lists, check that the base address ends with /v1."
                 : $"Listing conversations failed with HTTP {statusText}: {error}";
-            throw new ConversationApiException(message, status, error, GetRequestId(response));
+            return PageRead.Failed(new ConversationApiException(message, status, error, GetRequestId(response)), cursorGone: conversationMissing);
         }
 
         if (BufferedContent.IsTruncated(response))
         {
             var error = TooLarge();
-            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, GetRequestId(response));
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, GetRequestId(response)));
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
+            return PageRead.Listed(dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw new ConversationApiException("The service's conversation list could not be read.", status,
+            return PageRead.Failed(new ConversationApiException("The service's conversation list could not be read.", status,
                 new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) },
-                GetRequestId(response), ex);
+                GetRequestId(response), ex));
         }
     }
 
