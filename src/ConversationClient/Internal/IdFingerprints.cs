@@ -5,19 +5,22 @@ using System.Security.Cryptography;
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// Remembers which ids a batch has seen by a 104-bit fingerprint (not the ids), so a repeated id is spotted in about
-/// 15 bytes per distinct id: a million ids in one batch hold some 15 MB. A false match (a new id taken for a repeat,
-/// and so not deleted) needs two of the ids to share 104 bits of SHA-256: for a million ids about one chance in 10^19.
+/// Remembers which ids a batch has seen by a 90-bit fingerprint (not the ids), so a repeated id is spotted in about
+/// 12 bytes per distinct id: a million ids in one batch hold some 12 MB. A false match (a new id taken for a repeat,
+/// and so not deleted) needs two of the ids to share 90 bits of SHA-256: for a million ids about one chance in 10^15,
+/// for a hundred million one in 10^11.
 /// </summary>
 /// <remarks>
 /// A <see cref="HashSet{T}"/> of 128-bit fingerprints took 32 bytes an entry (with its hash code, link and alignment),
-/// and twice that while it resized one large array: 164 MB of peak working set for a million ids in one call. Here the
-/// fingerprints are split by 8 of their bits over 256 small open-addressing tables (linear probing, kept 68-85% full),
-/// each holding the other 96 bits in two flat arrays: no per-entry overhead, and a resize copies one table of 256.
+/// and twice that while it resized one large array: 149 MB of peak working set for a million ids in one call. Here 12
+/// bits of the fingerprint pick one of 4,096 small open-addressing tables (linear probing, kept 75-90% full), which
+/// holds the other 78 bits in two flat arrays: no per-entry overhead, and a resize copies one small table.
 /// </remarks>
 internal sealed class IdFingerprints
 {
-    private const int SegmentCount = 256;
+    private const int SegmentBits = 12;
+
+    private const int SegmentCount = 1 << SegmentBits;
 
     private readonly Segment?[] _segments = new Segment?[SegmentCount];
 
@@ -45,11 +48,12 @@ internal sealed class IdFingerprints
         // The UTF-16 code units, so ids that differ only in ill-formed surrogates stay different.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(MemoryMarshal.AsBytes(id.AsSpan()), hash);
-        return Add(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt32LittleEndian(hash[8..]), hash[12]);
+        return Add(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt16LittleEndian(hash[8..]),
+            BinaryPrimitives.ReadUInt16LittleEndian(hash[10..]) & (SegmentCount - 1));
     }
 
     /// <summary>Adds a fingerprint given as its parts (tests use it to make collisions on purpose).</summary>
-    internal bool Add(ulong high, uint low, byte segment)
+    internal bool Add(ulong high, ushort low, int segment)
     {
         // An empty slot is all zeros: the one fingerprint that would look empty is moved next to it.
         if (high == 0 && low == 0)
@@ -72,20 +76,20 @@ internal sealed class IdFingerprints
         private const int InitialSize = 16;
 
         private ulong[] _high = new ulong[InitialSize];
-        private uint[] _low = new uint[InitialSize];
+        private ushort[] _low = new ushort[InitialSize];
         private int _count;
 
-        public long AllocatedBytes => ((long)_high.Length * sizeof(ulong)) + ((long)_low.Length * sizeof(uint));
+        public long AllocatedBytes => ((long)_high.Length * sizeof(ulong)) + ((long)_low.Length * sizeof(ushort));
 
-        public bool Add(ulong high, uint low)
+        public bool Add(ulong high, ushort low)
         {
             if (Find(_high, _low, high, low, out var slot))
             {
                 return false;
             }
 
-            // Kept at most 85% full (then grown by a quarter, to 68%): short probe runs at little spare room.
-            if ((_count + 1) * 20L > _high.Length * 17L)
+            // Kept at most 90% full (then grown by a fifth, to 75%): little spare room, probe runs still short.
+            if ((_count + 1) * 10L > _high.Length * 9L)
             {
                 Grow();
                 Find(_high, _low, high, low, out slot);
@@ -98,7 +102,7 @@ internal sealed class IdFingerprints
         }
 
         /// <summary>Looks for the fingerprint; when absent, <paramref name="slot"/> is the empty slot it would take.</summary>
-        private static bool Find(ulong[] highs, uint[] lows, ulong high, uint low, out int slot)
+        private static bool Find(ulong[] highs, ushort[] lows, ulong high, ushort low, out int slot)
         {
             // The table's size need not be a power of two: the high bits of high * size spread over it evenly.
             var i = (int)Math.BigMul(high, (ulong)highs.Length, out _);
@@ -125,9 +129,9 @@ internal sealed class IdFingerprints
 
         private void Grow()
         {
-            var size = _high.Length + Math.Max(InitialSize, _high.Length / 4);
+            var size = _high.Length + Math.Max(InitialSize, _high.Length / 5);
             var highs = new ulong[size];
-            var lows = new uint[size];
+            var lows = new ushort[size];
             for (var i = 0; i < _high.Length; i++)
             {
                 if (_high[i] != 0 || _low[i] != 0)
