@@ -51,7 +51,7 @@ public interface IConversationClient
     /// <summary>
     /// Deletes many conversations, several at a time, streaming each result as it completes. Every distinct id yields
     /// exactly one result; a repeated id is deleted and reported once. Ids are read lazily, so memory stays bounded
-    /// (the client keeps a 104-bit fingerprint per distinct id to spot repeats, about 15 bytes each, not the ids).
+    /// (the client keeps a 90-bit fingerprint per distinct id to spot repeats, about 12 bytes each, not the ids).
     /// </summary>
     /// <param name="conversationIds">The ids; an id that is not valid (see <see cref="DeleteAsync"/>) yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/> and sends nothing.</param>
     /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
