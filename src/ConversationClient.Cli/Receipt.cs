@@ -22,7 +22,7 @@ internal sealed class Receipt : IDisposable
         _json = new Utf8JsonWriter(_buffer);
     }
 
-    /// <summary>A receipt written to <paramref name="path"/>, or one that writes nothing when it is null.</summary>
+    /// <summary>A receipt written to <paramref name="path"/> (creating its missing folders), or one that writes nothing when it is null.</summary>
     public static Receipt Open(string? path)
     {
         if (path is null)
@@ -32,6 +32,12 @@ internal sealed class Receipt : IDisposable
 
         try
         {
+            // A receipt per user in a folder of receipts (receipts/user-42.jsonl) is the usual layout: create the folders.
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
             return new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
