@@ -135,5 +135,18 @@ internal sealed class Session(IConversationClient client, ConversationClientOpti
 
     public bool Yes { get; init; }
 
+    /// <summary>
+    /// The message to show for a service error: for a failed <c>--token-command</c>, its exit code and first line of
+    /// standard error (the SDK names only the exception type of a failed token provider); otherwise the error's own.
+    /// </summary>
+    public string? MessageOf(ConversationApiError? error) =>
+        error?.Code == ConversationApiError.CredentialUnavailableCode && tokenCommand?.Failure is { } failure ? failure : error?.Message;
+
+    /// <summary>The message to show for a failed listing, as <see cref="MessageOf(ConversationApiError?)"/>.</summary>
+    public string MessageOf(ConversationApiException exception) =>
+        exception.Error?.Code == ConversationApiError.CredentialUnavailableCode && tokenCommand?.Failure is { } failure
+            ? $"Listing conversations failed: {failure}"
+            : exception.Message;
+
     public void Dispose() => tokenCommand?.Dispose();
 }
