@@ -86,7 +86,7 @@ internal sealed class DeleteRun : IDisposable
     public int ListingFailed(ConversationApiException ex)
     {
         Summary.ListingError = _session.MessageOf(ex);
-        _console.Error.WriteLine($"conversations: the listing failed: {Summary.ListingError}");
+        CommandSteps.ListingFailed(_console, Summary.ListingError);
         return Finish();
     }
 
