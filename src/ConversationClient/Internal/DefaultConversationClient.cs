@@ -92,7 +92,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             {
                 using (response)
                 {
-                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings.Dialect, state, _timeProvider);
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings, state, _timeProvider);
                 }
             }
         }
@@ -179,7 +179,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
         using (response)
         {
-            return ResultMapper.FromListResponse(response, _settings.Dialect);
+            return ResultMapper.FromListResponse(response, _settings, state);
         }
     }
 
