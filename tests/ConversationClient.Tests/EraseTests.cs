@@ -350,6 +350,35 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseUserStreamingAsync_Cancelled_EachDeleteInFlightYieldsOutcomeUnknownThenItThrows()
+    {
+        var service = new FakeConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(200) };
+        service.Seed(40);
+        using var cts = new CancellationTokenSource();
+        var results = new List<DeleteConversationResult>();
+
+        Assert.That(async () =>
+        {
+            await foreach (var result in Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions { PageSize = 20, MaxConcurrency = 4 }, cts.Token))
+            {
+                results.Add(result);
+                if (results.Count == 4)
+                {
+                    // Others are on their way to the service now.
+                    await cts.CancelAsync();
+                }
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Where(r => r.Outcome != DeleteConversationOutcome.Deleted).Select(r => r.Error?.Code),
+                Is.Not.Empty.And.All.EqualTo(ConversationApiError.OutcomeUnknownCode));
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(service.DeleteCalls.Keys), "every id sent has exactly one result");
+        }
+    }
+
+    [Test]
     public async Task EraseUserAsync_StopToken_ReturnsAReportThatSaysItStopped()
     {
         var service = new FakeConversationService(dialect);
