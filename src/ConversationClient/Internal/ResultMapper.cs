@@ -65,10 +65,10 @@ internal static class ResultMapper
     }
 
     /// <summary>
-    /// Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one; the
-    /// exception's server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
+    /// Reads a listing page; an answer that is not one is a failed read (a 404 about a conversation: the cursor is
+    /// gone), whose server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
-    public static ConversationPage FromListResponse(HttpResponseMessage response, ClientSettings settings, RequestState state)
+    public static PageRead FromListResponse(HttpResponseMessage response, ClientSettings settings, RequestState state)
     {
         var dialect = settings.Dialect;
         var serverText = ServerText.For(settings.ApiKey, state.Request ?? response.RequestMessage);
@@ -88,25 +88,25 @@ internal static class ResultMapper
                 ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
                   "With a service that lists, check that the base address ends with /v1."
                 : $"Listing conversations failed with HTTP {statusText}: {error}";
-            throw new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response)));
+            return PageRead.Failed(new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response))), cursorGone: conversationMissing);
         }
 
         if (BufferedContent.IsTruncated(response))
         {
             var error = TooLarge();
-            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, serverText.Clean(GetRequestId(response)));
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, serverText.Clean(GetRequestId(response))));
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
+            return PageRead.Listed(dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw new ConversationApiException("The service's conversation list could not be read.", status,
+            return PageRead.Failed(new ConversationApiException("The service's conversation list could not be read.", status,
                 serverText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
-                serverText.Clean(GetRequestId(response)), ex);
+                serverText.Clean(GetRequestId(response)), ex));
         }
     }
 
