@@ -13,6 +13,8 @@ internal sealed class DeleteRun : IDisposable
     private readonly Session _session;
     private readonly Receipt _receipt;
     private readonly CancellationTokenRegistration _stopNotice;
+    private readonly RunSummary _summary;
+    private readonly RunDisplay _display;
     private long _asked;
     private long _skipped;
 
@@ -20,8 +22,8 @@ internal sealed class DeleteRun : IDisposable
     {
         _console = console;
         _session = session;
-        Summary = summary;
-        Display = new RunDisplay(console, session.Output, summary);
+        _summary = summary;
+        _display = new RunDisplay(console, session.Output, summary);
         _receipt = Receipt.Open(session.ReceiptPath);
         _stopNotice = console.CtrlC.FirstPress.Register(() => console.Error.WriteLine(
             "conversations: stopping: no new delete is started; those in flight finish and get their receipt lines (Ctrl+C again aborts them)."));
@@ -34,10 +36,6 @@ internal sealed class DeleteRun : IDisposable
         };
     }
 
-    public RunSummary Summary { get; }
-
-    public RunDisplay Display { get; }
-
     /// <summary>The options of the run's SDK call: the command line's, the resumed receipt's ids to skip, and the first Ctrl+C to stop.</summary>
     public BulkDeleteOptions Options { get; }
 
@@ -46,10 +44,10 @@ internal sealed class DeleteRun : IDisposable
 
     /// <summary>
     /// Writes each result's receipt and display line as <paramref name="results"/> (the run's SDK call, made with
-    /// <see cref="Options"/> and <see cref="Abort"/>) streams it. Returns false when a second Ctrl+C aborted the call,
-    /// true when it ran to its end; other exceptions (a listing that broke off) are the caller's.
+    /// <see cref="Options"/> and <see cref="Abort"/>) streams it, until its end or a second Ctrl+C; other exceptions
+    /// (a listing that broke off) are the caller's.
     /// </summary>
-    public async Task<bool> RecordAsync(IAsyncEnumerable<DeleteConversationResult> results)
+    public async Task RecordAsync(IAsyncEnumerable<DeleteConversationResult> results)
     {
         try
         {
@@ -57,28 +55,25 @@ internal sealed class DeleteRun : IDisposable
             {
                 Record(result);
             }
-
-            return true;
         }
         catch (OperationCanceledException) when (Abort.IsCancellationRequested)
         {
-            Summary.Aborted = true;
-            return false;
+            _summary.Aborted = true;
         }
     }
 
     /// <summary>A listing broke off: says so on standard error, ends the run; returns the exit code.</summary>
     public int ListingFailed(ConversationApiException ex)
     {
-        Summary.ListingError = _session.MessageOf(ex);
-        CommandSteps.ListingFailed(_console, Summary.ListingError);
+        _summary.ListingError = _session.MessageOf(ex);
+        CommandSteps.ListingFailed(_console, _summary.ListingError);
         return Finish();
     }
 
     /// <summary>Reading the ids failed: says so on standard error, ends the run; returns the exit code.</summary>
     public int InputFailed(Exception ex)
     {
-        Summary.InputError = ex.Message;
+        _summary.InputError = ex.Message;
         _console.Error.WriteLine($"conversations: reading the ids failed, so no further id was read: {ex.Message}");
         return Finish();
     }
@@ -87,13 +82,13 @@ internal sealed class DeleteRun : IDisposable
     public int Finish()
     {
         // The SDK asks the skip test once per distinct id it is about to delete: for erase, each conversation listed.
-        Summary.Listed = Interlocked.Read(ref _asked);
-        Summary.Skipped = Interlocked.Read(ref _skipped);
-        Summary.Canceled = _console.CtrlC.FirstPress.IsCancellationRequested;
-        Display.Finish();
-        _receipt.WriteSummary(Summary);
-        return Summary.Canceled ? ExitCodes.Canceled
-            : Summary.Failed > 0 || Summary.ListingError is not null || Summary.InputError is not null ? ExitCodes.SomeFailed
+        _summary.Listed = Interlocked.Read(ref _asked);
+        _summary.Skipped = Interlocked.Read(ref _skipped);
+        _summary.Canceled = _console.CtrlC.FirstPress.IsCancellationRequested;
+        _display.Finish();
+        _receipt.WriteSummary(_summary);
+        return _summary.Canceled ? ExitCodes.Canceled
+            : _summary.Failed > 0 || _summary.ListingError is not null || _summary.InputError is not null ? ExitCodes.SomeFailed
             : ExitCodes.Success;
     }
 
@@ -124,12 +119,12 @@ internal sealed class DeleteRun : IDisposable
             // Cancelled in flight: the service may have deleted it or not. The SDK cancels only on the second Ctrl+C.
             var reason = Abort.IsCancellationRequested ? "Aborted by a second Ctrl+C while in flight" : "Cancelled while in flight";
             _receipt.WriteUnknown(result.ConversationId, reason, time);
-            Display.Unknown(result.ConversationId);
+            _display.Unknown(result.ConversationId);
             return;
         }
 
         var message = _session.MessageOf(result.Error);
         _receipt.Write(result, message, time);
-        Display.Result(result, message);
+        _display.Result(result, message);
     }
 }
