@@ -66,7 +66,7 @@ internal static class ResultMapper
 
     /// <summary>
     /// Reads a listing page; an answer that is not one is a failed read (a 404 about a conversation: the cursor is
-    /// gone), whose exception's server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
+    /// gone), whose server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
     public static PageRead FromListResponse(HttpResponseMessage response, ClientSettings settings, RequestState state)
     {
@@ -88,15 +88,13 @@ internal static class ResultMapper
                 ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
                   "With a service that lists, check that the base address ends with /v1."
                 : $"Listing conversations failed with HTTP {statusText}: {error}";
-            return PageRead.Failed(new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response))),
-                cursorGone: conversationMissing);
+            return PageRead.Failed(new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response))), cursorGone: conversationMissing);
         }
 
         if (BufferedContent.IsTruncated(response))
         {
             var error = TooLarge();
-            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", status, error,
-                serverText.Clean(GetRequestId(response))));
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, serverText.Clean(GetRequestId(response))));
         }
 
         var body = BufferedContent.BodyOf(response);
