@@ -38,10 +38,9 @@ public sealed class ConversationApiError
     public const string ConnectionFailedCode = "connection_failed";
 
     /// <summary>
-    /// Code for a delete of a streamed erasure (<see cref="IConversationClient.EraseUserStreamingAsync"/>) that was in
-    /// flight when its cancellation token was cancelled: the request may have reached the service, so whether the
-    /// conversation was deleted is unknown. Running the delete again tells (it answers
-    /// <see cref="DeleteConversationOutcome.NotFound"/> when it was).
+    /// Code for a delete of a batch that was in flight when the batch's cancellation token was cancelled: the request
+    /// may have reached the service, so whether the conversation was deleted is unknown. Running the delete again tells
+    /// (it answers <see cref="DeleteConversationOutcome.NotFound"/> when it was).
     /// </summary>
     public const string OutcomeUnknownCode = "outcome_unknown";
 

@@ -57,10 +57,10 @@ public interface IConversationClient
     /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
     /// <param name="options">Concurrency, ids to skip, a stop token; null for the defaults.</param>
     /// <param name="cancellationToken">
-    /// Stops starting new deletes and cancels those in flight; the enumeration yields the results it has, then throws
-    /// <see cref="OperationCanceledException"/>: the ids handed over without a result were in flight, and whether the
-    /// service deleted them is unknown. To stop gently instead (the deletes in flight finish and yield their results),
-    /// stop passing ids or use <see cref="BulkDeleteOptions.StopToken"/>.
+    /// Stops starting new deletes and cancels those in flight; the enumeration yields the results it has, and for each
+    /// delete that was in flight a <see cref="DeleteConversationOutcome.Failed"/> result with
+    /// <see cref="ConversationApiError.OutcomeUnknownCode"/>, then throws <see cref="OperationCanceledException"/>. To stop
+    /// gently instead (the deletes in flight finish), stop passing ids or use <see cref="BulkDeleteOptions.StopToken"/>.
     /// </param>
     /// <returns>One result per distinct id, in completion order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id (thrown when reached), or <paramref name="user"/> is null on Dify.</exception>
@@ -94,8 +94,7 @@ public interface IConversationClient
     /// <param name="cancellationToken">
     /// Stops at once: no new delete starts, the deletes in flight are cancelled and each yields a
     /// <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.OutcomeUnknownCode"/> (the
-    /// request may have reached the service; the caller did not choose the ids, so it learns them so), then the
-    /// enumeration throws <see cref="OperationCanceledException"/>.
+    /// request may have reached the service), then the enumeration throws <see cref="OperationCanceledException"/>.
     /// </param>
     /// <returns>
     /// One result per conversation deleted (or tried), in completion order; every id the erasure sends yields exactly

@@ -1,14 +1,12 @@
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// One batch's settings and shared pieces: its slots, its pacer, the caller's skip test, the token that stops it
-/// starting deletes (see <see cref="BulkDeleteOptions.StopToken"/>), and whether a cancellation reports each delete in
-/// flight (an erasure's caller did not choose the ids, so it learns them only so; a DeleteManyAsync caller knows which
-/// ids it handed over and has no result for).
+/// One batch's settings and shared pieces: its slots, its pacer, the caller's skip test and the token that stops it
+/// starting deletes (see <see cref="BulkDeleteOptions.StopToken"/>).
 /// </summary>
 internal sealed record BatchSettings(BatchThrottle Throttle, BatchPacer Pacer, int MaxConcurrency, Func<string, bool>? ShouldSkip,
-    CancellationToken StopToken, bool ReportCancelledInFlight = false)
+    CancellationToken StopToken)
 {
-    /// <summary>The batch that deletes what an erasure found: tested already, and each delete in flight reported on cancellation.</summary>
-    public BatchSettings ForErasure() => this with { ShouldSkip = null, ReportCancelledInFlight = true };
+    /// <summary>The same batch with no skip test (for ids that were tested already).</summary>
+    public BatchSettings WithoutSkip() => ShouldSkip is null ? this : this with { ShouldSkip = null };
 }

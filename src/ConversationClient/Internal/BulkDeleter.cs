@@ -9,9 +9,8 @@ namespace ConversationClient.Internal;
 /// and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids (beyond a
 /// fingerprint per distinct id). Once the pacer has given up (the service refused everything for the total timeout),
 /// the ids left are reported <c>rate_limited</c> without being sent. The stop token ends the batch gently: no delete
-/// starts after it, and those in flight finish and are reported. Cancellation ends it at once: the enumeration throws
-/// after the results it has (and, for an erasure, one <see cref="ConversationApiError.OutcomeUnknownCode"/> result per
-/// delete in flight).
+/// starts after it, and those in flight finish and are reported. Cancellation ends it at once: each delete in flight
+/// is reported <see cref="ConversationApiError.OutcomeUnknownCode"/>, then the enumeration throws.
 /// </summary>
 internal static class BulkDeleter
 {
@@ -146,7 +145,7 @@ internal static class BulkDeleter
                 {
                     result = await operations.DeleteAsync(id, user, batch.Pacer, token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (token.IsCancellationRequested && batch.ReportCancelledInFlight)
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
                     // Cancelled while in flight: the request may have reached the service. Said so, never left out.
                     result = OutcomeUnknown(id);

@@ -21,7 +21,7 @@ internal static class UserEraser
         int pageSize, ErasureTally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var handled = new IdFingerprints();
-        var deletes = batch.ForErasure();
+        var deletes = batch.WithoutSkip();
         string? cursor = null;
         var cursorOutlivesDeletes = operations.CursorOutlivesDeletes;
         var progressSinceTop = false;
