@@ -1,5 +1,6 @@
 using ConversationClient;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 using Samples;
 
 namespace QuickStart;
@@ -117,7 +118,7 @@ public static class QuickStartApp
         {
             var client = ConversationClientFactory.Create(options);
             var id = seed();
-            emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, StatusCode = 503, Method = "DELETE" });
+            emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, StatusCode = 503, Method = "DELETE" });
             var first = await client.DeleteAsync(id, user);
             emulator.ClearFaults();
             var second = await client.DeleteAsync(id, user);

@@ -192,18 +192,31 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(burst), burst, "The burst must be 1 or more.");
         }
 
-        var form = waitHeader switch
+        if (!Enum.IsDefined(waitHeader))
         {
-            RateLimitWaitHeader.Seconds => WaitHeaderForm.Seconds,
-            RateLimitWaitHeader.Milliseconds => WaitHeaderForm.Milliseconds,
-            RateLimitWaitHeader.Date => WaitHeaderForm.Date,
-            RateLimitWaitHeader.None => WaitHeaderForm.None,
-            _ => throw new ArgumentOutOfRangeException(nameof(waitHeader)),
-        };
-        _rules.State.RateLimit.Configure(deletesPerSecond == 0
-            ? null
-            : new RateLimitSettings(deletesPerSecond, burst ?? RateLimitSettings.DefaultBurst(deletesPerSecond), form));
+            throw new ArgumentOutOfRangeException(nameof(waitHeader));
+        }
+
+        _rules.State.RateLimit.Configure(new ServiceRateLimitOptions { DeletesPerSecond = deletesPerSecond, Burst = burst, WaitHeader = waitHeader });
     }
+
+    /// <summary>
+    /// Replaces the faults injected after the key check and the rate limit (a share of failures or 429s, latency); the
+    /// count of <see cref="ServiceFaultOptions.FailFirst"/> starts again. Scripted faults (<see cref="FailNext"/> and the
+    /// others) come first.
+    /// </summary>
+    /// <param name="faults">The new faults (copied); <c>new ServiceFaultOptions()</c> injects none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="faults"/> is null.</exception>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
+    public void SetFaults(ServiceFaultOptions faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        _rules.State.Faults.Configure(faults);
+    }
+
+    /// <summary>Returns a snapshot of the counters: requests, deletes, refusals and faults answered so far.</summary>
+    /// <returns>What has been answered since the stub started.</returns>
+    public ServiceCounters GetCounters() => _rules.State.Counters.Snapshot();
 
     /// <summary>Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests.</summary>
     /// <param name="count">How many requests.</param>

@@ -1,4 +1,5 @@
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -51,7 +52,7 @@ public sealed class TokenAndCancellationTests : CliTestBase
         var ids = Seed("dify", 300, "user-1");
         var file = PathFor("ids.txt");
         await File.WriteAllLinesAsync(file, ids);
-        Emulator.SetFaults(new EmulatorFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        Emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
         var receiptPath = PathFor("receipt.jsonl");
         using var cancellation = new CancellationTokenSource();
         var output = new CancelAfterLines(cancellation, lines: 20);
@@ -79,7 +80,7 @@ public sealed class TokenAndCancellationTests : CliTestBase
     public async Task CtrlC_DuringErase_ExitsWith130()
     {
         Seed("dify", 200, "user-1");
-        Emulator.SetFaults(new EmulatorFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        Emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
         var receiptPath = PathFor("receipt.jsonl");
         using var cancellation = new CancellationTokenSource();
 
