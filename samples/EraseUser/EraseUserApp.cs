@@ -130,7 +130,7 @@ public static class EraseUserApp
         console.MarkupLine($"{DemoConversations} Dify conversations; about 5% of deletes answer 503 and 2% answer 429 with Retry-After.");
         console.WriteLine();
 
-        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var options = SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
         var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
 
         var left = emulator.CountDifyConversations(DemoUser);
@@ -151,7 +151,7 @@ public static class EraseUserApp
             $"{conversations} Dify conversations; the emulator allows {rateLimit.DeletesPerSecond:0.##} deletes/s (burst one second's worth) and answers 429 beyond it, wait header: {WaitHeaders.First(h => h.Value == rateLimit.WaitHeader).Key}."));
         console.WriteLine();
 
-        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var options = SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
         var seconds = stopwatch.Elapsed.TotalSeconds;

@@ -33,7 +33,7 @@ public sealed class ConversationEmulator : IAsyncDisposable
         _state = state;
         BaseAddress = baseAddress;
         OpenAIBaseAddress = new Uri(baseAddress, "v1");
-        AzureBaseAddress = new Uri(baseAddress, "openai/v1");
+        AzureBaseAddress = ConversationServicePreset.AzureAIFoundry.ToBaseAddress(baseAddress);
         DifyBaseAddress = new Uri(baseAddress, "v1");
     }
 

@@ -53,11 +53,18 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
             .WithTitle($"ConversationClient.Testing: {kind}")
             .RespondWith(Response.Create().WithCallback(AnswerAsync));
         var root = new Uri(Server.Url! + "/");
-        BaseAddress = new Uri(root, kind == ConversationServiceKind.AzureAIFoundry ? "openai/v1" : "v1");
+        BaseAddress = kind == ConversationServiceKind.AzureAIFoundry ? Preset.ToBaseAddress(root) : new Uri(root, "v1");
     }
 
     /// <summary>Gets the service this stub behaves like.</summary>
     public ConversationServiceKind Kind { get; }
+
+    private ConversationServicePreset Preset => Kind switch
+    {
+        ConversationServiceKind.AzureAIFoundry => ConversationServicePreset.AzureAIFoundry,
+        ConversationServiceKind.Dify => ConversationServicePreset.Dify,
+        _ => ConversationServicePreset.OpenAI,
+    };
 
     /// <summary>Gets the underlying WireMock.Net server, for stubs and journal checks of your own.</summary>
     public WireMockServer Server { get; }
@@ -101,21 +108,7 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
 
     /// <summary>Returns new client options for this stub: dialect, base address, key (and key header for Azure AI Foundry).</summary>
     /// <returns>Options ready for <c>ConversationClientFactory.Create</c> or <c>AddConversationClient</c>; change them freely.</returns>
-    public ConversationClientOptions CreateClientOptions()
-    {
-        var options = new ConversationClientOptions
-        {
-            Dialect = Kind == ConversationServiceKind.Dify ? ConversationApiDialect.Dify : ConversationApiDialect.OpenAI,
-            BaseAddress = BaseAddress,
-            ApiKey = ApiKey,
-        };
-        if (Kind == ConversationServiceKind.AzureAIFoundry)
-        {
-            options.ApiKeyHeaderName = "api-key";
-        }
-
-        return options;
-    }
+    public ConversationClientOptions CreateClientOptions() => Preset.CreateOptions(ApiKey, BaseAddress);
 
     /// <summary>Adds a conversation, as the service would create it.</summary>
     /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) it belongs to; null for none (not allowed for Dify).</param>
