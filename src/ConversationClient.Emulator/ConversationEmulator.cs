@@ -1,10 +1,6 @@
 using ConversationClient.Emulator.Internal;
 using ConversationClient.Testing;
 using ConversationClient.Testing.Services;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationClient.Emulator;
 
@@ -22,13 +18,14 @@ namespace ConversationClient.Emulator;
 /// </example>
 public sealed class ConversationEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackHost _host;
     private readonly ConversationEmulatorOptions _options;
     private readonly ServiceState _state;
 
-    private ConversationEmulator(WebApplication app, ConversationEmulatorOptions options, ServiceState state, Uri baseAddress)
+    private ConversationEmulator(LoopbackHost host, ConversationEmulatorOptions options, ServiceState state)
     {
-        _app = app;
+        _host = host;
+        var baseAddress = host.BaseAddress;
         _options = options;
         _state = state;
         BaseAddress = baseAddress;
@@ -86,21 +83,9 @@ public sealed class ConversationEmulator : IAsyncDisposable
         state.Faults.Configure(options.Faults);
         state.RateLimit.Configure(options.RateLimit);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.ListenUrl);
-        builder.Logging.ClearProviders();
-        if (options.ConsoleLogging)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-
-        var app = builder.Build();
-        app.Run(new ApiHandler(new ServiceRules(state), options).HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Urls.First();
-        return new ConversationEmulator(app, options, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+        var host = await LoopbackHost.StartAsync(
+            new ApiHandler(new ServiceRules(state), options).HandleAsync, options.ListenUrl, options.ConsoleLogging, cancellationToken).ConfigureAwait(false);
+        return new ConversationEmulator(host, options, state);
     }
 
     /// <summary>Creates a conversation in the OpenAI dialect, as <c>POST /conversations</c> would.</summary>
@@ -204,13 +189,9 @@ public sealed class ConversationEmulator : IAsyncDisposable
     public void Reset() => _state.Reset();
 
     /// <summary>Waits until the host is asked to stop (Ctrl+C or SIGTERM for the standalone emulator).</summary>
-    internal Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    internal Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Stops listening and releases the server.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
