@@ -53,9 +53,10 @@ public sealed class ConversationApiError
     public const string ResponseTooLargeCode = "response_too_large";
 
     /// <summary>
-    /// Code for a success answer to a delete whose body is not the service's (not a JSON object: an HTML page from a
-    /// proxy or a gateway, say), so the deletion is not confirmed (see <see cref="RawBody"/>); also for an answer that a
-    /// primary handler got by following a redirect to another address.
+    /// Code for a success answer to a delete whose body confirms nothing (see <see cref="RawBody"/>): not a JSON object
+    /// (an HTML page from a proxy or a gateway, say), not valid UTF-8, a member given twice, the id of another
+    /// conversation, an OpenAI-dialect object without <c>"deleted": true</c>, or a Dify-dialect object that is none of
+    /// Dify's answers; also for an answer that a primary handler got by following a redirect to another address.
     /// </summary>
     public const string UnexpectedResponseCode = "unexpected_response";
 
@@ -75,7 +76,10 @@ public sealed class ConversationApiError
     /// <summary>Gets the error code: the service's (<c>not_found</c>, <c>invalid_api_key</c>, <c>too_many_requests</c>, ...) or one of this class's constants.</summary>
     public string? Code { get; init; }
 
-    /// <summary>Gets the human-readable message.</summary>
+    /// <summary>
+    /// Gets the human-readable message. Server-supplied text here and in the other members is stored with the
+    /// configured API key and the bearer token of the attempt replaced by <c>[redacted]</c>.
+    /// </summary>
     public string? Message { get; init; }
 
     /// <summary>Gets the parameter the error is about (OpenAI <c>param</c>, Dify <c>params</c>), when given.</summary>

@@ -18,6 +18,7 @@ public sealed class IntegrationSetUp
         _server = new StubServer();
         OpenAIStubs.Register(_server.WireMock);
         DifyStubs.Register(_server.WireMock);
+        ConfirmationStubs.Register(_server.WireMock);
     }
 
     [OneTimeTearDown]

@@ -21,9 +21,10 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     }
 
     [Test]
-    public async Task DeleteAsync_200WithDeletedTrue_ReturnsDeleted()
+    public async Task DeleteAsync_200WithTheDialectsConfirmation_ReturnsDeleted()
     {
-        var (result, handler) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, Responses.OpenAIDeleted,
+        var confirmation = dialect == ConversationApiDialect.OpenAI ? Responses.OpenAIDeleted : Responses.DifyLegacySuccess;
+        var (result, handler) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, confirmation,
             r => r.Headers.Add("x-request-id", "req-1")));
 
         using (Assert.EnterMultipleScope())
@@ -51,20 +52,23 @@ public sealed class DeleteResultTests(ConversationApiDialect dialect)
     }
 
     [Test]
-    public async Task DeleteAsync_LegacyResultSuccess_ReturnsDeleted()
+    public async Task DeleteAsync_LegacyResultSuccess_IsDeletedOnDifyOnly()
     {
+        // Old Dify servers' answer; an OpenAI-dialect object confirms only with "deleted": true.
         var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, Responses.DifyLegacySuccess));
 
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(result.Outcome, Is.EqualTo(dialect == ConversationApiDialect.Dify ? DeleteConversationOutcome.Deleted : DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(dialect == ConversationApiDialect.Dify ? null : ConversationApiError.UnexpectedResponseCode));
     }
 
     [Test]
-    public async Task DeleteAsync_200WithNullConversationFields_ReturnsDeleted()
+    public async Task DeleteAsync_200WithNullConversationFields_IsDeletedOnDifyOnly()
     {
         // Dify 0.8–0.10 answered the deleted conversation's fields, all null.
         var (result, _) = await DeleteAsync(h => h.Then(HttpStatusCode.OK, """{"id":null,"name":null,"inputs":null,"status":null}"""));
 
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(result.Outcome, Is.EqualTo(dialect == ConversationApiDialect.Dify ? DeleteConversationOutcome.Deleted : DeleteConversationOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(dialect == ConversationApiDialect.Dify ? null : ConversationApiError.UnexpectedResponseCode));
     }
 
     [TestCase(HttpStatusCode.OK)]

@@ -48,7 +48,9 @@ public sealed class ResponseBodyTests(ConversationApiDialect dialect)
         {
             var response = new HttpResponseMessage(HttpStatusCode.OK)
             {
-                Content = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(Responses.OpenAIDeleted), gate)),
+                // No id in the body: the calls delete eight ids.
+                Content = new StreamContent(new GatedStream(Encoding.UTF8.GetBytes(
+                    dialect == ConversationApiDialect.Dify ? Responses.DifyLegacySuccess : """{"object":"conversation.deleted","deleted":true}"""), gate)),
             };
             response.Content.Headers.ContentLength = 32L * 1024 * 1024;
             return Task.FromResult(response);

@@ -92,7 +92,7 @@ internal sealed class DefaultConversationClient : IConversationClient
             {
                 using (response)
                 {
-                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings.Dialect, state, _timeProvider);
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings, state, _timeProvider);
                 }
             }
         }
@@ -173,7 +173,7 @@ internal sealed class DefaultConversationClient : IConversationClient
 
         using (response)
         {
-            return ResultMapper.FromListResponse(response, _settings.Dialect);
+            return ResultMapper.FromListResponse(response, _settings, state);
         }
     }
 

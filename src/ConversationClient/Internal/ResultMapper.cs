@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Unicode;
 using ConversationClient.Http;
 using Polly.Timeout;
 
@@ -9,29 +10,34 @@ namespace ConversationClient.Internal;
 /// <summary>The one place where HTTP responses and transport failures of either dialect become results.</summary>
 internal static class ResultMapper
 {
-    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, ConversationApiDialect dialect,
+    /// <summary>
+    /// The result of a delete that got an answer. Every server-supplied string on it (the error's members, the raw
+    /// body, the request id) is stored without the call's secrets (<see cref="ServerText"/>).
+    /// </summary>
+    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, ClientSettings settings,
         RequestState state, TimeProvider timeProvider)
     {
+        var serverText = ServerText.For(settings.ApiKey, state.Request ?? response.RequestMessage);
         var status = (int)response.StatusCode;
-        var requestId = GetRequestId(response);
+        var requestId = serverText.Clean(GetRequestId(response));
         if (response.IsSuccessStatusCode)
         {
-            var refusal = BufferedContent.IsTruncated(response) ? TooLarge() : ReadDeleteRefusal(response);
+            var refusal = BufferedContent.IsTruncated(response) ? TooLarge() : ReadDeleteRefusal(response, settings.Dialect, conversationId);
             return new DeleteConversationResult
             {
                 ConversationId = conversationId,
                 Outcome = refusal is null ? DeleteConversationOutcome.Deleted : DeleteConversationOutcome.Failed,
                 StatusCode = status,
-                Error = refusal,
+                Error = refusal is null ? null : serverText.Clean(refusal),
                 Attempts = state.Attempts,
                 RequestId = requestId,
             };
         }
 
         var conversationMissing = false;
-        var error = response.StatusCode == HttpStatusCode.NotFound
-            ? ErrorBodyParser.ParseNotFound(response, dialect, conversationId, out conversationMissing)
-            : ErrorBodyParser.Parse(response);
+        var error = serverText.Clean(response.StatusCode == HttpStatusCode.NotFound
+            ? ErrorBodyParser.ParseNotFound(response, settings.Dialect, conversationId, out conversationMissing)
+            : ErrorBodyParser.Parse(response));
         if (conversationMissing)
         {
             return new DeleteConversationResult
@@ -58,16 +64,21 @@ internal static class ResultMapper
         };
     }
 
-    /// <summary>Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one.</summary>
-    public static ConversationPage FromListResponse(HttpResponseMessage response, ConversationApiDialect dialect)
+    /// <summary>
+    /// Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one; the
+    /// exception's server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
+    /// </summary>
+    public static ConversationPage FromListResponse(HttpResponseMessage response, ClientSettings settings, RequestState state)
     {
+        var dialect = settings.Dialect;
+        var serverText = ServerText.For(settings.ApiKey, state.Request ?? response.RequestMessage);
         var status = (int)response.StatusCode;
         if (!response.IsSuccessStatusCode)
         {
             var conversationMissing = false;
-            var error = response.StatusCode == HttpStatusCode.NotFound
+            var error = serverText.Clean(response.StatusCode == HttpStatusCode.NotFound
                 ? ErrorBodyParser.ParseNotFound(response, dialect, null, out conversationMissing)
-                : ErrorBodyParser.Parse(response);
+                : ErrorBodyParser.Parse(response));
             var statusText = status.ToString(CultureInfo.InvariantCulture);
 
             // OpenAI's public API has no list operation: its route miss cannot be told from a wrong base address, so
@@ -77,13 +88,13 @@ internal static class ResultMapper
                 ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
                   "With a service that lists, check that the base address ends with /v1."
                 : $"Listing conversations failed with HTTP {statusText}: {error}";
-            throw new ConversationApiException(message, status, error, GetRequestId(response));
+            throw new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response)));
         }
 
         if (BufferedContent.IsTruncated(response))
         {
             var error = TooLarge();
-            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, GetRequestId(response));
+            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, serverText.Clean(GetRequestId(response)));
         }
 
         var body = BufferedContent.BodyOf(response);
@@ -94,8 +105,8 @@ internal static class ResultMapper
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new ConversationApiException("The service's conversation list could not be read.", status,
-                new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) },
-                GetRequestId(response), ex);
+                serverText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
+                serverText.Clean(GetRequestId(response)), ex);
         }
     }
 
@@ -218,29 +229,43 @@ internal static class ResultMapper
         Message = $"The service's answer was longer than the {(ResponseBuffering.MaxSuccessBodyBytes / 1024).ToString(CultureInfo.InvariantCulture)} KiB the client reads; it is not an answer of this API.",
     };
 
-    /// <summary>Null when a 2xx delete body confirms (or does not deny) the deletion; else the error to report.</summary>
-    private static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response)
+    /// <summary>
+    /// Null when a 2xx delete body confirms the deletion of <paramref name="conversationId"/>; else the error to report.
+    /// No body (a 204, or a 200 with none) confirms: the status is the service's word. A body must be one JSON object
+    /// in valid UTF-8 with each member once; one in either dialect's error envelope (gateways answer errors with 200)
+    /// or one that names another conversation confirms nothing. Beyond that, OpenAI's answer confirms only with
+    /// <c>"deleted": true</c>, and Dify's only in the forms its versions answer: <c>{"result":"success"}</c>, or the
+    /// deleted conversation's fields all null (0.8–0.10).
+    /// </summary>
+    private static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response, ConversationApiDialect dialect, string conversationId)
     {
         var body = BufferedContent.BodyOf(response);
         if (IsBlank(body.Span))
         {
-            // No body (a 204, or a 200 with none): the status is the service's word.
             return null;
         }
 
-        if (!TryReadDeleteBody(body.Span, out var deleted, out var result))
+        if (!TryReadDeleteBody(body.Span, conversationId, out var read))
         {
-            // Both dialects answer a JSON object. Anything else (an HTML page from a misrouted proxy, a gateway's
-            // "OK") is not the service's answer, so it does not confirm the deletion.
-            return new ConversationApiError
-            {
-                Code = ConversationApiError.UnexpectedResponseCode,
-                Message = "The service answered a success status whose body is not a JSON object of this API, so the deletion is not confirmed.",
-                RawBody = ErrorBodyParser.Truncate(body),
-            };
+            // An HTML page from a misrouted proxy, a gateway's "OK", bytes that are not UTF-8, a member given twice
+            // ({"deleted":false,"deleted":true}): not an answer of the service that can be trusted.
+            return Unconfirmed("The service answered a success status whose body is not one well-formed JSON object of this API " +
+                "(valid UTF-8, each member once), so the deletion is not confirmed.", body);
         }
 
-        if (deleted == false)
+        if (read.IsErrorEnvelope)
+        {
+            return ErrorBodyParser.TryParseEnvelope(body, out var error)
+                ? error
+                : Unconfirmed("The service answered a success status with an error body, so the deletion is not confirmed.", body);
+        }
+
+        if (read.OtherId is { } otherId)
+        {
+            return Unconfirmed($"The service's answer names conversation '{otherId}', not '{conversationId}', so the deletion is not confirmed.", body);
+        }
+
+        if (read.Deleted == false)
         {
             return new ConversationApiError
             {
@@ -249,7 +274,7 @@ internal static class ResultMapper
             };
         }
 
-        if (result is not null && !string.Equals(result, "success", StringComparison.OrdinalIgnoreCase))
+        if (read.Result is { } result && !string.Equals(result, "success", StringComparison.OrdinalIgnoreCase))
         {
             return new ConversationApiError
             {
@@ -258,19 +283,49 @@ internal static class ResultMapper
             };
         }
 
-        return null;
+        if (dialect == ConversationApiDialect.OpenAI)
+        {
+            return read.Deleted == true
+                ? null
+                : Unconfirmed("The service answered a success status with a JSON object that does not say \"deleted\": true, so the deletion is not confirmed.", body);
+        }
+
+        var legacySuccess = read.Result is not null && read.Members == 1;
+        var nullFields = read.Members > 0 && read.AllNull;
+        return legacySuccess || nullFields
+            ? null
+            : Unconfirmed("The service answered a success status with a JSON object that is none of Dify's delete answers " +
+                "(no body, {\"result\":\"success\"}, or the deleted conversation's fields all null), so the deletion is not confirmed.", body);
     }
 
-    /// <summary>
-    /// Reads what a 2xx delete body can say, in either dialect: OpenAI's
-    /// <c>{"id","object":"conversation.deleted","deleted":true}</c>, old Dify servers' <c>{"result":"success"}</c>, or
-    /// Dify 0.8–0.10's object of null conversation fields (neither member). False when the body is not one JSON object
-    /// or a member has the wrong type. A forward-only reader: the success path allocates nothing.
-    /// </summary>
-    private static bool TryReadDeleteBody(ReadOnlySpan<byte> body, out bool? deleted, out string? result)
+    private static ConversationApiError Unconfirmed(string message, ReadOnlyMemory<byte> body) => new()
     {
-        deleted = null;
-        result = null;
+        Code = ConversationApiError.UnexpectedResponseCode,
+        Message = message,
+        RawBody = ErrorBodyParser.Truncate(body),
+    };
+
+    /// <summary>The most members a 2xx delete body may have: OpenAI's has three, Dify's null-field form seven.</summary>
+    private const int MaxDeleteBodyMembers = 32;
+
+    /// <summary>
+    /// Reads the top-level members of a 2xx delete body that tell what it says. False when the body is not valid
+    /// UTF-8, not one JSON object, holds a member twice (escaped or not), or a known member has the wrong type.
+    /// A forward-only reader: a body without escaped member names or another conversation's id allocates nothing.
+    /// </summary>
+    private static bool TryReadDeleteBody(ReadOnlySpan<byte> body, string conversationId, out DeleteBody read)
+    {
+        read = new DeleteBody { AllNull = true };
+
+        // The reader checks the UTF-8 of only the values it is asked for; a skipped string can hold anything.
+        if (!Utf8.IsValid(body))
+        {
+            return false;
+        }
+
+        Span<Range> names = stackalloc Range[MaxDeleteBodyMembers];
+        var plainNames = 0;
+        List<string>? escapedNames = null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -281,32 +336,52 @@ internal static class ResultMapper
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("deleted"u8))
+                if (read.Members == MaxDeleteBodyMembers || SeenBefore(ref reader, body, names[..plainNames], escapedNames))
                 {
-                    reader.Read();
-                    switch (reader.TokenType)
-                    {
-                        case JsonTokenType.True: deleted = true; break;
-                        case JsonTokenType.False: deleted = false; break;
-                        case JsonTokenType.Null: deleted = null; break;
-                        default: return false;
-                    }
+                    return false;
                 }
-                else if (reader.ValueTextEquals("result"u8))
+
+                if (reader.ValueIsEscaped)
                 {
-                    reader.Read();
-                    switch (reader.TokenType)
-                    {
-                        case JsonTokenType.String: result = reader.GetString(); break;
-                        case JsonTokenType.Null: result = null; break;
-                        default: return false;
-                    }
+                    (escapedNames ??= []).Add(reader.GetString()!);
                 }
                 else
                 {
-                    reader.Read();
-                    reader.Skip();
+                    var start = (int)reader.TokenStartIndex + 1;
+                    names[plainNames++] = start..(start + reader.ValueSpan.Length);
                 }
+
+                read.Members++;
+                var member = reader.ValueTextEquals("deleted"u8) ? Member.Deleted
+                    : reader.ValueTextEquals("result"u8) ? Member.Result
+                    : reader.ValueTextEquals("id"u8) ? Member.Id
+                    : reader.ValueTextEquals("error"u8) ? Member.Error
+                    : reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("message"u8) ? Member.DifyError
+                    : Member.Other;
+                reader.Read();
+                var token = reader.TokenType;
+                read.AllNull &= token == JsonTokenType.Null;
+                switch (member)
+                {
+                    case Member.Deleted when token is JsonTokenType.True or JsonTokenType.False:
+                        read.Deleted = token == JsonTokenType.True;
+                        break;
+                    case Member.Result when token == JsonTokenType.String:
+                        read.Result = reader.GetString();
+                        break;
+                    case Member.Id when token == JsonTokenType.String:
+                        read.OtherId = reader.ValueTextEquals(conversationId) ? null : reader.GetString();
+                        break;
+                    case Member.Deleted or Member.Result or Member.Id when token != JsonTokenType.Null:
+                        return false;
+                    case Member.Error when token is JsonTokenType.StartObject or JsonTokenType.String:
+                    case Member.DifyError:
+                        // The shapes ErrorBodyParser reads as an envelope.
+                        read.IsErrorEnvelope = true;
+                        break;
+                }
+
+                reader.Skip();
             }
 
             // Only whitespace may follow the object; anything else makes the reader throw.
@@ -317,6 +392,59 @@ internal static class ResultMapper
             // InvalidOperationException: a string that is not valid UTF-16 once unescaped.
             return false;
         }
+    }
+
+    /// <summary>Whether the member name at <paramref name="reader"/> (compared unescaped) came earlier in the object.</summary>
+    private static bool SeenBefore(ref Utf8JsonReader reader, scoped ReadOnlySpan<byte> body, scoped ReadOnlySpan<Range> names, List<string>? escapedNames)
+    {
+        foreach (var name in names)
+        {
+            if (reader.ValueTextEquals(body[name]))
+            {
+                return true;
+            }
+        }
+
+        for (var i = 0; i < (escapedNames?.Count ?? 0); i++)
+        {
+            if (reader.ValueTextEquals(escapedNames![i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private enum Member
+    {
+        Other,
+        Deleted,
+        Result,
+        Id,
+        Error,
+        DifyError,
+    }
+
+    /// <summary>What <see cref="TryReadDeleteBody"/> found.</summary>
+    private struct DeleteBody
+    {
+        /// <summary><c>deleted</c>: true, false, or null when absent or null.</summary>
+        public bool? Deleted;
+
+        /// <summary><c>result</c> when it is a string.</summary>
+        public string? Result;
+
+        /// <summary><c>id</c> when it is a string that is not the conversation's.</summary>
+        public string? OtherId;
+
+        /// <summary>Whether the body is in an error envelope of either dialect (<c>error</c>, or <c>code</c>/<c>message</c> at the top).</summary>
+        public bool IsErrorEnvelope;
+
+        public int Members;
+
+        /// <summary>Whether every member's value is null.</summary>
+        public bool AllNull;
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body) => body.IndexOfAnyExcept(" \t\r\n"u8) < 0;

@@ -13,7 +13,8 @@ internal sealed class ObservabilityScenario : IDisposable
     public const string Token = "tok-obs-SECRET-TOKEN-52ab08";
     public const string User = "user-obs-SECRET-USER-c4f2";
 
-    public const string OpenAIDeleted = """{"id":"conv","object":"conversation.deleted","deleted":true}""";
+    // Without its "id": the tests delete a new id each; an id that is there must be the one deleted.
+    public const string OpenAIDeleted = """{"object":"conversation.deleted","deleted":true}""";
     public const string OpenAINotFound = """{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""";
     public const string OpenAIBadRequest = """{"error":{"message":"Invalid conversation id.","type":"invalid_request_error","code":"invalid_value"}}""";
     public const string DifyDeleted = """{"result":"success"}""";

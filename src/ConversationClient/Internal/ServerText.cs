@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace ConversationClient.Internal;
+
+/// <summary>
+/// Keeps the call's secrets out of what a server wrote: proxies and self-hosted servers echo the credential they were
+/// sent in their error messages ("Incorrect API key provided: Bearer sk-..."), and that text goes into results,
+/// exception messages and logs. Every server-supplied string is stored with the configured API key and the bearer
+/// token of the attempt replaced by <see cref="Marker"/>.
+/// </summary>
+internal readonly struct ServerText
+{
+    /// <summary>What stands where a secret was.</summary>
+    public const string Marker = "[redacted]";
+
+    private const string BearerPrefix = "Bearer ";
+
+    private readonly string? _apiKey;
+    private readonly string? _token;
+
+    private ServerText(string? apiKey, string? token)
+    {
+        _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+        _token = string.IsNullOrEmpty(token) || token == _apiKey ? null : token;
+    }
+
+    /// <summary>
+    /// The secrets of the last attempt of <paramref name="request"/>: the configured key and the bearer token it
+    /// carried (the token provider's, which can change between attempts).
+    /// </summary>
+    public static ServerText For(string? apiKey, HttpRequestMessage? request)
+    {
+        string? token = null;
+        if (request?.Headers.NonValidated.TryGetValues("Authorization", out var values) == true)
+        {
+            var header = values.ToString();
+            token = header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? header[BearerPrefix.Length..].Trim() : null;
+        }
+
+        return new ServerText(apiKey, token);
+    }
+
+    /// <summary><paramref name="text"/> with every secret replaced by <see cref="Marker"/>; the same instance when it holds none.</summary>
+    public string? Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        if (_apiKey is not null && text.Contains(_apiKey, StringComparison.Ordinal))
+        {
+            text = text.Replace(_apiKey, Marker, StringComparison.Ordinal);
+        }
+
+        if (_token is not null && text.Contains(_token, StringComparison.Ordinal))
+        {
+            text = text.Replace(_token, Marker, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary><paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned; the same instance when it holds no secret.</summary>
+    public ConversationApiError Clean(ConversationApiError error)
+    {
+        if (_apiKey is null && _token is null)
+        {
+            return error;
+        }
+
+        var details = error.Details;
+        List<ConversationApiError>? cleanDetails = null;
+        for (var i = 0; i < details.Count; i++)
+        {
+            var detail = Clean(details[i]);
+            if (cleanDetails is null && !ReferenceEquals(detail, details[i]))
+            {
+                cleanDetails = [.. details.Take(i)];
+            }
+
+            cleanDetails?.Add(detail);
+        }
+
+        var code = Clean(error.Code);
+        var message = Clean(error.Message);
+        var param = Clean(error.Param);
+        var type = Clean(error.Type);
+        var rawBody = Clean(error.RawBody);
+        var additionalInfo = Clean(error.AdditionalInfo, out var additionalInfoChanged);
+        var debugInfo = Clean(error.DebugInfo, out var debugInfoChanged);
+        if (cleanDetails is null && !additionalInfoChanged && !debugInfoChanged && ReferenceEquals(code, error.Code)
+            && ReferenceEquals(message, error.Message) && ReferenceEquals(param, error.Param) && ReferenceEquals(type, error.Type)
+            && ReferenceEquals(rawBody, error.RawBody))
+        {
+            return error;
+        }
+
+        return new ConversationApiError
+        {
+            Code = code,
+            Message = message,
+            Param = param,
+            Type = type,
+            Details = (IReadOnlyList<ConversationApiError>?)cleanDetails ?? details,
+            AdditionalInfo = additionalInfo,
+            DebugInfo = debugInfo,
+            RawBody = rawBody,
+        };
+    }
+
+    /// <summary>
+    /// Raw JSON with its secrets replaced; null when the replaced text is no longer JSON (a secret that the server
+    /// escaped in a way that broke when replaced): dropping the member is safer than keeping the secret.
+    /// </summary>
+    private JsonElement? Clean(JsonElement? element, out bool changed)
+    {
+        changed = false;
+        if (element is not { } value)
+        {
+            return null;
+        }
+
+        var raw = value.GetRawText();
+        var clean = Clean(raw);
+        if (ReferenceEquals(raw, clean))
+        {
+            return element;
+        }
+
+        changed = true;
+
+        try
+        {
+            using var document = JsonDocument.Parse(clean!);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
