@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using ConversationClient.Dify;
 using ConversationClient.Http;
 using ConversationClient.OpenAI;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Internal;
 
@@ -55,7 +56,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         cancellationToken.ThrowIfCancellationRequested();
         var startTimestamp = _timeProvider.GetTimestamp();
         var activity = _telemetry.DeleteStarted(conversationId, user);
-        var state = new RequestState
+        var call = new CallState
         {
             ConversationId = conversationId,
             UserIsolationKey = _openAI is not null ? user : null,
@@ -68,12 +69,11 @@ internal sealed class DefaultConversationClient : IConversationClient
         try
         {
             HttpResponseMessage? response = null;
-            RequestState.Current = state;
             try
             {
                 response = _openAI is not null
-                    ? await _openAI.DeleteConversationAsync(conversationId, cancellationToken).ConfigureAwait(false)
-                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), cancellationToken).ConfigureAwait(false);
+                    ? await _openAI.DeleteConversationAsync(conversationId, call, cancellationToken).ConfigureAwait(false)
+                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), call, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -86,23 +86,23 @@ internal sealed class DefaultConversationClient : IConversationClient
 
             if (response is null)
             {
-                result = ResultMapper.FromException(conversationId, failure!, state);
+                result = ResultMapper.FromException(conversationId, failure!, call);
             }
             else
             {
                 using (response)
                 {
-                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings, state, _timeProvider);
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, call);
                 }
             }
         }
         catch (Exception ex)
         {
-            _telemetry.DeleteAborted(activity, conversationId, ex, state, _timeProvider.GetElapsedTime(startTimestamp));
+            _telemetry.DeleteAborted(activity, conversationId, ex, call, _timeProvider.GetElapsedTime(startTimestamp));
             throw;
         }
 
-        _telemetry.DeleteFinished(activity, result, user, state, _timeProvider.GetElapsedTime(startTimestamp), failure);
+        _telemetry.DeleteFinished(activity, result, user, call, _timeProvider.GetElapsedTime(startTimestamp), failure);
         return result;
     }
 
@@ -137,14 +137,13 @@ internal sealed class DefaultConversationClient : IConversationClient
         }
     }
 
-    /// <summary>One page request (through the retry handler); throws <see cref="ConversationApiException"/> when it fails.</summary>
+    /// <summary>One page request (through the resilience pipeline); throws <see cref="ConversationApiException"/> when it fails.</summary>
     internal async Task<ConversationPage> GetPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new RequestState { UserIsolationKey = _openAI is not null ? user : null };
+        var call = new CallState { UserIsolationKey = _openAI is not null ? user : null };
         HttpResponseMessage response;
-        RequestState.Current = state;
         try
         {
             response = _openAI is not null
@@ -153,13 +152,13 @@ internal sealed class DefaultConversationClient : IConversationClient
                     ConversationListOrder.NewestFirst => "desc",
                     ConversationListOrder.OldestFirst => "asc",
                     _ => null,
-                }, cursor, cancellationToken).ConfigureAwait(false)
+                }, cursor, call, cancellationToken).ConfigureAwait(false)
                 : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
                 {
                     ConversationListOrder.NewestFirst => "-created_at",
                     ConversationListOrder.OldestFirst => "created_at",
                     _ => null,
-                }, cancellationToken).ConfigureAwait(false);
+                }, call, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -167,13 +166,13 @@ internal sealed class DefaultConversationClient : IConversationClient
         }
         catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
         {
-            var error = ResultMapper.ErrorFromException(ex, state);
+            var error = ResultMapper.ErrorFromException(ex, call);
             throw new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex);
         }
 
         using (response)
         {
-            return ResultMapper.FromListResponse(response, _settings, state);
+            return ResultMapper.FromListResponse(response, call, _settings);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Unicode;
 using ConversationClient.Http;
+using ConversationClient.Pipeline;
 using Polly.Timeout;
 
 namespace ConversationClient.Internal;
@@ -11,56 +12,28 @@ namespace ConversationClient.Internal;
 internal static class ResultMapper
 {
     /// <summary>
-    /// The result of a delete that got an answer. Every server-supplied string on it (the error's members, the raw
-    /// body, the request id) is stored without the call's secrets (<see cref="ServerText"/>).
+    /// The result of a delete that got an answer, from the answer's <see cref="Verdict"/>. Every server-supplied string
+    /// on it (the error's members, the raw body, the request id) is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
-    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, ClientSettings settings,
-        RequestState state, TimeProvider timeProvider)
+    public static DeleteConversationResult FromDeleteResponse(string conversationId, HttpResponseMessage response, CallState call)
     {
-        var serverText = ServerText.For(settings.ApiKey, state.Request ?? response.RequestMessage);
+        var verdict = call.Verdict!;
         var status = (int)response.StatusCode;
-        var requestId = serverText.Clean(GetRequestId(response));
-        if (response.IsSuccessStatusCode)
-        {
-            var refusal = BufferedContent.IsTruncated(response) ? TooLarge() : ReadDeleteRefusal(response, settings.Dialect, conversationId);
-            return new DeleteConversationResult
-            {
-                ConversationId = conversationId,
-                Outcome = refusal is null ? DeleteConversationOutcome.Deleted : DeleteConversationOutcome.Failed,
-                StatusCode = status,
-                Error = refusal is null ? null : serverText.Clean(refusal),
-                Attempts = state.Attempts,
-                RequestId = requestId,
-            };
-        }
-
-        var conversationMissing = false;
-        var error = serverText.Clean(response.StatusCode == HttpStatusCode.NotFound
-            ? ErrorBodyParser.ParseNotFound(response, settings.Dialect, conversationId, out conversationMissing)
-            : ErrorBodyParser.Parse(response));
-        if (conversationMissing)
-        {
-            return new DeleteConversationResult
-            {
-                ConversationId = conversationId,
-                Outcome = DeleteConversationOutcome.NotFound,
-                StatusCode = status,
-                Error = error,
-                Attempts = state.Attempts,
-                RequestId = requestId,
-                NotFoundAfterRetry = state.Attempts > 1,
-            };
-        }
-
         return new DeleteConversationResult
         {
             ConversationId = conversationId,
-            Outcome = DeleteConversationOutcome.Failed,
+            Outcome = verdict.Kind switch
+            {
+                VerdictKind.Succeeded => DeleteConversationOutcome.Deleted,
+                VerdictKind.NotFound => DeleteConversationOutcome.NotFound,
+                _ => DeleteConversationOutcome.Failed,
+            },
             StatusCode = status,
-            Error = error,
-            Attempts = state.Attempts,
-            RequestId = requestId,
-            RetryAfter = ServerDelay.TryGet(response, timeProvider.GetUtcNow(), out var wait) ? wait : null,
+            Error = verdict.Error,
+            Attempts = call.Attempts,
+            RequestId = verdict.RequestId,
+            NotFoundAfterRetry = verdict.Kind == VerdictKind.NotFound && call.Attempts > 1,
+            RetryAfter = verdict.Kind == VerdictKind.NotFound ? null : verdict.ServerDelay,
         };
     }
 
@@ -68,45 +41,38 @@ internal static class ResultMapper
     /// Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one; the
     /// exception's server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
-    public static ConversationPage FromListResponse(HttpResponseMessage response, ClientSettings settings, RequestState state)
+    public static ConversationPage FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
     {
-        var dialect = settings.Dialect;
-        var serverText = ServerText.For(settings.ApiKey, state.Request ?? response.RequestMessage);
+        var verdict = call.Verdict!;
+        var serverText = verdict.ServerText;
+        var requestId = verdict.RequestId;
         var status = (int)response.StatusCode;
-        if (!response.IsSuccessStatusCode)
+        if (verdict.Error is { } error)
         {
-            var conversationMissing = false;
-            var error = serverText.Clean(response.StatusCode == HttpStatusCode.NotFound
-                ? ErrorBodyParser.ParseNotFound(response, dialect, null, out conversationMissing)
-                : ErrorBodyParser.Parse(response));
             var statusText = status.ToString(CultureInfo.InvariantCulture);
 
             // OpenAI's public API has no list operation: its route miss cannot be told from a wrong base address, so
             // the message names both. A 404 about a conversation is the cursor's (deleted meanwhile), not a route miss.
-            var message = dialect == ConversationApiDialect.OpenAI && !conversationMissing
+            var message = !response.IsSuccessStatusCode && settings.Dialect == ConversationApiDialect.OpenAI && verdict.Kind != VerdictKind.NotFound
                 && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
                 ? $"The service does not list conversations (HTTP {statusText}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
                   "With a service that lists, check that the base address ends with /v1."
+                : response.IsSuccessStatusCode
+                ? $"Listing conversations failed: {error.Message}"
                 : $"Listing conversations failed with HTTP {statusText}: {error}";
-            throw new ConversationApiException(message, status, error, serverText.Clean(GetRequestId(response)));
-        }
-
-        if (BufferedContent.IsTruncated(response))
-        {
-            var error = TooLarge();
-            throw new ConversationApiException($"Listing conversations failed: {error.Message}", status, error, serverText.Clean(GetRequestId(response)));
+            throw new ConversationApiException(message, status, error, requestId);
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
+            return settings.Dialect == ConversationApiDialect.OpenAI ? ReadOpenAIPage(body.Span) : ReadDifyPage(body.Span);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new ConversationApiException("The service's conversation list could not be read.", status,
                 serverText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
-                serverText.Clean(GetRequestId(response)), ex);
+                requestId, ex);
         }
     }
 
@@ -159,7 +125,7 @@ internal static class ResultMapper
         exception is HttpRequestException or IOException or TimeoutRejectedException or CredentialUnavailableException or OperationCanceledException
             or RedirectFollowedException or BatchGaveUpException;
 
-    public static DeleteConversationResult FromException(string conversationId, Exception exception, RequestState state) => new()
+    public static DeleteConversationResult FromException(string conversationId, Exception exception, CallState state) => new()
     {
         ConversationId = conversationId,
         Outcome = DeleteConversationOutcome.Failed,
@@ -184,7 +150,7 @@ internal static class ResultMapper
         Message = message,
     };
 
-    public static ConversationApiError ErrorFromException(Exception exception, RequestState state) => exception switch
+    public static ConversationApiError ErrorFromException(Exception exception, CallState state) => exception switch
     {
         BatchGaveUpException => RateLimited($"{exception.Message} This conversation was not deleted ({Plural(state.Attempts, "attempt")} refused)."),
         TimeoutRejectedException or OperationCanceledException when state.LastRefused => RateLimited(
@@ -223,7 +189,7 @@ internal static class ResultMapper
     }
 
     /// <summary>The error of a success answer whose body was cut off at <see cref="ResponseBuffering.MaxSuccessBodyBytes"/>.</summary>
-    private static ConversationApiError TooLarge() => new()
+    public static ConversationApiError TooLarge() => new()
     {
         Code = ConversationApiError.ResponseTooLargeCode,
         Message = $"The service's answer was longer than the {(ResponseBuffering.MaxSuccessBodyBytes / 1024).ToString(CultureInfo.InvariantCulture)} KiB the client reads; it is not an answer of this API.",
@@ -237,7 +203,7 @@ internal static class ResultMapper
     /// <c>"deleted": true</c>, and Dify's only in the forms its versions answer: <c>{"result":"success"}</c>, or the
     /// deleted conversation's fields all null (0.8–0.10).
     /// </summary>
-    private static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response, ConversationApiDialect dialect, string conversationId)
+    public static ConversationApiError? ReadDeleteRefusal(HttpResponseMessage response, ConversationApiDialect dialect, string conversationId)
     {
         var body = BufferedContent.BodyOf(response);
         if (IsBlank(body.Span))
