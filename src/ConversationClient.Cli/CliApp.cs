@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace ConversationClient.Cli;
 
@@ -8,6 +9,9 @@ namespace ConversationClient.Cli;
 /// </summary>
 internal static class CliApp
 {
+    /// <summary>The installed command's name (the package's ToolCommandName), used in help and messages.</summary>
+    public const string CommandName = "conversations";
+
     private const string Secrets =
         "Secrets are never taken from the command line (shell history, process lists): the API key is read from an " +
         "environment variable (OPENAI_API_KEY, AZURE_OPENAI_API_KEY or DIFY_API_KEY, or the one --api-key-env names). " +
@@ -15,13 +19,22 @@ internal static class CliApp
         "cached and the command run again every 5 minutes.";
 
     /// <summary>Runs the tool; returns its exit code (see <see cref="ExitCodes"/>).</summary>
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
-        var root = new RootCommand(
+        // What System.CommandLine and the commands' reading and listing stop on; deletes in flight stop only on the
+        // second press (CtrlC.SecondPress), which DeleteRun watches.
+        var cancellationToken = console.CtrlC.FirstPress;
+        // A root named after the installed command: System.CommandLine's RootCommand is named after the process's
+        // entry assembly, which for a .NET tool is ConversationClient.Cli, not the command the user typed.
+        var root = new Command(CommandName,
             "Deletes, lists and erases chat conversations on OpenAI, Azure AI Foundry and Dify, writing a receipt of " +
             "every delete. The service is --service with --base-url, or the one whose environment variables are set " +
             "(OPENAI_API_KEY/OPENAI_BASE_URL, AZURE_OPENAI_API_KEY/AZURE_OPENAI_ENDPOINT, DIFY_API_KEY/DIFY_BASE_URL). " +
-            Secrets + " Exit codes: 0 all Deleted or NotFound, 1 some failed, 2 usage or configuration error, 130 canceled.");
+            Secrets + " Ctrl+C during delete or erase starts no new delete and lets those in flight finish with their receipt " +
+            "lines; a second Ctrl+C aborts them, each with an Unknown line. Exit codes: 0 all Deleted or NotFound, " +
+            "1 some failed, 2 usage or configuration error, 130 stopped by Ctrl+C.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(Commands.Delete(console));
         root.Subcommands.Add(Commands.Erase(console));
         root.Subcommands.Add(Commands.List(console));
@@ -41,7 +54,7 @@ internal static class CliApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
-            // Ctrl+C is the caller's: it cancels cancellationToken, and the commands finish their receipts.
+            // Ctrl+C is the tool's own (CtrlC): the commands finish their receipts.
             ProcessTerminationTimeout = null,
         };
         try

@@ -1,6 +1,6 @@
 namespace ConversationClient.Cli;
 
-/// <summary>What the tool reads and writes besides the network: injected so tests run the real entry point on strings.</summary>
+/// <summary>What the tool reads and writes besides the network, and Ctrl+C: injected so tests run the real entry point on strings.</summary>
 /// <param name="In">Standard input (ids after <c>-</c>, and the answer to a confirmation).</param>
 /// <param name="Out">Standard output.</param>
 /// <param name="Error">Standard error.</param>
@@ -17,4 +17,7 @@ internal sealed record CliConsole(
 {
     /// <summary>The clock for receipt times and rates.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Ctrl+C: the process presses it on Console.CancelKeyPress, tests press it themselves.</summary>
+    public CtrlC CtrlC { get; init; } = new();
 }

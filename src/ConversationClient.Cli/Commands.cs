@@ -86,9 +86,7 @@ internal static class Commands
         }
 
         var resume = session.Resume;
-        var summary = new RunSummary { Command = "delete" };
-        var display = new RunDisplay(console, session.Output, summary);
-        using var receipt = Receipt.Open(session.ReceiptPath);
+        using var run = new DeleteRun(console, session, new RunSummary { Command = "delete" });
         var skipped = 0L;
 
         async IAsyncEnumerable<string> Ids([EnumeratorCancellation] CancellationToken token = default)
@@ -97,7 +95,7 @@ internal static class Commands
             {
                 if (id == "-")
                 {
-                    while (await console.In.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+                    while (await ReadLineAsync(console.In, token).ConfigureAwait(false) is { } line)
                     {
                         if (Wanted(line) is { } fromStdin)
                         {
@@ -114,7 +112,7 @@ internal static class Commands
             if (file is not null)
             {
                 using var reader = new StreamReader(file);
-                while (await reader.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+                while (await ReadLineAsync(reader, token).ConfigureAwait(false) is { } line)
                 {
                     if (Wanted(line) is { } fromFile)
                     {
@@ -144,30 +142,32 @@ internal static class Commands
         // The ids go to DeleteManyAsync in chunks of DeleteChunk: the SDK remembers a 16-byte fingerprint per distinct
         // id of a batch to spot repeats, which for a million ids would be most of the tool's memory; per chunk it stays
         // a few megabytes. An id repeated across chunks is deleted again (NotFound) and has a second receipt line.
+        // Ctrl+C (cancellationToken is its first press) ends the reading (see DeleteRun), so no chunk follows it.
         var source = Ids(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (source.ConfigureAwait(false))
         {
-            try
+            var ended = new StrongBox<bool>();
+            while (!ended.Value && !run.Stopping)
             {
-                var ended = new StrongBox<bool>();
-                while (!ended.Value)
+                if (!await run.DeleteAsync(Take(source, DeleteChunk, ended), user).ConfigureAwait(false))
                 {
-                    await foreach (var result in session.Client.DeleteManyAsync(Take(source, DeleteChunk, ended), user, session.Bulk, cancellationToken)
-                        .ConfigureAwait(false))
-                    {
-                        receipt.Write(result, console.Time.GetUtcNow());
-                        display.Result(result);
-                    }
+                    break;
                 }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                summary.Canceled = true;
             }
         }
 
-        summary.Skipped = Interlocked.Read(ref skipped);
-        return Finish(display, summary, receipt);
+        run.Summary.Skipped = Interlocked.Read(ref skipped);
+        return run.Finish();
+    }
+
+    /// <summary>
+    /// The next line of <paramref name="reader"/>, or a cancellation as soon as <paramref name="stop"/> is canceled, also
+    /// while the read waits (for standard input, a pipe or a terminal that has not sent the next line yet).
+    /// </summary>
+    private static ValueTask<string?> ReadLineAsync(TextReader reader, CancellationToken stop)
+    {
+        var line = reader.ReadLineAsync(stop);
+        return line.IsCompleted ? line : new ValueTask<string?>(line.AsTask().WaitAsync(stop));
     }
 
     /// <summary>Up to <paramref name="count"/> more ids from <paramref name="source"/>; sets <paramref name="ended"/> when it runs out.</summary>
@@ -189,11 +189,11 @@ internal static class Commands
         CancellationToken cancellationToken)
     {
         using var session = common.Open(console, parse);
-        var summary = new RunSummary { Command = "erase", DryRun = dryRun };
-        var display = new RunDisplay(console, session.Output, summary);
         var listOptions = new ConversationListOptions { PageSize = session.Bulk.PageSize };
         if (dryRun)
         {
+            var summary = new RunSummary { Command = "erase", DryRun = true };
+            var display = new RunDisplay(console, session.Output, summary);
             try
             {
                 await foreach (var conversation in session.Client.ListAsync(user, listOptions, cancellationToken).ConfigureAwait(false))
@@ -204,7 +204,10 @@ internal static class Commands
             }
             catch (ConversationApiException ex)
             {
-                return ListingFailed(console, display, summary, ex, receipt: null);
+                summary.ListingError = session.MessageOf(ex);
+                await console.Error.WriteLineAsync($"conversations: the listing failed: {summary.ListingError}").ConfigureAwait(false);
+                display.Finish();
+                return ExitCodes.SomeFailed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -216,17 +219,18 @@ internal static class Commands
         }
 
         Confirm(console, session, "Erase all of the user's conversations", stdinTaken: false);
-        using var receipt = Receipt.Open(session.ReceiptPath);
+        using var run = new DeleteRun(console, session, new RunSummary { Command = "erase" });
         var resume = session.Resume;
 
         // EraseUserAsync reports counts, not each conversation, and the receipt needs each one; so this is its loop on
         // the public API: list from the top, take up to a page of conversations this run has not handled, stop listing
         // (so no cursor outlives a delete; Dify refuses a cursor that names a deleted conversation), delete them, and
         // list again, until a listing holds nothing new. Ids handled stay in a set; a user's conversations fit in memory.
+        // Ctrl+C (cancellationToken is its first press) stops the listing at once, and the deletes as DeleteRun says.
         var handled = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            while (true)
+            while (!run.Stopping)
             {
                 var batch = new List<string>(listOptions.PageSize);
                 await foreach (var conversation in session.Client.ListAsync(user, listOptions, cancellationToken).ConfigureAwait(false))
@@ -239,7 +243,7 @@ internal static class Commands
                     if (resume?.Contains(conversation.Id) == true)
                     {
                         // Done in the resumed receipt (still listed, as listings can lag a delete): skipped, as for delete.
-                        summary.Skipped++;
+                        run.Summary.Skipped++;
                         continue;
                     }
 
@@ -250,30 +254,24 @@ internal static class Commands
                     }
                 }
 
-                summary.Listed += batch.Count;
-                display.Tick();
-                if (batch.Count == 0)
+                run.Summary.Listed += batch.Count;
+                run.Display.Tick();
+                if (batch.Count == 0 || !await run.DeleteAsync(batch, user).ConfigureAwait(false))
                 {
                     break;
-                }
-
-                await foreach (var result in session.Client.DeleteManyAsync(batch, user, session.Bulk, cancellationToken).ConfigureAwait(false))
-                {
-                    receipt.Write(result, console.Time.GetUtcNow());
-                    display.Result(result);
                 }
             }
         }
         catch (ConversationApiException ex)
         {
-            return ListingFailed(console, display, summary, ex, receipt);
+            return run.ListingFailed(ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            summary.Canceled = true;
+            // Stopped while listing: nothing was in flight.
         }
 
-        return Finish(display, summary, receipt);
+        return run.Finish();
     }
 
     private static async Task<int> ListAsync(CliConsole console, CommonOptions common, ParseResult parse, string user, CancellationToken cancellationToken)
@@ -296,7 +294,7 @@ internal static class Commands
         }
         catch (ConversationApiException ex)
         {
-            await console.Error.WriteLineAsync($"conversations: the listing failed: {ex.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"conversations: the listing failed: {session.MessageOf(ex)}").ConfigureAwait(false);
             return ExitCodes.SomeFailed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -306,24 +304,6 @@ internal static class Commands
 
         await console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
-    }
-
-    private static int ListingFailed(CliConsole console, RunDisplay display, RunSummary summary, ConversationApiException ex, Receipt? receipt)
-    {
-        summary.ListingError = ex.Message;
-        console.Error.WriteLine($"conversations: the listing failed: {ex.Message}");
-        display.Finish();
-        receipt?.WriteSummary(summary);
-        return ExitCodes.SomeFailed;
-    }
-
-    private static int Finish(RunDisplay display, RunSummary summary, Receipt receipt)
-    {
-        display.Finish();
-        receipt.WriteSummary(summary);
-        return summary.Canceled ? ExitCodes.Canceled
-            : summary.Failed > 0 || summary.ListingError is not null ? ExitCodes.SomeFailed
-            : ExitCodes.Success;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ internal sealed class CommonOptions
 
         if (receipt)
         {
-            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, time), then a summary line.", HelpName = "FILE" });
+            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, time), then a summary line; missing folders are created.", HelpName = "FILE" });
             _resume = Add(new Option<string>("--resume") { Description = "Skip the ids a receipt FILE says are Deleted or NotFound; retry the rest.", HelpName = "FILE" });
             _yes = Add(new Option<bool>("--yes", "-y") { Description = "Confirm deleting on a service that is not on a loopback address (needed by erase and by a delete of more than one id)." });
         }
@@ -134,6 +134,19 @@ internal sealed class Session(IConversationClient client, ConversationClientOpti
     public ResumeSet? Resume { get; init; }
 
     public bool Yes { get; init; }
+
+    /// <summary>
+    /// The message to show for a service error: for a failed <c>--token-command</c>, its exit code and first line of
+    /// standard error (the SDK names only the exception type of a failed token provider); otherwise the error's own.
+    /// </summary>
+    public string? MessageOf(ConversationApiError? error) =>
+        error?.Code == ConversationApiError.CredentialUnavailableCode && tokenCommand?.Failure is { } failure ? failure : error?.Message;
+
+    /// <summary>The message to show for a failed listing, as <see cref="MessageOf(ConversationApiError?)"/>.</summary>
+    public string MessageOf(ConversationApiException exception) =>
+        exception.Error?.Code == ConversationApiError.CredentialUnavailableCode && tokenCommand?.Failure is { } failure
+            ? $"Listing conversations failed: {failure}"
+            : exception.Message;
 
     public void Dispose() => tokenCommand?.Dispose();
 }

@@ -12,6 +12,6 @@ internal static class ExitCodes
     /// <summary>A usage or configuration error; nothing was deleted.</summary>
     public const int UsageError = 2;
 
-    /// <summary>Stopped by Ctrl+C; the receipt holds every delete that finished.</summary>
+    /// <summary>Stopped by Ctrl+C; the receipt has a line for every id sent (Unknown for those a second Ctrl+C aborted).</summary>
     public const int Canceled = 130;
 }

@@ -22,7 +22,7 @@ internal sealed class Receipt : IDisposable
         _json = new Utf8JsonWriter(_buffer);
     }
 
-    /// <summary>A receipt written to <paramref name="path"/>, or one that writes nothing when it is null.</summary>
+    /// <summary>A receipt written to <paramref name="path"/> (creating its missing folders), or one that writes nothing when it is null.</summary>
     public static Receipt Open(string? path)
     {
         if (path is null)
@@ -32,6 +32,12 @@ internal sealed class Receipt : IDisposable
 
         try
         {
+            // A receipt per user in a folder of receipts (receipts/user-42.jsonl) is the usual layout: create the folders.
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
             return new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -40,8 +46,17 @@ internal sealed class Receipt : IDisposable
         }
     }
 
-    /// <summary>Writes a conversation's line: id, outcome, HTTP status, error code and message, service request id, attempts, UTC time.</summary>
-    public void Write(DeleteConversationResult result, DateTimeOffset time)
+    /// <summary>The receipt's outcome for a delete aborted in flight: the service may have deleted the conversation or not.</summary>
+    public const string UnknownOutcome = "Unknown";
+
+    /// <summary>The receipt's error code for a delete aborted in flight.</summary>
+    public const string AbortedInFlightError = "aborted_in_flight";
+
+    /// <summary>
+    /// Writes a conversation's line: id, outcome, HTTP status, error code and <paramref name="message"/>, service request
+    /// id, attempts, UTC time.
+    /// </summary>
+    public void Write(DeleteConversationResult result, string? message, DateTimeOffset time)
     {
         if (_file is null)
         {
@@ -53,9 +68,33 @@ internal sealed class Receipt : IDisposable
         _json.WriteString("outcome", OutcomeName(result.Outcome));
         WriteNumberOrNull("status", result.StatusCode);
         _json.WriteString("error", result.Error?.Code);
-        _json.WriteString("message", result.Error?.Message);
+        _json.WriteString("message", message);
         _json.WriteString("requestId", result.RequestId);
         _json.WriteNumber("attempts", result.Attempts);
+        _json.WriteString("time", Utc(time));
+        _json.WriteEndObject();
+        Flush();
+    }
+
+    /// <summary>
+    /// Writes the line of a delete aborted in flight by a second Ctrl+C: outcome Unknown, as no answer came; status,
+    /// request id and attempts are null, as they are not known. <c>--resume</c> tries such an id again.
+    /// </summary>
+    public void WriteUnknown(string id, DateTimeOffset time)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        _json.WriteStartObject();
+        _json.WriteString("id", id);
+        _json.WriteString("outcome", UnknownOutcome);
+        _json.WriteNull("status");
+        _json.WriteString("error", AbortedInFlightError);
+        _json.WriteString("message", "Aborted by a second Ctrl+C while in flight: the service may or may not have deleted it; a run with --resume tries it again.");
+        _json.WriteNull("requestId");
+        _json.WriteNull("attempts");
         _json.WriteString("time", Utc(time));
         _json.WriteEndObject();
         Flush();

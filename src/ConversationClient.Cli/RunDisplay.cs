@@ -29,14 +29,15 @@ internal sealed class RunDisplay
 
     private bool Live => _format == OutputFormat.Text && _console.OutputIsTerminal;
 
-    public void Result(DeleteConversationResult result)
+    /// <summary>A delete's result; <paramref name="message"/> is what to show of its error (see Session.MessageOf).</summary>
+    public void Result(DeleteConversationResult result, string? message)
     {
         _summary.Count(result);
         if (result.Outcome == DeleteConversationOutcome.Failed)
         {
             ClearLine();
             _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"failed: {result.ConversationId} ({result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"} {result.Error?.Code}: {result.Error?.Message})"));
+                $"failed: {result.ConversationId} ({result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"} {result.Error?.Code}: {message})"));
         }
 
         if (_format == OutputFormat.Text && !Live)
@@ -45,6 +46,18 @@ internal sealed class RunDisplay
         }
 
         Tick();
+    }
+
+    /// <summary>A delete aborted in flight by a second Ctrl+C: on standard error in every mode, as failures are.</summary>
+    public void Unknown(string id)
+    {
+        _summary.Unknown++;
+        ClearLine();
+        _console.Error.WriteLine($"unknown: {id} (aborted in flight: the service may or may not have deleted it)");
+        if (_format == OutputFormat.Text && !Live)
+        {
+            _console.Out.WriteLine($"{Receipt.UnknownOutcome} {id}");
+        }
     }
 
     /// <summary>A line of information (listing progress, dry-run ids) in text mode; nothing in JSON mode.</summary>
@@ -83,15 +96,19 @@ internal sealed class RunDisplay
         {
             var listed = _summary.Command == "erase" ? string.Create(CultureInfo.InvariantCulture, $"listed {_summary.Listed}, ") : "";
             var skipped = _summary.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", skipped {_summary.Skipped} (done in the resumed receipt)") : "";
-            var state = _summary.Canceled ? " (canceled)" : "";
+            var state = _summary.Aborted ? " (aborted by a second Ctrl+C)" : _summary.Canceled ? " (stopped by Ctrl+C)" : "";
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_summary.Command}{state}: {listed}{Status()}{skipped}"));
         }
 
         _console.Out.Flush();
     }
 
-    private string Status() => string.Create(CultureInfo.InvariantCulture,
-        $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, retries {_summary.Retries}, {_summary.Rate:0.#}/s");
+    private string Status()
+    {
+        var unknown = _summary.Unknown > 0 ? string.Create(CultureInfo.InvariantCulture, $"unknown {_summary.Unknown}, ") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, {unknown}retries {_summary.Retries}, {_summary.Rate:0.#}/s");
+    }
 
     private void ClearLine()
     {

@@ -17,13 +17,20 @@ internal sealed class RunSummary
 
     public long Failed { get; set; }
 
+    /// <summary>Deletes aborted in flight by a second Ctrl+C: whether the service deleted them is unknown.</summary>
+    public long Unknown { get; set; }
+
     public long Skipped { get; set; }
 
     public long Retries { get; set; }
 
     public string? ListingError { get; set; }
 
+    /// <summary>Ctrl+C stopped the run: nothing new was started after it.</summary>
     public bool Canceled { get; set; }
+
+    /// <summary>A second Ctrl+C aborted the deletes in flight (see <see cref="Unknown"/>).</summary>
+    public bool Aborted { get; set; }
 
     public TimeSpan Elapsed { get; set; }
 
@@ -69,6 +76,7 @@ internal sealed class RunSummary
         json.WriteNumber("deleted", Deleted);
         json.WriteNumber("notFound", NotFound);
         json.WriteNumber("failed", Failed);
+        json.WriteNumber("unknown", Unknown);
         json.WriteNumber("skipped", Skipped);
         json.WriteNumber("retries", Retries);
         if (ListingError is not null)
@@ -77,6 +85,7 @@ internal sealed class RunSummary
         }
 
         json.WriteBoolean("canceled", Canceled);
+        json.WriteBoolean("aborted", Aborted);
         json.WriteNumber("elapsedSeconds", Math.Round(Elapsed.TotalSeconds, 3));
         json.WriteNumber("perSecond", Math.Round(Rate, 1));
         json.WriteString("time", Receipt.Utc(Finished));

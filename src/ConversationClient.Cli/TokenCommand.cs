@@ -5,8 +5,9 @@ namespace ConversationClient.Cli;
 /// <summary>
 /// Gets a bearer token by running a command (for example <c>az account get-access-token ... -o tsv</c>) and reading its
 /// standard output; the token is reused for <see cref="Lifetime"/> and the command run again after that. Serves
-/// <see cref="ConversationClientOptions.AccessTokenProvider"/>. Neither the token nor the command's output is ever
-/// put in a message.
+/// <see cref="ConversationClientOptions.AccessTokenProvider"/>. Neither the token nor the command's standard output is
+/// ever put in a message; when the command fails, <see cref="Failure"/> says why with its exit code and the first line
+/// of its standard error (the SDK keeps only the type of a provider's exception, so the tool shows this instead).
 /// </summary>
 internal sealed class TokenCommand : IDisposable
 {
@@ -18,12 +19,16 @@ internal sealed class TokenCommand : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private long _fetchedAt;
+    private volatile string? _failure;
 
     public TokenCommand(string command, TimeProvider time)
     {
         _command = command;
         _time = time;
     }
+
+    /// <summary>Why the command's last run failed (exit code and first line of standard error); null after a success.</summary>
+    public string? Failure => _failure;
 
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +45,18 @@ internal sealed class TokenCommand : IDisposable
                 return again;
             }
 
-            var fetched = await RunAsync(cancellationToken).ConfigureAwait(false);
+            string fetched;
+            try
+            {
+                fetched = await RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                _failure = ex.Message;
+                throw;
+            }
+
+            _failure = null;
             _token = fetched;
             _fetchedAt = _time.GetTimestamp();
             return fetched;
@@ -71,14 +87,16 @@ internal sealed class TokenCommand : IDisposable
         try
         {
             var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            // Drained so that a chatty command cannot block on a full pipe; not shown, as it may hold secrets.
+            // Drained so that a chatty command cannot block on a full pipe; only its first line is shown, on failure.
             var error = process.StandardError.ReadToEndAsync(cancellationToken);
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             var token = (await output.ConfigureAwait(false)).Trim();
-            await error.ConfigureAwait(false);
+            var errorText = await error.ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"The token command exited with code {process.ExitCode}.");
+                throw new InvalidOperationException(FirstLine(errorText) is { } reason
+                    ? $"The token command exited with code {process.ExitCode}: {reason}"
+                    : $"The token command exited with code {process.ExitCode} and wrote nothing to standard error.");
             }
 
             if (token.Length == 0 || token.Contains('\n', StringComparison.Ordinal))
@@ -93,5 +111,21 @@ internal sealed class TokenCommand : IDisposable
             process.Kill(entireProcessTree: true);
             throw;
         }
+    }
+
+    /// <summary>The first line of standard error that is not blank, trimmed and cut to a readable length; null if none.</summary>
+    private static string? FirstLine(string text)
+    {
+        const int MaxLength = 300;
+        foreach (var line in text.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length > 0)
+            {
+                return trimmed.Length <= MaxLength ? trimmed : trimmed[..MaxLength] + "...";
+            }
+        }
+
+        return null;
     }
 }

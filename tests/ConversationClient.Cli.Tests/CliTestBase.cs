@@ -50,14 +50,22 @@ public abstract class CliTestBase
     protected Task<CliRun> RunAsync(string service, params string[] args) =>
         RunWithAsync(new Dictionary<string, string> { [KeyVariable] = KeyOf(service) }, stdin: "", [.. args, .. Service(service)]);
 
-    protected static async Task<CliRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string stdin, string[] args,
-        TextWriter? output = null, bool inputIsTerminal = false, bool outputIsTerminal = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs the tool on string writers (synchronized, as Ctrl+C writes from the thread that presses it).
+    /// <paramref name="ctrlC"/> is the Ctrl+C the test presses; <paramref name="input"/>, when given, is standard input
+    /// instead of <paramref name="stdin"/>.
+    /// </summary>
+    private protected static async Task<CliRun> RunWithAsync(IReadOnlyDictionary<string, string> environment, string stdin, string[] args,
+        TextWriter? output = null, bool inputIsTerminal = false, bool outputIsTerminal = false, CtrlC? ctrlC = null, TextReader? input = null)
     {
         var outWriter = output ?? new StringWriter();
         var errWriter = new StringWriter();
-        var console = new CliConsole(new StringReader(stdin), outWriter, errWriter,
-            name => environment.TryGetValue(name, out var value) ? value : null, InputIsTerminal: inputIsTerminal, OutputIsTerminal: outputIsTerminal);
-        var exit = await CliApp.RunAsync(args, console, cancellationToken);
+        var console = new CliConsole(input ?? new StringReader(stdin), TextWriter.Synchronized(outWriter), TextWriter.Synchronized(errWriter),
+            name => environment.TryGetValue(name, out var value) ? value : null, InputIsTerminal: inputIsTerminal, OutputIsTerminal: outputIsTerminal)
+        {
+            CtrlC = ctrlC ?? new CtrlC(),
+        };
+        var exit = await CliApp.RunAsync(args, console);
         return new CliRun(exit, outWriter.ToString()!, errWriter.ToString());
     }
 

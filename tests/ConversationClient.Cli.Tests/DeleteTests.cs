@@ -51,6 +51,22 @@ public sealed class DeleteTests : CliTestBase
     }
 
     [Test]
+    public async Task Delete_ReceiptInFoldersThatDoNotExist_CreatesThem()
+    {
+        var id = Seed("dify", 1, "user-1")[0];
+        var receiptPath = Path.Combine(WorkDirectory, "receipts", "2026", "user-42.jsonl");
+
+        var run = await RunAsync("dify", ["delete", id, "--user", "user-1", "--receipt", receiptPath]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Conversations(ReadReceipt(receiptPath)).Single().GetProperty("outcome").GetString(), Is.EqualTo("Deleted"));
+            Assert.That(Exists("dify", id, "user-1"), Is.False);
+        });
+    }
+
+    [Test]
     public async Task Delete_IdsFromStandardInput_DeletesEach()
     {
         var ids = Seed("dify", 5, "user-1");

@@ -160,4 +160,25 @@ public sealed class SafetyTests : CliTestBase
             Assert.That(root.Output, Does.Contain("Exit codes"));
         });
     }
+
+    [TestCase("--help")]
+    [TestCase("delete", "--help")]
+    [TestCase("erase", "--help")]
+    [TestCase("list", "--help")]
+    public async Task Help_NamesTheInstalledCommand_Conversations(params string[] args)
+    {
+        var run = await RunWithAsync(new Dictionary<string, string>(), "", args);
+        var usage = args.Length == 1 ? "conversations [command] [options]" : $"conversations {args[0]} ";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Output, Does.Contain("Usage:" + Environment.NewLine + "  " + usage), run.Output);
+            Assert.That(run.Output, Does.Not.Contain("ConversationClient.Cli"));
+            Assert.That(run.Output, Does.Not.Contain(RootCommandNameOfThisProcess()));
+        });
+    }
+
+    /// <summary>What System.CommandLine names a root command after: this process's entry (testhost, or the tool's dll).</summary>
+    private static string RootCommandNameOfThisProcess() => new System.CommandLine.RootCommand().Name;
 }

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ConversationClient.Cli.Tests;
+
+/// <summary>
+/// An OpenAI-dialect conversation service on loopback (delete and list) that holds every delete in flight until
+/// <see cref="Release"/>, so a test knows which deletes are in flight when it presses Ctrl+C. Like a real service, it
+/// deletes a conversation whose request the client gave up on: the case a receipt must not lose.
+/// </summary>
+internal sealed class HeldDeletesService : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<string> _store;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly ConcurrentQueue<string> _received = new();
+    private int _listings;
+
+    private HeldDeletesService(WebApplication app, int conversations)
+    {
+        _app = app;
+        _store = [.. Enumerable.Range(0, conversations).Select(i => $"conv_{i:D4}{Guid.NewGuid():N}")];
+        Conversations = [.. _store];
+    }
+
+    /// <summary>The conversations it started with, in listing order.</summary>
+    public IReadOnlyList<string> Conversations { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The ids of the deletes received, in order of arrival.</summary>
+    public IReadOnlyCollection<string> Received => [.. _received];
+
+    /// <summary>How many list requests were received.</summary>
+    public int Listings => Volatile.Read(ref _listings);
+
+    public int Remaining
+    {
+        get
+        {
+            lock (_store)
+            {
+                return _store.Count;
+            }
+        }
+    }
+
+    public static async Task<HeldDeletesService> StartAsync(int conversations)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var service = new HeldDeletesService(app, conversations);
+        app.MapDelete("/v1/conversations/{id}", service.DeleteAsync);
+        app.MapGet("/v1/conversations", service.List);
+        await app.StartAsync();
+        BaseAddressOf(app, service);
+        return service;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> more deletes have arrived (and are held).</summary>
+    public async Task WaitForDeletesAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (!await _arrived.WaitAsync(TimeSpan.FromSeconds(20)))
+            {
+                throw new TimeoutException($"Only {i} of {count} deletes arrived.");
+            }
+        }
+    }
+
+    /// <summary>Answers the deletes held and every later one at once.</summary>
+    public void Release() => _released.TrySetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _arrived.Dispose();
+    }
+
+    private static void BaseAddressOf(WebApplication app, HeldDeletesService service)
+    {
+        var address = new Uri(app.Urls.Single());
+        service.BaseAddress = new Uri($"http://127.0.0.1:{address.Port}/v1/");
+    }
+
+    private async Task<IResult> DeleteAsync(string id, HttpContext context)
+    {
+        _received.Enqueue(id);
+        _arrived.Release();
+        try
+        {
+            await _released.Task.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up on the request; the service goes on and deletes the conversation all the same.
+        }
+
+        bool existed;
+        lock (_store)
+        {
+            existed = _store.Remove(id);
+        }
+
+        return existed
+            ? Results.Text($$"""{"id":"{{id}}","object":"conversation.deleted","deleted":true}""", "application/json")
+            : Results.Text("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""", "application/json", statusCode: 404);
+    }
+
+    private IResult List(HttpContext context)
+    {
+        Interlocked.Increment(ref _listings);
+        var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture);
+        var after = context.Request.Query["after"].FirstOrDefault();
+        string[] page;
+        bool more;
+        lock (_store)
+        {
+            var start = after is null ? 0 : _store.IndexOf(after) + 1;
+            page = [.. _store.Skip(start).Take(limit)];
+            more = start + page.Length < _store.Count;
+        }
+
+        var data = string.Join(",", page.Select(id => $$"""{"id":"{{id}}","object":"conversation","created_at":1760000000,"metadata":{} }"""));
+        var last = page.Length > 0 ? $"\"{page[^1]}\"" : "null";
+        var hasMore = more ? "true" : "false";
+        return Results.Text($$"""{"object":"list","data":[{{data}}],"has_more":{{hasMore}},"last_id":{{last}} }""", "application/json");
+    }
+}
