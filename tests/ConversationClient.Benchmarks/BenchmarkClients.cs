@@ -8,9 +8,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using ConversationClient.Dify;
+using ConversationClient.Dialects.Dify;
 using ConversationClient.Http;
-using ConversationClient.OpenAI;
+using ConversationClient.Pipeline;
+using ConversationClient.Dialects.OpenAI;
 using OfficialClient = OpenAI.Conversations.ConversationClient;
 using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
 
@@ -162,7 +163,7 @@ public abstract class BenchmarkClients
     /// </summary>
     private protected static async Task<bool> RefitOpenAIOnce(IOpenAIConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", new CallState(), CancellationToken.None);
         var body = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
     }
@@ -170,7 +171,7 @@ public abstract class BenchmarkClients
     /// <summary>The Dify delete through the SDK's Refit interface alone (see <see cref="RefitOpenAIOnce"/>).</summary>
     private protected static async Task<bool> RefitDifyOnce(IDifyConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), new CallState(), CancellationToken.None);
         var answer = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && answer.Length == 0;
     }

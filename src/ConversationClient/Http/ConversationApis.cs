@@ -1,6 +1,6 @@
-using ConversationClient.Dify;
+using ConversationClient.Dialects.Dify;
 using ConversationClient.Internal;
-using ConversationClient.OpenAI;
+using ConversationClient.Dialects.OpenAI;
 using Refit;
 
 namespace ConversationClient.Http;

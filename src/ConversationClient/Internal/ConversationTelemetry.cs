@@ -35,7 +35,7 @@ internal sealed class ConversationTelemetry
     {
         _logger = loggerFactory?.CreateLogger(D.LoggerCategory) ?? NullLogger.Instance;
         _logUserId = settings.LogUserId;
-        _dialect = settings.Dialect == ConversationApiDialect.OpenAI ? "openai" : "dify";
+        _dialect = settings.DialectRules.Name;
         _serverAddress = settings.BaseAddress.Host;
         _serverPort = settings.BaseAddress.Port;
     }

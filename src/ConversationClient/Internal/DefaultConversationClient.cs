@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using ConversationClient.Dify;
-using ConversationClient.Http;
-using ConversationClient.OpenAI;
+using ConversationClient.Dialects;
 using ConversationClient.Pipeline;
 
 namespace ConversationClient.Internal;
@@ -10,24 +8,23 @@ namespace ConversationClient.Internal;
 internal sealed class DefaultConversationClient : IConversationClient
 {
     private readonly ClientSettings _settings;
+    private readonly ConversationDialect _dialect;
+    private readonly IConversationApi _api;
     private readonly TimeProvider _timeProvider;
     private readonly ConversationTelemetry _telemetry;
-    private readonly IOpenAIConversationsApi? _openAI;
-    private readonly IDifyConversationsApi? _dify;
 
     // A null telemetry still traces and meters, and writes no logs.
-    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify,
-        ConversationTelemetry? telemetry = null)
+    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IConversationApi api, ConversationTelemetry? telemetry = null)
     {
         _settings = settings;
+        _dialect = settings.DialectRules;
+        _api = api;
         _timeProvider = timeProvider;
-        _openAI = openAI;
-        _dify = dify;
         _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
 
-    /// <summary>The dialect of the service the client talks to.</summary>
-    internal ConversationApiDialect Dialect => _settings.Dialect;
+    /// <summary>Whether a listing cursor stays valid when the conversation it names is deleted (see <see cref="ConversationDialect.CursorOutlivesDeletes"/>).</summary>
+    internal bool CursorOutlivesDeletes => _dialect.CursorOutlivesDeletes;
 
     /// <summary>
     /// A client whose dialect API runs on <paramref name="httpClient"/> (a new client, whose handler chain holds the
@@ -37,15 +34,13 @@ internal sealed class DefaultConversationClient : IConversationClient
         ConversationTelemetry? telemetry = null)
     {
         httpClient.BaseAddress = settings.BaseAddress;
-        return settings.Dialect == ConversationApiDialect.OpenAI
-            ? new(settings, timeProvider, ConversationApis.OpenAI(httpClient), null, telemetry)
-            : new(settings, timeProvider, null, ConversationApis.Dify(httpClient), telemetry);
+        return new(settings, timeProvider, settings.DialectRules.CreateApi(httpClient), telemetry);
     }
 
     public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
         Guard.ConversationId(conversationId, nameof(conversationId));
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         return DeleteCoreAsync(conversationId, user, null, cancellationToken);
     }
 
@@ -59,7 +54,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         var call = new CallState
         {
             ConversationId = conversationId,
-            UserIsolationKey = _openAI is not null ? user : null,
+            UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
             Activity = activity,
             Pacer = pacer,
@@ -71,9 +66,7 @@ internal sealed class DefaultConversationClient : IConversationClient
             HttpResponseMessage? response = null;
             try
             {
-                response = _openAI is not null
-                    ? await _openAI.DeleteConversationAsync(conversationId, call, cancellationToken).ConfigureAwait(false)
-                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), call, cancellationToken).ConfigureAwait(false);
+                response = await _api.DeleteAsync(conversationId, user, call, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -109,7 +102,7 @@ internal sealed class DefaultConversationClient : IConversationClient
     public IAsyncEnumerable<ConversationSummary> ListAsync(string? user = null, ConversationListOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         var pageSize = options?.PageSize ?? new ConversationListOptions().PageSize;
         Guard.InRange(pageSize, 1, 100, "options.PageSize");
         return ListCoreAsync(user, pageSize, options?.Order, cancellationToken);
@@ -142,23 +135,11 @@ internal sealed class DefaultConversationClient : IConversationClient
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { UserIsolationKey = _openAI is not null ? user : null };
+        var call = new CallState { UserIsolationKey = _dialect.UserIsolationKey(user) };
         HttpResponseMessage response;
         try
         {
-            response = _openAI is not null
-                ? await _openAI.ListConversationsAsync(pageSize, order switch
-                {
-                    ConversationListOrder.NewestFirst => "desc",
-                    ConversationListOrder.OldestFirst => "asc",
-                    _ => null,
-                }, cursor, call, cancellationToken).ConfigureAwait(false)
-                : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
-                {
-                    ConversationListOrder.NewestFirst => "-created_at",
-                    ConversationListOrder.OldestFirst => "created_at",
-                    _ => null,
-                }, call, cancellationToken).ConfigureAwait(false);
+            response = await _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -187,7 +168,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         var maxConcurrency = options?.MaxConcurrency ?? new BulkDeleteOptions().MaxConcurrency;
         Guard.InRange(maxConcurrency, 1, 64, "options.MaxConcurrency");
         return BulkDeleter.RunAsync(this, conversationIds, user, new BatchThrottle(maxConcurrency), NewPacer(), maxConcurrency, cancellationToken);
@@ -196,7 +177,7 @@ internal sealed class DefaultConversationClient : IConversationClient
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        Guard.RequiredUser(user, _settings.Dialect, nameof(user));
+        Guard.RequiredUser(user, _dialect, nameof(user));
         options ??= new BulkDeleteOptions();
         Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
         Guard.InRange(options.PageSize, 1, 100, "options.PageSize");

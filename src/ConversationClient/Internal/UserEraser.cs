@@ -24,7 +24,7 @@ internal static class UserEraser
         int listed = 0, deleted = 0, notFound = 0;
         ConversationApiError? listingError = null;
         string? cursor = null;
-        var cursorStaysValid = client.Dialect == ConversationApiDialect.OpenAI;
+        var cursorStaysValid = client.CursorOutlivesDeletes;
         var progressSinceTop = false;
 
         var retries = 0;

@@ -1,4 +1,5 @@
 using System.Net;
+using ConversationClient.Dialects;
 using ConversationClient.Http;
 using ConversationClient.Internal;
 
@@ -65,7 +66,7 @@ internal sealed class Verdict
         if (response.IsSuccessStatusCode)
         {
             var refusal = BufferedContent.IsTruncated(response) ? ResultMapper.TooLarge()
-                : call.ConversationId is { } id ? ResultMapper.ReadDeleteRefusal(response, settings.Dialect, id)
+                : call.ConversationId is { } id ? DeleteAnswer.Judge(BufferedContent.BodyOf(response), id, settings.DialectRules)
                 : null;
             return refusal is null
                 ? new(VerdictKind.Succeeded, null, null, serverText, response)
@@ -75,7 +76,7 @@ internal sealed class Verdict
         TimeSpan? serverDelay = Http.ServerDelay.TryGet(response, now, out var wait) ? wait : null;
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            var notFound = serverText.Clean(ErrorBodyParser.ParseNotFound(response, settings.Dialect, call.ConversationId, out var conversationMissing));
+            var notFound = serverText.Clean(ErrorBodyParser.ParseNotFound(response, settings.DialectRules, call.ConversationId, out var conversationMissing));
             return new(conversationMissing ? VerdictKind.NotFound : VerdictKind.EndpointMissing, notFound, serverDelay, serverText, response);
         }
 

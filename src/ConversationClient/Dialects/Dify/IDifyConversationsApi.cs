@@ -2,7 +2,7 @@ using ConversationClient.Http;
 using ConversationClient.Pipeline;
 using Refit;
 
-namespace ConversationClient.Dify;
+namespace ConversationClient.Dialects.Dify;
 
 /// <summary>
 /// The Dify service API's conversation endpoints, one method per endpoint, transport only: Refit's source generator

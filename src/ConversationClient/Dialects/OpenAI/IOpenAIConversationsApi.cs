@@ -1,7 +1,7 @@
 using ConversationClient.Pipeline;
 using Refit;
 
-namespace ConversationClient.OpenAI;
+namespace ConversationClient.Dialects.OpenAI;
 
 /// <summary>
 /// The OpenAI Conversations API (OpenAI, Azure AI Foundry), one method per endpoint, transport only: Refit's source
