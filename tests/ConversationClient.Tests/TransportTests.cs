@@ -136,6 +136,30 @@ public sealed class TransportTests
     }
 
     [Test]
+    public async Task DeleteAsync_Retried_EveryAttemptCarriesEachHeaderOnce()
+    {
+        // The headers are set per attempt on the one request that every attempt sends again: set, not added twice.
+        var (client, _, scripted) = Create(ConversationApiDialect.OpenAI,
+            s => s.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.BadGateway).Then(HttpStatusCode.NoContent),
+            o =>
+            {
+                o.OrganizationId = "org-1";
+                o.ProjectId = "proj-1";
+            });
+
+        var result = await client.DeleteAsync("conv_1", "end-user-7");
+
+        Assert.That(result.Attempts, Is.EqualTo(3));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(scripted.Requests.Select(r => r.Header("x-ms-user-isolation-key")), Is.All.EqualTo("end-user-7"));
+            Assert.That(scripted.Requests.Select(r => r.Header("OpenAI-Organization")), Is.All.EqualTo("org-1"));
+            Assert.That(scripted.Requests.Select(r => r.Header("OpenAI-Project")), Is.All.EqualTo("proj-1"));
+            Assert.That(scripted.Requests.Select(r => r.Header("Authorization")), Is.All.EqualTo("Bearer " + TestClients.ApiKey));
+        }
+    }
+
+    [Test]
     public async Task ListAsync_Dify_UserGoesEscapedInTheQueryAndNoIsolationHeaderIsSent()
     {
         var (client, _, scripted) = Create(ConversationApiDialect.Dify, s => s.Then(HttpStatusCode.OK, """{"limit":20,"has_more":false,"data":[]}"""));
