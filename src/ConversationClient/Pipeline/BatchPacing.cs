@@ -1,4 +1,5 @@
 using ConversationClient.Http;
+using ConversationClient.Internal;
 using Polly;
 
 namespace ConversationClient.Pipeline;
@@ -11,15 +12,17 @@ namespace ConversationClient.Pipeline;
 /// </summary>
 internal sealed class BatchPacing : ResilienceStrategy<HttpResponseMessage>
 {
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
+        // Outside a batch the attempt runs as it is, without an async layer of its own.
         var call = CallState.Of(context);
-        if (call.Pacer is not { } pacer)
-        {
-            return await callback(context, state).ConfigureAwait(false);
-        }
+        return call.Pacer is { } pacer ? PacedAsync(pacer, call, callback, context, state) : callback(context, state);
+    }
 
+    private static async ValueTask<Outcome<HttpResponseMessage>> PacedAsync<TState>(BatchPacer pacer, CallState call,
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+    {
         while (true)
         {
             double? startedAt;
