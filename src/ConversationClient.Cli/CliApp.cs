@@ -35,9 +35,9 @@ internal static class CliApp
             "1 some failed, 2 usage or configuration error, 130 stopped by Ctrl+C.");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
-        root.Subcommands.Add(Commands.Delete(console));
-        root.Subcommands.Add(Commands.Erase(console));
-        root.Subcommands.Add(Commands.List(console));
+        root.Subcommands.Add(DeleteCommand.Create(console));
+        root.Subcommands.Add(EraseCommand.Create(console));
+        root.Subcommands.Add(ListCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -7,7 +7,7 @@ namespace ConversationClient.Cli;
 /// line and display line, and keeps the receipt's promise that every id handed over has a line, whatever Ctrl+C does.
 /// The first Ctrl+C stops handing over ids, so the deletes in flight finish (bounded by their timeouts) and get their
 /// lines; the second cancels DeleteManyAsync, and each id handed over without a result yet gets an Unknown line, as
-/// the service may have deleted it or not.
+/// the service may have deleted it or not. So does each id in flight when the run breaks off (reading the ids failed).
 /// </summary>
 internal sealed class DeleteRun : IDisposable
 {
@@ -39,7 +39,8 @@ internal sealed class DeleteRun : IDisposable
 
     /// <summary>
     /// Deletes the ids (read until Ctrl+C), one receipt line per id handed over. Returns false when a second Ctrl+C
-    /// aborted the deletes in flight (each then has an Unknown line), true otherwise.
+    /// aborted the deletes in flight (each then has an Unknown line), true otherwise; an exception reading the ids is
+    /// thrown after the Unknown lines of the deletes it aborted.
     /// </summary>
     public async Task<bool> DeleteAsync(IAsyncEnumerable<string> ids, string? user)
     {
@@ -64,21 +65,15 @@ internal sealed class DeleteRun : IDisposable
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            string[] unanswered;
-            lock (waiting)
-            {
-                unanswered = [.. waiting];
-            }
-
-            var time = _console.Time.GetUtcNow();
-            foreach (var id in unanswered)
-            {
-                _receipt.WriteUnknown(id, time);
-                Display.Unknown(id);
-            }
-
+            Unanswered(waiting, "Aborted by a second Ctrl+C while in flight");
             Summary.Aborted = true;
             return false;
+        }
+        catch (Exception ex)
+        {
+            // Reading the ids failed, and DeleteManyAsync canceled the deletes in flight: they still get their lines.
+            Unanswered(waiting, $"The run broke off ({ex.GetType().Name}) while it was in flight");
+            throw;
         }
     }
 
@@ -86,7 +81,7 @@ internal sealed class DeleteRun : IDisposable
     public int ListingFailed(ConversationApiException ex)
     {
         Summary.ListingError = _session.MessageOf(ex);
-        _console.Error.WriteLine($"conversations: the listing failed: {Summary.ListingError}");
+        CommandSteps.ListingFailed(_console, Summary.ListingError);
         return Finish();
     }
 
@@ -105,6 +100,23 @@ internal sealed class DeleteRun : IDisposable
     {
         _stopNotice.Dispose();
         _receipt.Dispose();
+    }
+
+    /// <summary>An Unknown line for each id handed over that has no result, as the service may have deleted it or not.</summary>
+    private void Unanswered(HashSet<string> waiting, string reason)
+    {
+        string[] unanswered;
+        lock (waiting)
+        {
+            unanswered = [.. waiting];
+        }
+
+        var time = _console.Time.GetUtcNow();
+        foreach (var id in unanswered)
+        {
+            _receipt.WriteUnknown(id, reason, time);
+            Display.Unknown(id);
+        }
     }
 
     private void Record(DeleteConversationResult result)

@@ -77,10 +77,11 @@ internal sealed class Receipt : IDisposable
     }
 
     /// <summary>
-    /// Writes the line of a delete aborted in flight by a second Ctrl+C: outcome Unknown, as no answer came; status,
-    /// request id and attempts are null, as they are not known. <c>--resume</c> tries such an id again.
+    /// Writes the line of a delete aborted in flight (by a second Ctrl+C, or as the run broke off): outcome Unknown, as no
+    /// answer came, and <paramref name="reason"/> in the message; status, request id and attempts are null, as they are
+    /// not known. <c>--resume</c> tries such an id again.
     /// </summary>
-    public void WriteUnknown(string id, DateTimeOffset time)
+    public void WriteUnknown(string id, string reason, DateTimeOffset time)
     {
         if (_file is null)
         {
@@ -92,7 +93,7 @@ internal sealed class Receipt : IDisposable
         _json.WriteString("outcome", UnknownOutcome);
         _json.WriteNull("status");
         _json.WriteString("error", AbortedInFlightError);
-        _json.WriteString("message", "Aborted by a second Ctrl+C while in flight: the service may or may not have deleted it; a run with --resume tries it again.");
+        _json.WriteString("message", $"{reason}: the service may or may not have deleted it; a run with --resume tries it again.");
         _json.WriteNull("requestId");
         _json.WriteNull("attempts");
         _json.WriteString("time", Utc(time));

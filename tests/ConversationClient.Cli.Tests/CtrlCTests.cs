@@ -4,8 +4,8 @@ using ConversationClient.Emulator;
 namespace ConversationClient.Cli.Tests;
 
 /// <summary>
-/// Ctrl+C during delete and erase: the first press starts nothing new and lets the deletes in flight finish, the second
-/// aborts them; every id sent has a receipt line either way.
+/// Runs that stop early. Ctrl+C during delete and erase: the first press starts nothing new and lets the deletes in
+/// flight finish, the second aborts them. Every id sent has a receipt line either way, also when the run breaks off.
 /// </summary>
 public sealed class CtrlCTests : CliTestBase
 {
@@ -97,7 +97,7 @@ public sealed class CtrlCTests : CliTestBase
         service.Release();
         var receiptPath = PathFor("receipt.jsonl");
         var ctrlC = new CtrlC();
-        using var input = new LinesThenSilence(service.Conversations);
+        using var input = new LinesThenWait(service.Conversations);
 
         var running = RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
             ["delete", "-", "--receipt", receiptPath, "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable],
@@ -112,6 +112,31 @@ public sealed class CtrlCTests : CliTestBase
             Assert.That(run.Exit, Is.EqualTo(130), run.ToString());
             Assert.That(Conversations(ReadReceipt(receiptPath)).Select(line => line.GetProperty("outcome").GetString()), Is.EqualTo(new[] { "Deleted", "Deleted" }));
             Assert.That(Summary(ReadReceipt(receiptPath)).GetProperty("canceled").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task ReadingTheIdsFails_WhileDeletesAreInFlight_EachGetsAnUnknownLine()
+    {
+        await using var service = await HeldDeletesService.StartAsync(conversations: 20);
+        var receiptPath = PathFor("receipt.jsonl");
+        using var input = new LinesThenWait(service.Conversations.Take(Concurrency));
+
+        var running = RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
+            ["delete", "-", "--concurrency", $"{Concurrency}", "--receipt", receiptPath,
+             "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable],
+            input: input);
+        await service.WaitForDeletesAsync(Concurrency);
+        await input.Waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        input.Fail(new IOException("The pipe broke."));
+
+        Assert.ThrowsAsync<IOException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));
+        var lines = Conversations(ReadReceipt(receiptPath));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(service.Received));
+            Assert.That(lines.Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Unknown"));
+            Assert.That(lines.Select(line => line.GetProperty("message").GetString()), Has.All.StartWith("The run broke off (IOException)"));
         });
     }
 
@@ -194,17 +219,20 @@ public sealed class CtrlCTests : CliTestBase
     }
 
     /// <summary>
-    /// Standard input that gives some lines and then waits for the next one forever, ignoring cancellation, as a
-    /// console stream does: the tool must stop waiting on Ctrl+C by itself.
+    /// Standard input that gives some lines and then waits for the next one until <see cref="Fail"/>, ignoring
+    /// cancellation, as a console stream does: the tool must stop waiting on Ctrl+C by itself.
     /// </summary>
-    private sealed class LinesThenSilence(IEnumerable<string> lines) : TextReader
+    private sealed class LinesThenWait(IEnumerable<string> lines) : TextReader
     {
         private readonly Queue<string> _lines = new(lines);
         private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<string?> _never = new();
+        private readonly TaskCompletionSource<string?> _next = new();
 
         /// <summary>Completes when the tool waits for a line that never comes.</summary>
         public Task Waiting => _waiting.Task;
+
+        /// <summary>Ends the wait for the next line with <paramref name="exception"/>.</summary>
+        public void Fail(Exception exception) => _next.TrySetException(exception);
 
         public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
         {
@@ -214,7 +242,7 @@ public sealed class CtrlCTests : CliTestBase
             }
 
             _waiting.TrySetResult();
-            return new ValueTask<string?>(_never.Task);
+            return new ValueTask<string?>(_next.Task);
         }
     }
 }
