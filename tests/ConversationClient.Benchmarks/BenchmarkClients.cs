@@ -59,9 +59,9 @@ public abstract class BenchmarkClients
     private protected sealed record Clients(HttpClient RawOpenAI, HttpClient RawDify, HttpClient OfficialHttp, OfficialClient Official,
         IConversationClient SdkOpenAI, IConversationClient SdkDify, HttpClient RefitOpenAIHttp, HttpClient RefitDifyHttp)
     {
-        public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.OpenAI(RefitOpenAIHttp);
+        public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.Create<IOpenAIConversationsApi>(RefitOpenAIHttp);
 
-        public IDifyConversationsApi RefitDify { get; } = ConversationApis.Dify(RefitDifyHttp);
+        public IDifyConversationsApi RefitDify { get; } = ConversationApis.Create<IDifyConversationsApi>(RefitDifyHttp);
 
         /// <summary>Every client on <paramref name="transport"/>, or each on its own socket handler (the SDK's: the factory's shared one) when null.</summary>
         public static Clients On(Uri openAIBase, Uri difyBase, HttpMessageHandler? transport)

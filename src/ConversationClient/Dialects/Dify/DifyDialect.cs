@@ -39,7 +39,7 @@ internal sealed class DifyDialect : ConversationDialect
         }
     }
 
-    public override IConversationApi CreateApi(HttpClient httpClient) => new DifyConversationApi(ConversationApis.Dify(httpClient));
+    public override IConversationApi CreateApi(HttpClient httpClient) => new DifyConversationApi(ConversationApis.Create<IDifyConversationsApi>(httpClient));
 
     /// <summary>Only the bodies Dify's versions answer: <c>{"result":"success"}</c>, or the deleted conversation's fields all null (0.8–0.10).</summary>
     public override bool ConfirmsDeletion(in DeleteAnswer answer) =>

@@ -57,7 +57,7 @@ internal sealed class OpenAIDialect : ConversationDialect
         }
     }
 
-    public override IConversationApi CreateApi(HttpClient httpClient) => new OpenAIConversationApi(ConversationApis.OpenAI(httpClient));
+    public override IConversationApi CreateApi(HttpClient httpClient) => new OpenAIConversationApi(ConversationApis.Create<IOpenAIConversationsApi>(httpClient));
 
     /// <summary>A JSON object confirms only with <c>"deleted": true</c>.</summary>
     public override bool ConfirmsDeletion(in DeleteAnswer answer) => answer.Deleted == true;
