@@ -21,8 +21,8 @@ internal static class CliApp
     /// <summary>Runs the tool; returns its exit code (see <see cref="ExitCodes"/>).</summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
-        // What System.CommandLine and the commands' reading and listing stop on; deletes in flight stop only on the
-        // second press (CtrlC.SecondPress), which DeleteRun watches.
+        // What System.CommandLine, list and erase --dry-run stop on. delete and erase hand both presses to their SDK
+        // call instead (DeleteRun): the first as its stop token, the second as its cancellation token.
         var cancellationToken = console.CtrlC.FirstPress;
         // A root named after the installed command: System.CommandLine's RootCommand is named after the process's
         // entry assembly, which for a .NET tool is ConversationClient.Cli, not the command the user typed.

@@ -9,9 +9,6 @@ namespace ConversationClient.Cli;
 /// </summary>
 internal static class DeleteCommand
 {
-    /// <summary>Ids per DeleteManyAsync call (see <see cref="RunAsync"/>).</summary>
-    internal const int Chunk = 65_536;
-
     public static Command Create(CliConsole console)
     {
         var ids = new Argument<string[]>("ids")
@@ -24,13 +21,13 @@ internal static class DeleteCommand
         var common = new CommonOptions(bulk: true, receipt: true);
         var command = new Command("delete", "Deletes conversations by id, streaming the ids: arguments, --file, or '-' for standard input.") { ids, file, user };
         common.AddTo(command);
-        command.SetAction((parse, cancellationToken) => RunAsync(console, common, parse,
-            parse.GetValue(ids) ?? [], parse.GetValue(file), parse.GetValue(user), cancellationToken));
+        // Ctrl+C reaches the run through console.CtrlC (DeleteRun), not System.CommandLine's token.
+        command.SetAction((parse, _) => RunAsync(console, common, parse, parse.GetValue(ids) ?? [], parse.GetValue(file), parse.GetValue(user)));
         return command;
     }
 
     private static async Task<int> RunAsync(CliConsole console, CommonOptions common, ParseResult parse, string[] ids, string? file,
-        string? user, CancellationToken cancellationToken)
+        string? user)
     {
         var readsStdin = ids.Contains("-");
         if (ids.Length == 0 && file is null)
@@ -48,11 +45,7 @@ internal static class DeleteCommand
             throw new UsageException("'-' (standard input) can be given once.");
         }
 
-        if (file is not null && !File.Exists(file))
-        {
-            throw new UsageException($"The ids file {file} does not exist.");
-        }
-
+        using var fileReader = file is null ? null : OpenIds(file);
         using var session = common.Open(console, parse);
         if (session.Options.Dialect == ConversationApiDialect.Dify && user is null)
         {
@@ -65,10 +58,10 @@ internal static class DeleteCommand
             CommandSteps.Confirm(console, session, "Delete the listed conversations", stdinTaken: readsStdin);
         }
 
-        var resume = session.Resume;
         using var run = new DeleteRun(console, session, new RunSummary { Command = "delete" });
-        var skipped = 0L;
 
+        // The ids as the SDK reads them, one at a time: the arguments, standard input at '-', then the file. Its token
+        // is its stop (the first Ctrl+C), which also ends a read waiting for a line that has not come yet.
         async IAsyncEnumerable<string> Ids([EnumeratorCancellation] CancellationToken token = default)
         {
             foreach (var id in ids)
@@ -89,10 +82,9 @@ internal static class DeleteCommand
                 }
             }
 
-            if (file is not null)
+            if (fileReader is not null)
             {
-                using var reader = new StreamReader(file);
-                while (await ReadLineAsync(reader, token).ConfigureAwait(false) is { } line)
+                while (await ReadLineAsync(fileReader, token).ConfigureAwait(false) is { } line)
                 {
                     if (Wanted(line) is { } fromFile)
                     {
@@ -102,42 +94,75 @@ internal static class DeleteCommand
             }
         }
 
-        string? Wanted(string line)
+        // The whole input in one DeleteManyAsync call, however long: the SDK keeps about 15 bytes per distinct id to
+        // delete and report an id repeated anywhere in it once, and skips what the resumed receipt says is done.
+        Exception? readFailure = null;
+        await run.RecordAsync(session.Client.DeleteManyAsync(UntilReadingFails(Ids(), failure => readFailure = failure), user, run.Options, run.Abort))
+            .ConfigureAwait(false);
+        return readFailure is null ? run.Finish() : run.InputFailed(readFailure);
+    }
+
+    /// <summary>An id from a line: trimmed; null for a blank line or a # comment.</summary>
+    private static string? Wanted(string line)
+    {
+        var id = line.Trim();
+        return id.Length == 0 || id[0] == '#' ? null : id;
+    }
+
+    /// <summary>Opens the ids file before anything is sent; a file that cannot be opened is a usage error.</summary>
+    private static StreamReader OpenIds(string file)
+    {
+        try
         {
-            var id = line.Trim();
-            if (id.Length == 0 || id[0] == '#')
-            {
-                return null;
-            }
-
-            if (resume?.Contains(id) == true)
-            {
-                Interlocked.Increment(ref skipped);
-                return null;
-            }
-
-            return id;
+            return new StreamReader(file);
         }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"The ids file {file} does not exist.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot read the ids file {file}: {ex.Message}", ex);
+        }
+    }
 
-        // The ids go to DeleteManyAsync in chunks of Chunk: the SDK remembers a 16-byte fingerprint per distinct
-        // id of a batch to spot repeats, which for a million ids would be most of the tool's memory; per chunk it stays
-        // a few megabytes. An id repeated across chunks is deleted again (NotFound) and has a second receipt line.
-        // Ctrl+C (cancellationToken is its first press) ends the reading (see DeleteRun), so no chunk follows it.
-        var source = Ids(cancellationToken).GetAsyncEnumerator(cancellationToken);
+    /// <summary>
+    /// <paramref name="ids"/> until reading them fails (a file that cannot be read on, a broken pipe): the failure goes to
+    /// <paramref name="failed"/> and the ids end there, so the SDK starts no further delete and the deletes in flight
+    /// finish with their results. Thrown on, the failure would make the SDK cancel them, leaving their outcome unknown.
+    /// </summary>
+    private static async IAsyncEnumerable<string> UntilReadingFails(IAsyncEnumerable<string> ids, Action<Exception> failed,
+        [EnumeratorCancellation] CancellationToken token = default)
+    {
+        var source = ids.GetAsyncEnumerator(token);
         await using (source.ConfigureAwait(false))
         {
-            var ended = new StrongBox<bool>();
-            while (!ended.Value && !run.Stopping)
+            while (true)
             {
-                if (!await run.DeleteAsync(Take(source, Chunk, ended), user).ConfigureAwait(false))
+                bool more;
+                try
                 {
-                    break;
+                    more = await source.MoveNextAsync().ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // The SDK stopped reading (the first Ctrl+C): not a failure.
+                    yield break;
+                }
+                catch (Exception ex)
+                {
+                    failed(ex);
+                    yield break;
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return source.Current;
             }
         }
-
-        run.Summary.Skipped = Interlocked.Read(ref skipped);
-        return run.Finish();
     }
 
     /// <summary>
@@ -148,20 +173,5 @@ internal static class DeleteCommand
     {
         var line = reader.ReadLineAsync(stop);
         return line.IsCompleted ? line : new ValueTask<string?>(line.AsTask().WaitAsync(stop));
-    }
-
-    /// <summary>Up to <paramref name="count"/> more ids from <paramref name="source"/>; sets <paramref name="ended"/> when it runs out.</summary>
-    private static async IAsyncEnumerable<string> Take(IAsyncEnumerator<string> source, int count, StrongBox<bool> ended)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            if (!await source.MoveNextAsync().ConfigureAwait(false))
-            {
-                ended.Value = true;
-                yield break;
-            }
-
-            yield return source.Current;
-        }
     }
 }

@@ -1,13 +1,11 @@
-using System.Runtime.CompilerServices;
-
 namespace ConversationClient.Cli;
 
 /// <summary>
-/// The deleting part of a <c>delete</c> or <c>erase</c> run: hands ids to DeleteManyAsync, writes each result's receipt
-/// line and display line, and keeps the receipt's promise that every id handed over has a line, whatever Ctrl+C does.
-/// The first Ctrl+C stops handing over ids, so the deletes in flight finish (bounded by their timeouts) and get their
-/// lines; the second cancels DeleteManyAsync, and each id handed over without a result yet gets an Unknown line, as
-/// the service may have deleted it or not. So does each id in flight when the run breaks off (reading the ids failed).
+/// The deleting part of a <c>delete</c> or <c>erase</c> run: the options its one SDK call runs with, and the receipt
+/// and display line of each result the call streams. The SDK yields a result for every id it sends, so the receipt's
+/// promise (every id sent has a line) is the SDK's: the first Ctrl+C is the call's stop token (no new delete starts,
+/// those in flight finish and yield theirs), the second is the call's cancellation token (each delete in flight yields
+/// <see cref="ConversationApiError.OutcomeUnknownCode"/>, written as an Unknown line).
 /// </summary>
 internal sealed class DeleteRun : IDisposable
 {
@@ -15,84 +13,82 @@ internal sealed class DeleteRun : IDisposable
     private readonly Session _session;
     private readonly Receipt _receipt;
     private readonly CancellationTokenRegistration _stopNotice;
+    private readonly RunSummary _summary;
+    private readonly RunDisplay _display;
+    private long _asked;
+    private long _skipped;
 
     public DeleteRun(CliConsole console, Session session, RunSummary summary)
     {
         _console = console;
         _session = session;
-        Summary = summary;
-        Display = new RunDisplay(console, session.Output, summary);
+        _summary = summary;
+        _display = new RunDisplay(console, session.Output, summary);
         _receipt = Receipt.Open(session.ReceiptPath);
         _stopNotice = console.CtrlC.FirstPress.Register(() => console.Error.WriteLine(
             "conversations: stopping: no new delete is started; those in flight finish and get their receipt lines (Ctrl+C again aborts them)."));
+        Options = new BulkDeleteOptions
+        {
+            MaxConcurrency = session.Bulk.MaxConcurrency,
+            PageSize = session.Bulk.PageSize,
+            ShouldSkip = Skip,
+            StopToken = console.CtrlC.FirstPress,
+        };
     }
 
-    public RunSummary Summary { get; }
+    /// <summary>The options of the run's SDK call: the command line's, the resumed receipt's ids to skip, and the first Ctrl+C to stop.</summary>
+    public BulkDeleteOptions Options { get; }
 
-    public RunDisplay Display { get; }
-
-    /// <summary>Whether Ctrl+C was pressed: start nothing new.</summary>
-    public bool Stopping => _console.CtrlC.FirstPress.IsCancellationRequested;
-
-    /// <summary>Deletes <paramref name="ids"/>; see <see cref="DeleteAsync(IAsyncEnumerable{string}, string?)"/>.</summary>
-    public Task<bool> DeleteAsync(IEnumerable<string> ids, string? user) => DeleteAsync(ToAsync(ids), user);
+    /// <summary>The token of the run's SDK call: the second Ctrl+C, which aborts the deletes in flight.</summary>
+    public CancellationToken Abort => _console.CtrlC.SecondPress;
 
     /// <summary>
-    /// Deletes the ids (read until Ctrl+C), one receipt line per id handed over. Returns false when a second Ctrl+C
-    /// aborted the deletes in flight (each then has an Unknown line), true otherwise; an exception reading the ids is
-    /// thrown after the Unknown lines of the deletes it aborted.
+    /// Writes each result's receipt and display line as <paramref name="results"/> (the run's SDK call, made with
+    /// <see cref="Options"/> and <see cref="Abort"/>) streams it, until its end or a second Ctrl+C; other exceptions
+    /// (a listing that broke off) are the caller's.
     /// </summary>
-    public async Task<bool> DeleteAsync(IAsyncEnumerable<string> ids, string? user)
+    public async Task RecordAsync(IAsyncEnumerable<DeleteConversationResult> results)
     {
-        // The ids handed over that have no result yet. Per call: DeleteManyAsync reports a repeated id once per call.
-        // An id repeated after its result is added again and never answered: on an abort it gets an Unknown line
-        // after its real one, which overstates, never hides, what may have been deleted.
-        var waiting = new HashSet<string>(StringComparer.Ordinal);
-        var abort = _console.CtrlC.SecondPress;
         try
         {
-            await foreach (var result in _session.Client.DeleteManyAsync(Feed(ids, waiting), user, _session.Bulk, abort).ConfigureAwait(false))
+            await foreach (var result in results.ConfigureAwait(false))
             {
-                lock (waiting)
-                {
-                    waiting.Remove(result.ConversationId);
-                }
-
                 Record(result);
             }
-
-            return true;
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (Abort.IsCancellationRequested)
         {
-            Unanswered(waiting, "Aborted by a second Ctrl+C while in flight");
-            Summary.Aborted = true;
-            return false;
-        }
-        catch (Exception ex)
-        {
-            // Reading the ids failed, and DeleteManyAsync canceled the deletes in flight: they still get their lines.
-            Unanswered(waiting, $"The run broke off ({ex.GetType().Name}) while it was in flight");
-            throw;
+            _summary.Aborted = true;
         }
     }
 
     /// <summary>A listing broke off: says so on standard error, ends the run; returns the exit code.</summary>
     public int ListingFailed(ConversationApiException ex)
     {
-        Summary.ListingError = _session.MessageOf(ex);
-        CommandSteps.ListingFailed(_console, Summary.ListingError);
+        _summary.ListingError = _session.MessageOf(ex);
+        CommandSteps.ListingFailed(_console, _summary.ListingError);
+        return Finish();
+    }
+
+    /// <summary>Reading the ids failed: says so on standard error, ends the run; returns the exit code.</summary>
+    public int InputFailed(Exception ex)
+    {
+        _summary.InputError = ex.Message;
+        _console.Error.WriteLine($"conversations: reading the ids failed, so no further id was read: {ex.Message}");
         return Finish();
     }
 
     /// <summary>Ends the run: the summary on the display and as the receipt's last line; returns the exit code.</summary>
     public int Finish()
     {
-        Summary.Canceled = Stopping;
-        Display.Finish();
-        _receipt.WriteSummary(Summary);
-        return Summary.Canceled ? ExitCodes.Canceled
-            : Summary.Failed > 0 || Summary.ListingError is not null ? ExitCodes.SomeFailed
+        // The SDK asks the skip test once per distinct id it is about to delete: for erase, each conversation listed.
+        _summary.Listed = Interlocked.Read(ref _asked);
+        _summary.Skipped = Interlocked.Read(ref _skipped);
+        _summary.Canceled = _console.CtrlC.FirstPress.IsCancellationRequested;
+        _display.Finish();
+        _receipt.WriteSummary(_summary);
+        return _summary.Canceled ? ExitCodes.Canceled
+            : _summary.Failed > 0 || _summary.ListingError is not null || _summary.InputError is not null ? ExitCodes.SomeFailed
             : ExitCodes.Success;
     }
 
@@ -102,78 +98,33 @@ internal sealed class DeleteRun : IDisposable
         _receipt.Dispose();
     }
 
-    /// <summary>An Unknown line for each id handed over that has no result, as the service may have deleted it or not.</summary>
-    private void Unanswered(HashSet<string> waiting, string reason)
+    /// <summary>The SDK's skip test, asked on the SDK's own task: an id the resumed receipt says is done is left alone (and counted).</summary>
+    private bool Skip(string id)
     {
-        string[] unanswered;
-        lock (waiting)
+        Interlocked.Increment(ref _asked);
+        if (_session.Resume?.Contains(id) != true)
         {
-            unanswered = [.. waiting];
+            return false;
         }
 
-        var time = _console.Time.GetUtcNow();
-        foreach (var id in unanswered)
-        {
-            _receipt.WriteUnknown(id, reason, time);
-            Display.Unknown(id);
-        }
+        Interlocked.Increment(ref _skipped);
+        return true;
     }
 
     private void Record(DeleteConversationResult result)
     {
+        var time = _console.Time.GetUtcNow();
+        if (result.Error?.Code == ConversationApiError.OutcomeUnknownCode)
+        {
+            // Cancelled in flight: the service may have deleted it or not. The SDK cancels only on the second Ctrl+C.
+            var reason = Abort.IsCancellationRequested ? "Aborted by a second Ctrl+C while in flight" : "Cancelled while in flight";
+            _receipt.WriteUnknown(result.ConversationId, reason, time);
+            _display.Unknown(result.ConversationId);
+            return;
+        }
+
         var message = _session.MessageOf(result.Error);
-        _receipt.Write(result, message, _console.Time.GetUtcNow());
-        Display.Result(result, message);
-    }
-
-    /// <summary>
-    /// The ids as DeleteManyAsync reads them, each noted in <paramref name="waiting"/> before it is handed over; ends
-    /// at the first Ctrl+C, also when it is waiting for the next id (a pipe or a terminal that has not sent it yet).
-    /// It never throws the cancellation: DeleteManyAsync takes an exception from its ids as a failure and cancels the
-    /// deletes in flight, which the first Ctrl+C must let finish.
-    /// </summary>
-    private async IAsyncEnumerable<string> Feed(IAsyncEnumerable<string> ids, HashSet<string> waiting)
-    {
-        var stop = _console.CtrlC.FirstPress;
-        var source = ids.GetAsyncEnumerator(stop);
-        await using (source.ConfigureAwait(false))
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                bool more;
-                try
-                {
-                    more = await source.MoveNextAsync().ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    yield break;
-                }
-
-                if (!more || stop.IsCancellationRequested)
-                {
-                    yield break;
-                }
-
-                var id = source.Current;
-                lock (waiting)
-                {
-                    waiting.Add(id);
-                }
-
-                yield return id;
-            }
-        }
-    }
-
-    private static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var id in ids)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return id;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
+        _receipt.Write(result, message, time);
+        _display.Result(result, message);
     }
 }

@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Every conversation is Deleted or NotFound (or the listing succeeded).</summary>
     public const int Success = 0;
 
-    /// <summary>Some conversations failed (their ids are in the receipt and on standard error), or the listing broke off.</summary>
+    /// <summary>Some conversations failed (their ids are in the receipt and on standard error), or the listing or the reading of the ids broke off.</summary>
     public const int SomeFailed = 1;
 
     /// <summary>A usage or configuration error; nothing was deleted.</summary>

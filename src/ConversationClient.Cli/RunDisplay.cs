@@ -96,7 +96,10 @@ internal sealed class RunDisplay
         {
             var listed = _summary.Command == "erase" ? string.Create(CultureInfo.InvariantCulture, $"listed {_summary.Listed}, ") : "";
             var skipped = _summary.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", skipped {_summary.Skipped} (done in the resumed receipt)") : "";
-            var state = _summary.Aborted ? " (aborted by a second Ctrl+C)" : _summary.Canceled ? " (stopped by Ctrl+C)" : "";
+            var state = _summary.Aborted ? " (aborted by a second Ctrl+C)"
+                : _summary.Canceled ? " (stopped by Ctrl+C)"
+                : _summary.InputError is not null ? " (reading the ids failed)"
+                : "";
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_summary.Command}{state}: {listed}{Status()}{skipped}"));
         }
 

@@ -9,6 +9,7 @@ internal sealed class RunSummary
 
     public bool DryRun { get; init; }
 
+    /// <summary>The distinct conversations listed, skipped ones included (shown for <c>erase</c> only).</summary>
     public long Listed { get; set; }
 
     public long Deleted { get; set; }
@@ -25,6 +26,9 @@ internal sealed class RunSummary
     public long Retries { get; set; }
 
     public string? ListingError { get; set; }
+
+    /// <summary>Why reading the ids broke off (<c>delete</c>): no id after that point was read.</summary>
+    public string? InputError { get; set; }
 
     /// <summary>Ctrl+C stopped the run: nothing new was started after it.</summary>
     public bool Canceled { get; set; }
@@ -82,6 +86,11 @@ internal sealed class RunSummary
         if (ListingError is not null)
         {
             json.WriteString("listingError", ListingError);
+        }
+
+        if (InputError is not null)
+        {
+            json.WriteString("inputError", InputError);
         }
 
         json.WriteBoolean("canceled", Canceled);

@@ -1,6 +1,10 @@
 namespace ConversationClient;
 
-/// <summary>How <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/> and <see cref="IConversationClient.EraseUserAsync"/> pace their deletes.</summary>
+/// <summary>
+/// How <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>,
+/// <see cref="IConversationClient.EraseUserStreamingAsync"/> and <see cref="IConversationClient.EraseUserAsync"/> run their
+/// deletes: how many at once, how large a listing page, which ids to leave alone, and when to stop starting new ones.
+/// </summary>
 public sealed class BulkDeleteOptions
 {
     /// <summary>Gets or sets how many deletes may run at once, from 1 to 64. After a 429 or a <c>Retry-After</c> the batch runs with fewer (down to one, after a pause) and climbs back as deletes succeed.</summary>
@@ -10,4 +14,22 @@ public sealed class BulkDeleteOptions
     /// <summary>Gets or sets how many conversations each listing page asks for when erasing a user, from 1 to 100.</summary>
     /// <value>Default: 100.</value>
     public int PageSize { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets a test called once per distinct conversation id before its delete: when it returns true the
+    /// conversation is left alone (not sent, no result). For example, the ids a receipt of an earlier run says are done.
+    /// An erasure counts these in <see cref="EraseReport.Skipped"/>, and pages past them as conversations that still stand.
+    /// The test is called on the batch's own task, one id at a time; an exception it throws ends the batch.
+    /// </summary>
+    /// <value>Default: null (nothing is skipped).</value>
+    public Func<string, bool>? ShouldSkip { get; set; }
+
+    /// <summary>
+    /// Gets or sets a token that, when cancelled, stops the batch gently: no new delete starts (and an erasure lists no
+    /// further page), the deletes in flight finish and each yields its result, and the enumeration then ends without an
+    /// exception. Ids not started yield nothing (and <see cref="EraseReport.Stopped"/> is set). The cancellation token
+    /// of the call, by contrast, stops at once: see <see cref="IConversationClient.EraseUserStreamingAsync"/>.
+    /// </summary>
+    /// <value>Default: <see cref="CancellationToken.None"/> (never stops early).</value>
+    public CancellationToken StopToken { get; set; }
 }

@@ -37,6 +37,13 @@ public sealed class ConversationApiError
     /// <summary>Code for a failure where the service could not be reached or the connection broke.</summary>
     public const string ConnectionFailedCode = "connection_failed";
 
+    /// <summary>
+    /// Code for a delete of a batch that was in flight when the batch's cancellation token was cancelled: the request
+    /// may have reached the service, so whether the conversation was deleted is unknown. Running the delete again tells
+    /// (it answers <see cref="DeleteConversationOutcome.NotFound"/> when it was).
+    /// </summary>
+    public const string OutcomeUnknownCode = "outcome_unknown";
+
     /// <summary>Code for a call that ran out of time (its last attempt, or all attempts together).</summary>
     public const string TimeoutCode = "timeout";
 

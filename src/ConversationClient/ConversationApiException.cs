@@ -6,9 +6,9 @@ namespace ConversationClient;
 /// </summary>
 public sealed class ConversationApiException : Exception
 {
-    /// <summary>Initializes a new instance from a result that is not a success.</summary>
+    /// <summary>Initializes a new instance from a result that is not a success (<see cref="DeleteConversationResult.EnsureSuccess"/>).</summary>
     /// <param name="result">The result; its outcome, status, error and request id make the message.</param>
-    public ConversationApiException(DeleteConversationResult result)
+    internal ConversationApiException(DeleteConversationResult result)
         : base(FormatMessage(result ?? throw new ArgumentNullException(nameof(result))))
     {
         Result = result;
@@ -17,7 +17,10 @@ public sealed class ConversationApiException : Exception
         RequestId = result.RequestId;
     }
 
-    /// <summary>Initializes a new instance with a message and the service's answer.</summary>
+    /// <summary>
+    /// Initializes a new instance with a message and the service's answer. The client throws it; the constructor is
+    /// public so that tests can fake a client that does (a listing that fails, say).
+    /// </summary>
     /// <param name="message">What went wrong.</param>
     /// <param name="statusCode">The HTTP status code, when a response arrived.</param>
     /// <param name="error">The service's error, when one was parsed.</param>
@@ -30,25 +33,6 @@ public sealed class ConversationApiException : Exception
         StatusCode = statusCode;
         Error = error;
         RequestId = requestId;
-    }
-
-    /// <summary>Initializes a new instance with no details.</summary>
-    public ConversationApiException() : this("The conversation service did not do what was asked.")
-    {
-    }
-
-    /// <summary>Initializes a new instance with a message.</summary>
-    /// <param name="message">What went wrong.</param>
-    public ConversationApiException(string message) : this(message, null, null, null, null)
-    {
-    }
-
-    /// <summary>Initializes a new instance with a message and an inner exception.</summary>
-    /// <param name="message">What went wrong.</param>
-    /// <param name="innerException">The exception that caused this one.</param>
-    public ConversationApiException(string message, Exception innerException)
-        : this(message, null, null, null, innerException)
-    {
     }
 
     /// <summary>Gets the delete result this exception was made from, if any.</summary>

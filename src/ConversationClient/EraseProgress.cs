@@ -15,4 +15,7 @@ public readonly record struct EraseProgress(int Listed, int Deleted, int NotFoun
     /// failures): a rising count says the service is pushing back.
     /// </summary>
     public int Retries { get; init; }
+
+    /// <summary>Gets how many conversations found so far were left alone because <see cref="BulkDeleteOptions.ShouldSkip"/> said so (counted in <see cref="Listed"/>, not in <see cref="Done"/>).</summary>
+    public int Skipped { get; init; }
 }

@@ -18,13 +18,22 @@ public sealed class EraseReport
     /// <summary>Gets how many deletes failed.</summary>
     public int Failed => Failures.Count;
 
+    /// <summary>Gets how many conversations found were left alone because <see cref="BulkDeleteOptions.ShouldSkip"/> said so (counted in <see cref="Listed"/>).</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Gets whether <see cref="BulkDeleteOptions.StopToken"/> stopped the erasure before the end of the listing: conversations after that point were not deleted.</summary>
+    public bool Stopped { get; init; }
+
     /// <summary>Gets the error that stopped the listing before its end, if one did: conversations after that point were not seen.</summary>
     public ConversationApiError? ListingError { get; init; }
 
-    /// <summary>Gets whether the user has no conversation left that this run saw: nothing failed and the listing reached its end. When false, running the erasure again continues the job.</summary>
-    public bool IsComplete => Failures.Count == 0 && ListingError is null;
+    /// <summary>Gets whether the user has no conversation left that this run saw (apart from those skipped): nothing failed, nothing stopped the run, and the listing reached its end. When false, running the erasure again continues the job.</summary>
+    public bool IsComplete => Failures.Count == 0 && ListingError is null && !Stopped;
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Listed} listed, {Deleted} deleted, {NotFound} not found, {Failed} failed" + (ListingError is null ? "" : $", listing stopped: {ListingError}");
+        $"{Listed} listed, {Deleted} deleted, {NotFound} not found, {Failed} failed"
+        + (Skipped == 0 ? "" : $", {Skipped} skipped")
+        + (Stopped ? ", stopped before the end" : "")
+        + (ListingError is null ? "" : $", listing stopped: {ListingError}");
 }

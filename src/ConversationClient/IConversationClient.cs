@@ -51,14 +51,16 @@ public interface IConversationClient
     /// <summary>
     /// Deletes many conversations, several at a time, streaming each result as it completes. Every distinct id yields
     /// exactly one result; a repeated id is deleted and reported once. Ids are read lazily, so memory stays bounded
-    /// (the client keeps a fixed-size 128-bit fingerprint per distinct id to spot repeats, not the ids).
+    /// (the client keeps a 104-bit fingerprint per distinct id to spot repeats, about 15 bytes each, not the ids).
     /// </summary>
     /// <param name="conversationIds">The ids; an id that is not valid (see <see cref="DeleteAsync"/>) yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/> and sends nothing.</param>
     /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
-    /// <param name="options">Concurrency; null for the defaults.</param>
+    /// <param name="options">Concurrency, ids to skip, a stop token; null for the defaults.</param>
     /// <param name="cancellationToken">
-    /// Stops starting new deletes and cancels those in flight; the enumeration yields the results it has, then throws
-    /// <see cref="OperationCanceledException"/>.
+    /// Stops starting new deletes and cancels those in flight; the enumeration yields the results it has, and for each
+    /// delete that was in flight a <see cref="DeleteConversationOutcome.Failed"/> result with
+    /// <see cref="ConversationApiError.OutcomeUnknownCode"/>, then throws <see cref="OperationCanceledException"/>. To stop
+    /// gently instead (the deletes in flight finish), stop passing ids or use <see cref="BulkDeleteOptions.StopToken"/>.
     /// </param>
     /// <returns>One result per distinct id, in completion order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id (thrown when reached), or <paramref name="user"/> is null on Dify.</exception>
@@ -69,7 +71,7 @@ public interface IConversationClient
     /// <summary>Deletes many conversations whose ids arrive as an asynchronous stream; otherwise as <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</summary>
     /// <param name="conversationIds">The ids, read lazily.</param>
     /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
-    /// <param name="options">Concurrency; null for the defaults.</param>
+    /// <param name="options">Concurrency, ids to skip, a stop token; null for the defaults.</param>
     /// <param name="cancellationToken">Stops the batch as described for the other overload.</param>
     /// <returns>One result per distinct id, in completion order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
@@ -78,15 +80,52 @@ public interface IConversationClient
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Erases a user, streaming one result per conversation: lists the user's conversations page by page and deletes
+    /// each one found (several at a time, paced like
+    /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>), yielding each
+    /// result as it completes. This is the erasure <see cref="EraseUserAsync"/> counts; use it when each conversation
+    /// needs its own record (a receipt of an erasure request).
+    /// </summary>
+    /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
+    /// <param name="options">
+    /// Concurrency and page size; <see cref="BulkDeleteOptions.ShouldSkip"/> to leave conversations alone (ids done in an
+    /// earlier run); <see cref="BulkDeleteOptions.StopToken"/> to stop gently. Null for the defaults.
+    /// </param>
+    /// <param name="cancellationToken">
+    /// Stops at once: no new delete starts, the deletes in flight are cancelled and each yields a
+    /// <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.OutcomeUnknownCode"/> (the
+    /// request may have reached the service), then the enumeration throws <see cref="OperationCanceledException"/>.
+    /// </param>
+    /// <returns>
+    /// One result per conversation deleted (or tried), in completion order; every id the erasure sends yields exactly
+    /// one. A stop through <see cref="BulkDeleteOptions.StopToken"/> ends the enumeration normally after the deletes in
+    /// flight have yielded theirs.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: erasing is about one user).</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    /// <exception cref="ConversationApiException">
+    /// Thrown at the end of the enumeration, after every result, when the listing broke off before its end (a listing
+    /// that fails, also with <see cref="ConversationApiError.EndpointNotFoundCode"/>, or the service refusing every delete
+    /// for the total timeout, <see cref="ConversationApiError.RateLimitedCode"/>): conversations after that point were not
+    /// seen. Never a silently short stream. Failed deletes do not throw: they are results.
+    /// </exception>
+    IAsyncEnumerable<DeleteConversationResult> EraseUserStreamingAsync(string user, BulkDeleteOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Erases a user: lists all of the user's conversations and deletes them, pacing itself like
     /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>. Service and network
     /// failures do not throw: they are in the report. Running it again after a partial failure finishes the job.
     /// </summary>
     /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
-    /// <param name="options">Concurrency and page size; null for the defaults.</param>
+    /// <param name="options">Concurrency, page size, ids to skip and a stop token, as for <see cref="EraseUserStreamingAsync"/>; null for the defaults.</param>
     /// <param name="progress">Told the counts after each page and each delete; may be null.</param>
-    /// <param name="cancellationToken">Stops the erasure; it then throws <see cref="OperationCanceledException"/>.</param>
-    /// <returns>The counts, every failed delete with its error, and the listing error if the listing broke off.</returns>
+    /// <param name="cancellationToken">Stops the erasure at once; it then throws <see cref="OperationCanceledException"/>. To stop gently and still get the report, use <see cref="BulkDeleteOptions.StopToken"/>.</param>
+    /// <returns>
+    /// The counts, every failed delete with its error, and the listing error if the listing broke off: the results of
+    /// <see cref="EraseUserStreamingAsync"/>, counted.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: erasing is about one user).</exception>
     /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>

@@ -51,6 +51,34 @@ public sealed class DeleteTests : CliTestBase
     }
 
     [Test]
+    public async Task Delete_AnIdRepeatedAnywhereInTheInput_IsDeletedOnce_WithOneReceiptLine()
+    {
+        var ids = Seed("dify", 2, "user-1");
+        // Between the repeats, 70,000 ids the SDK refuses without sending them (a control character): cheap, yet they
+        // are part of the one stream of ids, as far apart as 65,536-id chunks were.
+        var far = Enumerable.Range(0, 70_000).Select(i => $"bad\u0001{i}");
+        var file = PathFor("ids.txt");
+        await File.WriteAllLinesAsync(file, [ids[0], ids[1], ids[0], .. far, ids[0], ids[1]]);
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.ResetCounters();
+
+        var run = await RunAsync("dify", ["delete", "--file", file, "--user", "user-1", "--receipt", receiptPath, "--output", "json"]);
+
+        var lines = Conversations(ReadReceipt(receiptPath));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), "the refused ids failed");
+            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "each of the two conversations is sent once");
+            Assert.That(lines, Has.Count.EqualTo(70_002));
+            Assert.That(lines.Where(line => line.GetProperty("id").GetString() == ids[0]).Select(line => line.GetProperty("outcome").GetString()),
+                Is.EqualTo(new[] { "Deleted" }));
+            Assert.That(lines.Where(line => line.GetProperty("id").GetString() == ids[1]).Select(line => line.GetProperty("outcome").GetString()),
+                Is.EqualTo(new[] { "Deleted" }));
+            Assert.That(lines.Count(line => line.GetProperty("error").GetString() == "invalid_id"), Is.EqualTo(70_000));
+        });
+    }
+
+    [Test]
     public async Task Delete_ReceiptInFoldersThatDoNotExist_CreatesThem()
     {
         var id = Seed("dify", 1, "user-1")[0];

@@ -30,6 +30,33 @@ public sealed class EraseAndListTests : CliTestBase
         });
     }
 
+    [Test]
+    public async Task Erase_ListingFailsAfterAPage_ItsDeletesHaveTheirLines_TheSummarySaysTheListingFailed_ExitsOne()
+    {
+        await using var service = await HeldDeletesService.StartAsync(conversations: 12);
+        service.Release();
+        service.ListingsBeforeFailure = 1;
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
+            ["erase", "--user", "user-1", "--page-size", "5", "--max-retries", "0", "--receipt", receiptPath,
+             "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(service.Conversations.Take(5)));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Deleted"));
+            Assert.That(summary.GetProperty("listed").GetInt32(), Is.EqualTo(5));
+            Assert.That(summary.GetProperty("listingError").GetString(), Does.Contain("The listing is down."));
+            Assert.That(receipt[^1].TryGetProperty("summary", out _), Is.True, "the summary is the last line");
+            Assert.That(run.Error, Does.StartWith("conversations: the listing failed"));
+            Assert.That(service.Remaining, Is.EqualTo(7));
+        });
+    }
+
     [TestCase("azure")]
     [TestCase("dify")]
     public async Task EraseDryRun_ListsAndCounts_DeletesNothing(string service)

@@ -37,6 +37,9 @@ internal sealed class HeldDeletesService : IAsyncDisposable
     /// <summary>The ids of the deletes received, in order of arrival.</summary>
     public IReadOnlyCollection<string> Received => [.. _received];
 
+    /// <summary>How many list requests are answered before every later one fails with a 500; null: none fails.</summary>
+    public int? ListingsBeforeFailure { get; set; }
+
     /// <summary>How many list requests were received.</summary>
     public int Listings => Volatile.Read(ref _listings);
 
@@ -120,7 +123,11 @@ internal sealed class HeldDeletesService : IAsyncDisposable
 
     private IResult List(HttpContext context)
     {
-        Interlocked.Increment(ref _listings);
+        if (Interlocked.Increment(ref _listings) > ListingsBeforeFailure)
+        {
+            return Results.Text("""{"error":{"message":"The listing is down.","type":"server_error","code":"server_error"}}""", "application/json", statusCode: 500);
+        }
+
         var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture);
         var after = context.Request.Query["after"].FirstOrDefault();
         string[] page;

@@ -87,12 +87,16 @@ public sealed class ResumeTests : CliTestBase
         await File.WriteAllTextAsync(receiptPath, $"{{\"id\":\"{ids[0]}\",\"outcome\":\"NotFound\"}}\n{{\"id\":\"{ids[1]}\",\"outcome\":\"Failed\"}}\n");
 
         var run = await RunAsync("dify", ["erase", "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
+        var summary = System.Text.Json.JsonDocument.Parse(run.Output).RootElement;
 
         Assert.Multiple(() =>
         {
             Assert.That(run.Exit, Is.Zero, run.ToString());
             Assert.That(Emulator.CountDifyConversations("user-1"), Is.EqualTo(1));
             Assert.That(Exists("dify", ids[0], "user-1"), Is.True);
+            Assert.That(summary.GetProperty("skipped").GetInt32(), Is.EqualTo(1), "the NotFound id; a Failed one is tried again");
+            Assert.That(summary.GetProperty("listed").GetInt32(), Is.EqualTo(4), "every conversation listed, the skipped one too");
+            Assert.That(summary.GetProperty("deleted").GetInt32(), Is.EqualTo(3));
         });
     }
 }

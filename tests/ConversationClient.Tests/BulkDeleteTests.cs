@@ -176,7 +176,7 @@ public sealed class BulkDeleteTests
     }
 
     [Test]
-    public async Task DeleteManyAsync_Cancelled_YieldsWhatItHasThenThrows()
+    public async Task DeleteManyAsync_Cancelled_YieldsWhatItHasAndEachDeleteInFlightAsOutcomeUnknownThenThrows()
     {
         var gate = new TaskCompletionSource();
         var calls = 0;
@@ -200,12 +200,25 @@ public sealed class BulkDeleteTests
                 received.Add(result);
                 if (received.Count == 2)
                 {
+                    // Let the next two reach the service, then cancel while they are held there.
+                    while (Volatile.Read(ref calls) < 4)
+                    {
+                        await Task.Delay(5);
+                    }
+
                     await cts.CancelAsync();
                 }
             }
         }, Throws.InstanceOf<OperationCanceledException>());
 
-        Assert.That(received, Has.Count.EqualTo(2));
-        Assert.That(handler.Requests, Has.Count.LessThanOrEqualTo(4), "no new delete starts after cancellation");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(received.Take(2).Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(received.Skip(2).Select(r => r.Error?.Code), Is.EqualTo(new[] { ConversationApiError.OutcomeUnknownCode, ConversationApiError.OutcomeUnknownCode }),
+                "each delete in flight says its outcome is unknown");
+            Assert.That(received.Select(r => r.ConversationId), Is.EquivalentTo(handler.Requests.Select(r => r.Uri.Segments[^1])),
+                "every id sent has exactly one result");
+            Assert.That(handler.Requests, Has.Count.EqualTo(4), "no new delete starts after cancellation");
+        }
     }
 }

@@ -256,6 +256,118 @@ public sealed class EraseTests(ConversationApiDialect dialect)
             .And.Contain(dialect == ConversationApiDialect.Dify ? "Dify scopes every conversation by its end user" : "user isolation header"));
     }
 
+    [Test]
+    public async Task EraseUserStreamingAsync_YieldsOneResultPerConversation()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(57);
+        service.FailingIds.Add("c00011");
+
+        var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions { PageSize = 10 }).ToListAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.ConversationId).ToList(), Is.Unique.And.Count.EqualTo(57));
+            Assert.That(results.Single(r => r.Outcome == DeleteConversationOutcome.Failed).ConversationId, Is.EqualTo("c00011"));
+            Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
+            Assert.That(service.Count, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task EraseUserStreamingAsync_ShouldSkip_LeavesThoseAloneAndStillErasesTheRest()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(45);
+        var done = new HashSet<string> { "c00000", "c00009", "c00010", "c00044" };
+        var asked = new List<string>();
+
+        var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions
+        {
+            PageSize = 10,
+            ShouldSkip = id =>
+            {
+                asked.Add(id);
+                return done.Contains(id);
+            },
+        }).ToListAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(Enumerable.Range(0, 45).Select(i => $"c{i:D5}").Except(done)));
+            Assert.That(service.DeleteCalls.Keys, Has.No.AnyOf(done.ToArray()));
+            Assert.That(asked, Is.Unique.And.Count.EqualTo(45), "asked once per conversation");
+            Assert.That(service.Count, Is.EqualTo(4));
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_ShouldSkip_CountsTheSkippedAndIsComplete()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(30);
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, ShouldSkip = id => id.EndsWith('7') });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((report.Listed, report.Deleted, report.Skipped), Is.EqualTo((30, 27, 3)));
+            Assert.That(report.IsComplete, Is.True);
+            Assert.That(service.Count, Is.EqualTo(3));
+        }
+    }
+
+    [Test]
+    public async Task EraseUserStreamingAsync_StopToken_StartsNothingNewAndReportsTheDeletesInFlight()
+    {
+        var service = new FakeConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(20) };
+        service.Seed(200);
+        using var stop = new CancellationTokenSource();
+        var results = new List<DeleteConversationResult>();
+        var sentAtStop = 0;
+
+        await foreach (var result in Client(service).EraseUserStreamingAsync("user-1",
+            new BulkDeleteOptions { PageSize = 50, MaxConcurrency = 4, StopToken = stop.Token }))
+        {
+            results.Add(result);
+            if (results.Count == 10)
+            {
+                sentAtStop = service.DeleteCalls.Count;
+                await stop.CancelAsync();
+            }
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted), "the deletes in flight finished");
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(service.DeleteCalls.Keys), "every delete sent has its result");
+            // One more at most: a slot taken just before the stop is used just after it.
+            Assert.That(service.DeleteCalls, Has.Count.LessThanOrEqualTo(sentAtStop + 1), "no delete starts after the stop");
+            Assert.That(results, Has.Count.LessThan(50), "the first page was not finished");
+            Assert.That(service.Count, Is.EqualTo(200 - results.Count));
+            Assert.That(service.ListCalls, Is.EqualTo(1), "no page is listed after the stop");
+        }
+    }
+
+    [Test]
+    public async Task EraseUserAsync_StopToken_ReturnsAReportThatSaysItStopped()
+    {
+        var service = new FakeConversationService(dialect);
+        service.Seed(20);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { StopToken = stop.Token });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.Stopped, Is.True);
+            Assert.That(report.IsComplete, Is.False);
+            Assert.That(service.DeleteCalls, Is.Empty);
+            Assert.That(report.ToString(), Does.Contain("stopped before the end"));
+        }
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

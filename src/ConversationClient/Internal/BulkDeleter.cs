@@ -4,23 +4,25 @@ using System.Threading.Channels;
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// Runs the deletes of a batch: reads ids lazily, skips repeats, runs as many deletes at once as the
-/// <see cref="BatchThrottle"/> allows, each attempt at the <see cref="BatchPacer"/>'s pace, and streams each result as
-/// it completes. Memory is bounded by the concurrency, not the number of ids (beyond a fingerprint per distinct id).
-/// Once the pacer has given up (the service refused everything for the total timeout), the ids left are reported
-/// <c>rate_limited</c> without being sent.
+/// Runs the deletes of a batch: reads ids lazily, skips repeats (and what the caller's skip test declines), runs as
+/// many deletes at once as the <see cref="BatchThrottle"/> allows, each attempt at the <see cref="BatchPacer"/>'s pace,
+/// and streams each result as it completes. Memory is bounded by the concurrency, not the number of ids (beyond a
+/// fingerprint per distinct id). Once the pacer has given up (the service refused everything for the total timeout),
+/// the ids left are reported <c>rate_limited</c> without being sent. The stop token ends the batch gently: no delete
+/// starts after it, and those in flight finish and are reported. Cancellation ends it at once: each delete in flight
+/// is reported <see cref="ConversationApiError.OutcomeUnknownCode"/>, then the enumeration throws.
 /// </summary>
 internal static class BulkDeleter
 {
-    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(DefaultConversationClient client,
-        IAsyncEnumerable<string> conversationIds, string? user, BatchThrottle throttle, BatchPacer pacer, int maxConcurrency,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(IBatchOperations operations,
+        IAsyncEnumerable<string> conversationIds, string? user, BatchSettings batch, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // A result waits here until it is consumed; a full channel holds deletes' slots, so reading no further stops the batch.
-        var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(maxConcurrency + 1) { SingleReader = true });
+        var results = Channel.CreateBounded<DeleteConversationResult>(new BoundedChannelOptions(batch.MaxConcurrency + 1) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, batch.StopToken);
         using var consumerGone = new CancellationTokenSource();
-        var run = new Run(client, user, throttle, pacer, results.Writer, stop, consumerGone.Token);
+        var run = new Run(operations, user, batch, results.Writer, stop, stopStarting.Token, consumerGone.Token);
         var producer = run.ProduceAsync(conversationIds);
         try
         {
@@ -55,26 +57,31 @@ internal static class BulkDeleter
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    private sealed class Run(DefaultConversationClient client, string? user, BatchThrottle throttle, BatchPacer pacer,
-        ChannelWriter<DeleteConversationResult> writer, CancellationTokenSource stop, CancellationToken consumerGone)
+    private sealed class Run(IBatchOperations operations, string? user, BatchSettings batch, ChannelWriter<DeleteConversationResult> writer,
+        CancellationTokenSource stop, CancellationToken stopStarting, CancellationToken consumerGone)
     {
         private readonly IdFingerprints _seen = new();
         private Exception? _failure;
 
         public async Task ProduceAsync(IAsyncEnumerable<string> conversationIds)
         {
-            var token = stop.Token;
+            // Reading ids and taking slots end on a stop too; the deletes themselves only on cancellation.
+            var token = stopStarting;
             try
             {
                 await foreach (var id in conversationIds.WithCancellation(token).ConfigureAwait(false))
                 {
-                    token.ThrowIfCancellationRequested();
+                    if (Stopping)
+                    {
+                        break;
+                    }
+
                     if (id is null)
                     {
                         throw new ArgumentNullException(nameof(conversationIds), "The conversation ids contain a null.");
                     }
 
-                    if (!_seen.Add(id))
+                    if (!_seen.Add(id) || batch.ShouldSkip?.Invoke(id) == true)
                     {
                         continue;
                     }
@@ -85,14 +92,22 @@ internal static class BulkDeleter
                         continue;
                     }
 
-                    if (pacer.HasGivenUp)
+                    if (batch.Pacer.HasGivenUp)
                     {
-                        await writer.WriteAsync(ResultMapper.NotSent(id, pacer), consumerGone).ConfigureAwait(false);
+                        await writer.WriteAsync(ResultMapper.NotSent(id, batch.Pacer), consumerGone).ConfigureAwait(false);
                         continue;
                     }
 
-                    await throttle.EnterAsync(token).ConfigureAwait(false);
-                    _ = DeleteOneAsync(id, token);
+                    await batch.Throttle.EnterAsync(token).ConfigureAwait(false);
+                    if (Stopping)
+                    {
+                        // The slot came free as the batch was stopping (a cancelled delete gives its slot back before
+                        // the linked token hears of the cancellation): nothing starts after a stop.
+                        batch.Throttle.Exit();
+                        break;
+                    }
+
+                    _ = DeleteOneAsync(id, stop.Token);
                 }
             }
             catch (Exception ex)
@@ -101,10 +116,16 @@ internal static class BulkDeleter
             }
             finally
             {
-                await throttle.WhenIdleAsync().ConfigureAwait(false);
+                await batch.Throttle.WhenIdleAsync().ConfigureAwait(false);
                 writer.TryComplete();
             }
         }
+
+        /// <summary>
+        /// Whether to start nothing more. Asked of the sources themselves: a linked token is cancelled by a callback,
+        /// which can run after a delete that the cancellation ended has given its slot back.
+        /// </summary>
+        private bool Stopping => stop.IsCancellationRequested || batch.StopToken.IsCancellationRequested;
 
         public void ThrowIfFailed(CancellationToken cancellationToken)
         {
@@ -119,7 +140,16 @@ internal static class BulkDeleter
         {
             try
             {
-                var result = await client.DeleteCoreAsync(id, user, pacer, token).ConfigureAwait(false);
+                DeleteConversationResult result;
+                try
+                {
+                    result = await operations.DeleteAsync(id, user, batch.Pacer, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Cancelled while in flight: the request may have reached the service. Said so, never left out.
+                    result = OutcomeUnknown(id);
+                }
 
                 // A finished delete is reported even when the batch is stopping, as long as someone still reads.
                 await writer.WriteAsync(result, consumerGone).ConfigureAwait(false);
@@ -130,15 +160,16 @@ internal static class BulkDeleter
             }
             finally
             {
-                throttle.Exit();
+                batch.Throttle.Exit();
             }
         }
 
         private void Fail(Exception exception)
         {
-            // A cancellation that the batch itself asked for (the caller's token, an earlier failure, the consumer
-            // leaving) is not a failure of its own; any other exception, an id source's cancellation included, is.
-            if (exception is OperationCanceledException && (stop.IsCancellationRequested || consumerGone.IsCancellationRequested))
+            // A cancellation that the batch itself asked for (the caller's token, the stop token, an earlier failure,
+            // the consumer leaving) is not a failure of its own; any other exception, an id source's cancellation
+            // included, is.
+            if (exception is OperationCanceledException && (stopStarting.IsCancellationRequested || consumerGone.IsCancellationRequested))
             {
                 return;
             }
@@ -146,6 +177,17 @@ internal static class BulkDeleter
             Interlocked.CompareExchange(ref _failure, exception, null);
             stop.Cancel();
         }
+
+        private static DeleteConversationResult OutcomeUnknown(string id) => new()
+        {
+            ConversationId = id,
+            Outcome = DeleteConversationOutcome.Failed,
+            Error = new ConversationApiError
+            {
+                Code = ConversationApiError.OutcomeUnknownCode,
+                Message = "The batch was cancelled while this delete was in flight: whether the service deleted the conversation is unknown.",
+            },
+        };
 
         private static DeleteConversationResult Invalid(string id, string problem) => new()
         {

@@ -8,26 +8,26 @@ namespace ConversationClient.Internal;
 /// </summary>
 internal static partial class ConversationLog
 {
-    [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteStartedEventId, EventName = "DeleteStarted", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = TelemetryNames.DeleteStartedEventId, EventName = "DeleteStarted", Level = LogLevel.Debug,
         Message = "Deleting conversation {ConversationId} on {Dialect} {ServerAddress}")]
     public static partial void DeleteStarted(ILogger logger, string conversationId, string dialect, string serverAddress);
 
-    [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteFinishedEventId, EventName = "DeleteFinished", Level = LogLevel.Information,
+    [LoggerMessage(EventId = TelemetryNames.DeleteFinishedEventId, EventName = "DeleteFinished", Level = LogLevel.Information,
         Message = "Deleting conversation {ConversationId} on {Dialect} {ServerAddress} ended {Outcome} with HTTP {StatusCode} after {Attempts} attempt(s) in {DurationMs} ms; request id {RequestId}, client request id {ClientRequestId}")]
     public static partial void DeleteFinished(ILogger logger, string conversationId, string dialect, string serverAddress,
         DeleteConversationOutcome outcome, int? statusCode, int attempts, double durationMs, string? requestId, string? clientRequestId);
 
-    [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteFailedEventId, EventName = "DeleteFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = TelemetryNames.DeleteFailedEventId, EventName = "DeleteFailed", Level = LogLevel.Warning,
         Message = "Deleting conversation {ConversationId} on {Dialect} {ServerAddress} failed with HTTP {StatusCode} and error {ErrorCode} after {Attempts} attempt(s) in {DurationMs} ms; request id {RequestId}, client request id {ClientRequestId}")]
     public static partial void DeleteFailed(ILogger logger, Exception? exception, string conversationId, string dialect, string serverAddress,
         int? statusCode, string? errorCode, int attempts, double durationMs, string? requestId, string? clientRequestId);
 
-    [LoggerMessage(EventId = ConversationClientDiagnostics.RetryEventId, EventName = "Retry", Level = LogLevel.Information,
+    [LoggerMessage(EventId = TelemetryNames.RetryEventId, EventName = "Retry", Level = LogLevel.Information,
         Message = "Retrying delete of conversation {ConversationId} on {Dialect} {ServerAddress}: attempt {Attempt} failed with {RetryReason}; next attempt in {DelayMs} ms (delay from server: {DelayFromServer})")]
     public static partial void Retry(ILogger logger, string conversationId, string dialect, string serverAddress,
         int attempt, string retryReason, double delayMs, bool delayFromServer);
 
-    [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteAbortedEventId, EventName = "DeleteAborted", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = TelemetryNames.DeleteAbortedEventId, EventName = "DeleteAborted", Level = LogLevel.Debug,
         Message = "Deleting conversation {ConversationId} on {Dialect} {ServerAddress} was abandoned with {ExceptionType} after {Attempts} attempt(s) in {DurationMs} ms")]
     public static partial void DeleteAborted(ILogger logger, string conversationId, string dialect, string serverAddress,
         string exceptionType, int attempts, double durationMs);
@@ -38,16 +38,16 @@ internal static partial class ConversationLog
     /// </summary>
     public static partial class WithUser
     {
-        [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteStartedEventId, EventName = "DeleteStarted", Level = LogLevel.Debug,
+        [LoggerMessage(EventId = TelemetryNames.DeleteStartedEventId, EventName = "DeleteStarted", Level = LogLevel.Debug,
             Message = "Deleting conversation {ConversationId} of user {User} on {Dialect} {ServerAddress}")]
         public static partial void DeleteStarted(ILogger logger, string conversationId, string? user, string dialect, string serverAddress);
 
-        [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteFinishedEventId, EventName = "DeleteFinished", Level = LogLevel.Information,
+        [LoggerMessage(EventId = TelemetryNames.DeleteFinishedEventId, EventName = "DeleteFinished", Level = LogLevel.Information,
             Message = "Deleting conversation {ConversationId} of user {User} on {Dialect} {ServerAddress} ended {Outcome} with HTTP {StatusCode} after {Attempts} attempt(s) in {DurationMs} ms; request id {RequestId}, client request id {ClientRequestId}")]
         public static partial void DeleteFinished(ILogger logger, string conversationId, string? user, string dialect, string serverAddress,
             DeleteConversationOutcome outcome, int? statusCode, int attempts, double durationMs, string? requestId, string? clientRequestId);
 
-        [LoggerMessage(EventId = ConversationClientDiagnostics.DeleteFailedEventId, EventName = "DeleteFailed", Level = LogLevel.Warning,
+        [LoggerMessage(EventId = TelemetryNames.DeleteFailedEventId, EventName = "DeleteFailed", Level = LogLevel.Warning,
             Message = "Deleting conversation {ConversationId} of user {User} on {Dialect} {ServerAddress} failed with HTTP {StatusCode} and error {ErrorCode} after {Attempts} attempt(s) in {DurationMs} ms; request id {RequestId}, client request id {ClientRequestId}")]
         public static partial void DeleteFailed(ILogger logger, Exception? exception, string conversationId, string? user, string dialect, string serverAddress,
             int? statusCode, string? errorCode, int attempts, double durationMs, string? requestId, string? clientRequestId);

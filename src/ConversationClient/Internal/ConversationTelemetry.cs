@@ -4,7 +4,7 @@ using System.Globalization;
 using ConversationClient.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using D = ConversationClient.ConversationClientDiagnostics;
+using D = ConversationClient.Internal.TelemetryNames;
 
 namespace ConversationClient.Internal;
 
@@ -28,6 +28,7 @@ internal sealed class ConversationTelemetry
     private readonly ILogger _logger;
     private readonly bool _logUserId;
     private readonly string _dialect;
+    private readonly string _provider;
     private readonly string _serverAddress;
     private readonly int _serverPort;
 
@@ -36,6 +37,7 @@ internal sealed class ConversationTelemetry
         _logger = loggerFactory?.CreateLogger(D.LoggerCategory) ?? NullLogger.Instance;
         _logUserId = settings.LogUserId;
         _dialect = settings.DialectRules.Name;
+        _provider = D.ProviderName(settings.Dialect, settings.BaseAddress);
         _serverAddress = settings.BaseAddress.Host;
         _serverPort = settings.BaseAddress.Port;
     }
@@ -52,6 +54,8 @@ internal sealed class ConversationTelemetry
             activity.SetTag(D.HttpRequestMethodTag, "DELETE");
             activity.SetTag(D.ServerAddressTag, _serverAddress);
             activity.SetTag(D.ServerPortTag, _serverPort);
+            activity.SetTag(D.OperationNameTag, D.DeleteOperationName);
+            activity.SetTag(D.ProviderNameTag, _provider);
             activity.SetTag(D.DialectTag, _dialect);
             activity.SetTag(D.ConversationIdTag, conversationId);
             if (_logUserId && user is not null)
@@ -175,6 +179,8 @@ internal sealed class ConversationTelemetry
         if (Retries.Enabled)
         {
             Retries.Add(1,
+                new KeyValuePair<string, object?>(D.OperationNameTag, D.DeleteOperationName),
+                new KeyValuePair<string, object?>(D.ProviderNameTag, _provider),
                 new KeyValuePair<string, object?>(D.DialectTag, _dialect),
                 new KeyValuePair<string, object?>(D.RetryReasonTag, reason),
                 new KeyValuePair<string, object?>(D.ServerAddressTag, _serverAddress));
@@ -183,17 +189,22 @@ internal sealed class ConversationTelemetry
 
     private void RecordCall(string outcome, TimeSpan duration)
     {
-        var dialect = new KeyValuePair<string, object?>(D.DialectTag, _dialect);
-        var outcomeTag = new KeyValuePair<string, object?>(D.OutcomeTag, outcome);
-        var server = new KeyValuePair<string, object?>(D.ServerAddressTag, _serverAddress);
+        var tags = new TagList
+        {
+            { D.OperationNameTag, D.DeleteOperationName },
+            { D.ProviderNameTag, _provider },
+            { D.DialectTag, _dialect },
+            { D.OutcomeTag, outcome },
+            { D.ServerAddressTag, _serverAddress },
+        };
         if (Calls.Enabled)
         {
-            Calls.Add(1, dialect, outcomeTag, server);
+            Calls.Add(1, tags);
         }
 
         if (Duration.Enabled)
         {
-            Duration.Record(duration.TotalSeconds, dialect, outcomeTag, server);
+            Duration.Record(duration.TotalSeconds, tags);
         }
     }
 

@@ -5,7 +5,7 @@ using ConversationClient.Pipeline;
 namespace ConversationClient.Internal;
 
 /// <summary>The facade: checks arguments, calls the dialect's API, and maps what comes back into results.</summary>
-internal sealed class DefaultConversationClient : IConversationClient
+internal sealed class DefaultConversationClient : IConversationClient, IBatchOperations
 {
     private readonly ClientSettings _settings;
     private readonly ConversationDialect _dialect;
@@ -22,9 +22,6 @@ internal sealed class DefaultConversationClient : IConversationClient
         _timeProvider = timeProvider;
         _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
-
-    /// <summary>Whether a listing cursor stays valid when the conversation it names is deleted (see <see cref="ConversationDialect.CursorOutlivesDeletes"/>).</summary>
-    internal bool CursorOutlivesDeletes => _dialect.CursorOutlivesDeletes;
 
     /// <summary>
     /// A client whose dialect API runs on <paramref name="httpClient"/> (a new client, whose handler chain holds the
@@ -114,7 +111,13 @@ internal sealed class DefaultConversationClient : IConversationClient
         string? cursor = null;
         while (true)
         {
-            var page = await GetPageAsync(user, cursor, pageSize, order, cancellationToken).ConfigureAwait(false);
+            var read = await ReadPageAsync(user, cursor, pageSize, order, cancellationToken).ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                throw read.Failure;
+            }
+
+            var page = read.Page;
             foreach (var item in page.Items)
             {
                 yield return item;
@@ -130,8 +133,8 @@ internal sealed class DefaultConversationClient : IConversationClient
         }
     }
 
-    /// <summary>One page request (through the resilience pipeline); throws <see cref="ConversationApiException"/> when it fails.</summary>
-    internal async Task<ConversationPage> GetPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
+    /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
+    internal async Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -148,7 +151,7 @@ internal sealed class DefaultConversationClient : IConversationClient
         catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
         {
             var error = ResultMapper.ErrorFromException(ex, call);
-            throw new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex);
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex));
         }
 
         using (response)
@@ -169,22 +172,103 @@ internal sealed class DefaultConversationClient : IConversationClient
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
         Guard.User(user, _dialect, nameof(user));
-        var maxConcurrency = options?.MaxConcurrency ?? new BulkDeleteOptions().MaxConcurrency;
-        Guard.InRange(maxConcurrency, 1, 64, "options.MaxConcurrency");
-        return BulkDeleter.RunAsync(this, conversationIds, user, new BatchThrottle(maxConcurrency), NewPacer(), maxConcurrency, cancellationToken);
+        return BulkDeleter.RunAsync(this, conversationIds, user, NewBatch(options, checkPageSize: false), cancellationToken);
+    }
+
+    public IAsyncEnumerable<DeleteConversationResult> EraseUserStreamingAsync(string user, BulkDeleteOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.RequiredUser(user, _dialect, nameof(user));
+        var batch = NewBatch(options, checkPageSize: true);
+        return EraseStreamAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<DeleteConversationResult> EraseStreamAsync(string user, BatchSettings batch, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var tally = new ErasureTally();
+        await foreach (var result in UserEraser.RunAsync(this, user, batch, pageSize, tally, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+
+        if (tally.ListingFailure is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         Guard.RequiredUser(user, _dialect, nameof(user));
-        options ??= new BulkDeleteOptions();
-        Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
-        Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
-        return UserEraser.EraseAsync(this, user, new BatchThrottle(options.MaxConcurrency), NewPacer(), options.MaxConcurrency, options.PageSize,
-            progress, cancellationToken);
+        var batch = NewBatch(options, checkPageSize: true);
+        return EraseCountingAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, progress, cancellationToken);
     }
 
-    /// <summary>A batch's pacer: it pauses for at most MaxDelay at a time, and gives up after TotalTimeout of nothing but refusals.</summary>
-    private BatchPacer NewPacer() => new(_settings.MaxDelay, _settings.TotalTimeout, _timeProvider);
+    /// <summary>The streamed erasure, counted: its results become the report's counts and failures.</summary>
+    private async Task<EraseReport> EraseCountingAsync(string user, BatchSettings batch, int pageSize, IProgress<EraseProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var failures = new List<DeleteConversationResult>();
+        int deleted = 0, notFound = 0, retries = 0;
+        var tally = new ErasureTally();
+        void Report() => progress?.Report(new EraseProgress(tally.Listed, deleted, notFound, failures.Count) { Retries = retries, Skipped = tally.Skipped });
+        tally.PageListed = Report;
+
+        await foreach (var result in UserEraser.RunAsync(this, user, batch, pageSize, tally, cancellationToken).ConfigureAwait(false))
+        {
+            retries += Math.Max(0, result.Attempts - 1);
+            switch (result.Outcome)
+            {
+                case DeleteConversationOutcome.Deleted:
+                    deleted++;
+                    break;
+                case DeleteConversationOutcome.NotFound:
+                    notFound++;
+                    break;
+                default:
+                    failures.Add(result);
+                    break;
+            }
+
+            Report();
+        }
+
+        return new EraseReport
+        {
+            Listed = tally.Listed,
+            Deleted = deleted,
+            NotFound = notFound,
+            Failures = failures,
+            Skipped = tally.Skipped,
+            Stopped = tally.Stopped,
+            ListingError = tally.ListingError,
+        };
+    }
+
+    bool IBatchOperations.CursorOutlivesDeletes => _dialect.CursorOutlivesDeletes;
+
+    Task<DeleteConversationResult> IBatchOperations.DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+        DeleteCoreAsync(conversationId, user, pacer, cancellationToken);
+
+    Task<PageRead> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
+        ReadPageAsync(user, cursor, pageSize, null, cancellationToken);
+
+    /// <summary>
+    /// A batch from checked options. Its pacer pauses for at most MaxDelay at a time, and gives up after TotalTimeout of
+    /// nothing but refusals.
+    /// </summary>
+    private BatchSettings NewBatch(BulkDeleteOptions? options, bool checkPageSize)
+    {
+        options ??= new BulkDeleteOptions();
+        Guard.InRange(options.MaxConcurrency, 1, 64, "options.MaxConcurrency");
+        if (checkPageSize)
+        {
+            Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
+        }
+
+        return new BatchSettings(new BatchThrottle(options.MaxConcurrency), new BatchPacer(_settings.MaxDelay, _settings.TotalTimeout, _timeProvider),
+            options.MaxConcurrency, options.ShouldSkip, options.StopToken);
+    }
 }

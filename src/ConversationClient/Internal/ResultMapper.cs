@@ -38,10 +38,10 @@ internal static class ResultMapper
     }
 
     /// <summary>
-    /// Reads a listing page, or throws <see cref="ConversationApiException"/> for an answer that is not one; the
-    /// exception's server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
+    /// Reads a listing page; an answer that is not one is a failed read (a 404 about a conversation: the cursor is
+    /// gone), whose server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
-    public static ConversationPage FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
+    public static PageRead FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
     {
         var verdict = call.Verdict!;
         var serverText = verdict.ServerText;
@@ -56,19 +56,19 @@ internal static class ResultMapper
                 ?? (response.IsSuccessStatusCode
                     ? $"Listing conversations failed: {error.Message}"
                     : $"Listing conversations failed with HTTP {statusText}: {error}");
-            throw new ConversationApiException(message, status, error, requestId);
+            return PageRead.Failed(new ConversationApiException(message, status, error, requestId), cursorGone: verdict.Kind == VerdictKind.NotFound);
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return settings.DialectRules.ReadPage(body.Span);
+            return PageRead.Listed(settings.DialectRules.ReadPage(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            throw new ConversationApiException("The service's conversation list could not be read.", status,
+            return PageRead.Failed(new ConversationApiException("The service's conversation list could not be read.", status,
                 serverText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
-                requestId, ex);
+                requestId, ex));
         }
     }
 

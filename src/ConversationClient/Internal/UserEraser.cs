@@ -2,107 +2,107 @@ namespace ConversationClient.Internal;
 
 /// <summary>
 /// Erases a user: lists a page, deletes what it holds that this run has not handled yet, and lists the next page, so
-/// list calls grow with the pages, not with their square. Every id is handled once: the run remembers a fingerprint
-/// per id it handled, and the failures, not the ids themselves.
+/// list calls grow with the pages, not with their square. It streams one result per conversation it deleted (through
+/// <see cref="BulkDeleter"/>) and writes the rest into an <see cref="ErasureTally"/>; both the streamed erasure and the
+/// counting one are this. Every id is handled once: the run remembers a fingerprint per id it handled, not the ids.
 /// <list type="bullet">
-/// <item>OpenAI (Azure AI Foundry): the <c>after</c> cursor stays valid when its conversation is deleted, so the run
-/// pages on from each page's last id.</item>
-/// <item>Dify: <c>last_id</c> must name a conversation that still exists, so the run pages on from the last conversation
-/// it knows still stands (its delete failed, or it was listed again after being handled), or from the top when it knows
-/// none: everything before that point that it deleted is gone from the listing. Should that conversation be gone after
-/// all (a delete that failed but did happen), the run starts again from the top, as long as it made progress since it
-/// last did.</item>
+/// <item>A cursor that outlives deletes (OpenAI's <c>after</c>): the run pages on from each page's last id.</item>
+/// <item>A cursor that must name a conversation that still exists (Dify's <c>last_id</c>): the run pages on from the
+/// last conversation it knows still stands (its delete failed, it was skipped, or it was listed again after being
+/// handled), or from where the page was asked when it knows none: everything before that point that it deleted is gone
+/// from the listing. Should that conversation be gone after all (a delete that failed but did happen), the page read
+/// says so and the run starts again from the top, as long as it made progress since it last did.</item>
 /// </list>
+/// The stop token ends the run gently: no page is listed and no delete starts after it; those in flight are reported.
 /// </summary>
 internal static class UserEraser
 {
-    public static async Task<EraseReport> EraseAsync(DefaultConversationClient client, string user, BatchThrottle throttle, BatchPacer pacer, int maxConcurrency,
-        int pageSize, IProgress<EraseProgress>? progress, CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(IBatchOperations operations, string user, BatchSettings batch,
+        int pageSize, ErasureTally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var handled = new IdFingerprints();
-        var failures = new List<DeleteConversationResult>();
-        int listed = 0, deleted = 0, notFound = 0;
-        ConversationApiError? listingError = null;
+        var deletes = batch.WithoutSkip();
         string? cursor = null;
-        var cursorStaysValid = client.CursorOutlivesDeletes;
+        var cursorOutlivesDeletes = operations.CursorOutlivesDeletes;
         var progressSinceTop = false;
-
-        var retries = 0;
-        void Report() => progress?.Report(new EraseProgress(listed, deleted, notFound, failures.Count) { Retries = retries });
-
-        void Count(DeleteConversationResult result)
-        {
-            retries += Math.Max(0, result.Attempts - 1);
-            switch (result.Outcome)
-            {
-                case DeleteConversationOutcome.Deleted:
-                    deleted++;
-                    break;
-                case DeleteConversationOutcome.NotFound:
-                    notFound++;
-                    break;
-                default:
-                    failures.Add(result);
-                    break;
-            }
-        }
 
         while (true)
         {
-            ConversationPage page;
-            try
+            if (batch.StopToken.IsCancellationRequested)
             {
-                page = await client.GetPageAsync(user, cursor, pageSize, null, cancellationToken).ConfigureAwait(false);
+                tally.Stopped = true;
+                yield break;
             }
-            catch (ConversationApiException ex)
+
+            var read = await operations.ReadPageAsync(user, cursor, pageSize, cancellationToken).ConfigureAwait(false);
+            if (!read.Succeeded)
             {
-                // Dify: the conversation paged on from is gone after all. Start again from the top, where what this
-                // run deleted is gone too, unless nothing was done since the last start (no endless loop).
-                if (!cursorStaysValid && cursor is not null && ex.StatusCode == 404 && progressSinceTop)
+                // The conversation paged on from is gone after all. Start again from the top, where what this run
+                // deleted is gone too, unless nothing was done since the last start (no endless loop).
+                if (read.CursorGone && cursor is not null && progressSinceTop)
                 {
                     cursor = null;
                     progressSinceTop = false;
                     continue;
                 }
 
-                listingError = ex.Error ?? new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message };
-                break;
+                tally.ListingFailure = read.Failure;
+                tally.ListingError = read.Failure.Error
+                    ?? new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = read.Failure.Message };
+                yield break;
             }
 
+            var page = read.Page;
             var fresh = new List<string>(page.Items.Count);
-            // Dify: the last conversation of the page known to still stand, to page on from.
+
+            // The last conversation of the page known to still stand, to page on from when the cursor needs one.
             string? standing = null;
+            var newToRun = 0;
             foreach (var item in page.Items)
             {
-                if (handled.Add(item.Id))
-                {
-                    fresh.Add(item.Id);
-                }
-                else
+                if (!handled.Add(item.Id))
                 {
                     // Handled before and listed again: it still stands (its delete failed, or the listing lags).
                     standing = item.Id;
+                    continue;
                 }
+
+                newToRun++;
+                if (batch.ShouldSkip?.Invoke(item.Id) == true)
+                {
+                    // Left alone at the caller's word: it stands.
+                    tally.Skipped++;
+                    standing = item.Id;
+                    continue;
+                }
+
+                fresh.Add(item.Id);
             }
 
-            listed += fresh.Count;
-            progressSinceTop |= fresh.Count > 0;
-            Report();
+            tally.Listed += newToRun;
+            progressSinceTop |= newToRun > 0;
+            tally.PageListed?.Invoke();
 
             // A page with nothing new starts no batch.
             if (fresh.Count > 0)
             {
                 HashSet<string>? failed = null;
-                await foreach (var result in BulkDeleter.RunAsync(client, BulkDeleter.ToAsync(fresh, cancellationToken), user, throttle, pacer, maxConcurrency, cancellationToken)
+                await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh, cancellationToken), user, deletes, cancellationToken)
                     .ConfigureAwait(false))
                 {
-                    Count(result);
                     if (result.Outcome == DeleteConversationOutcome.Failed)
                     {
                         (failed ??= new HashSet<string>(StringComparer.Ordinal)).Add(result.ConversationId);
                     }
 
-                    Report();
+                    yield return result;
+                }
+
+                if (batch.StopToken.IsCancellationRequested)
+                {
+                    // Ids of this page may not have started: the run did not reach the end.
+                    tally.Stopped = true;
+                    yield break;
                 }
 
                 if (failed is not null)
@@ -125,39 +125,31 @@ internal static class UserEraser
                 }
             }
 
-            if (pacer.HasGivenUp)
+            if (batch.Pacer.HasGivenUp)
             {
                 // The service let no delete through for the total timeout: listing on would only add ids not sent.
-                listingError = ResultMapper.RateLimited(
-                    Http.BatchGaveUpException.Describe(pacer.RefusingFor) + " The erasure stopped before the end of the listing; run it again later to continue.");
-                break;
+                tally.ListingError = ResultMapper.RateLimited(
+                    Http.BatchGaveUpException.Describe(batch.Pacer.RefusingFor) + " The erasure stopped before the end of the listing; run it again later to continue.");
+                tally.ListingFailure = new ConversationApiException(tally.ListingError.Message ?? "The erasure stopped early.", null, tally.ListingError);
+                yield break;
             }
 
             if (!page.HasMore || page.Items.Count == 0)
             {
-                break;
+                yield break;
             }
 
-            // OpenAI: after the page's last id. Dify: after the last conversation of this page known to stand; with
-            // none, from where this page was asked (what it held that was deleted is gone from there now).
-            var next = cursorStaysValid ? page.NextCursor : standing ?? cursor;
+            // A cursor that outlives deletes: after the page's last id. Otherwise: after the last conversation of this
+            // page known to stand; with none, from where this page was asked (what it held that was deleted is gone).
+            var next = cursorOutlivesDeletes ? page.NextCursor : standing ?? cursor;
 
             // No cursor to go on from, or the same place again when this page changed nothing: the listing is done.
-            if ((cursorStaysValid && next is null) || (next == cursor && fresh.Count == 0))
+            if ((cursorOutlivesDeletes && next is null) || (next == cursor && newToRun == 0))
             {
-                break;
+                yield break;
             }
 
             cursor = next;
         }
-
-        return new EraseReport
-        {
-            Listed = listed,
-            Deleted = deleted,
-            NotFound = notFound,
-            Failures = failures,
-            ListingError = listingError,
-        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using ConversationClient.Internal;
 
 namespace ConversationClient.Tests.Observability;
 
@@ -20,7 +21,7 @@ internal sealed class ObservabilityActivityCapture : IDisposable
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if (activity.GetTagItem(ConversationClientDiagnostics.ServerAddressTag) as string == serverAddress)
+                if (activity.GetTagItem(TelemetryNames.ServerAddressTag) as string == serverAddress)
                 {
                     Activities.Enqueue(activity);
                 }
@@ -32,7 +33,7 @@ internal sealed class ObservabilityActivityCapture : IDisposable
     public ConcurrentQueue<Activity> Activities { get; } = new();
 
     public Activity Single(string conversationId) =>
-        Activities.Single(a => a.GetTagItem(ConversationClientDiagnostics.ConversationIdTag) as string == conversationId);
+        Activities.Single(a => a.GetTagItem(TelemetryNames.ConversationIdTag) as string == conversationId);
 
     /// <summary>All captured text: names, status, tags, events and their tags, baggage.</summary>
     public string AllText()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
-using D = ConversationClient.ConversationClientDiagnostics;
+using D = ConversationClient.Internal.TelemetryNames;
 
 namespace ConversationClient.Tests.Observability;
 

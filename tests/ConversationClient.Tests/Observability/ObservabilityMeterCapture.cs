@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
+using ConversationClient.Internal;
 
 namespace ConversationClient.Tests.Observability;
 
@@ -66,7 +67,7 @@ internal sealed class ObservabilityMeterCapture : IDisposable
             copy[key] = tagValue;
         }
 
-        if (copy.TryGetValue(ConversationClientDiagnostics.ServerAddressTag, out var address) && address as string == _serverAddress)
+        if (copy.TryGetValue(TelemetryNames.ServerAddressTag, out var address) && address as string == _serverAddress)
         {
             Measurements.Enqueue(new ObservabilityMeasurement(instrument.Name, value, copy));
         }

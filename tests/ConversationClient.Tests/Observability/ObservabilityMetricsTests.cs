@@ -1,6 +1,6 @@
 using System.Net;
 using NUnit.Framework;
-using D = ConversationClient.ConversationClientDiagnostics;
+using D = ConversationClient.Internal.TelemetryNames;
 
 namespace ConversationClient.Tests.Observability;
 
@@ -29,7 +29,7 @@ public sealed class ObservabilityMetricsTests
             Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "not_found"), Is.EqualTo(1));
             Assert.That(scenario.Metrics.Sum(D.CallsInstrumentName, "conversation.outcome", "failed"), Is.EqualTo(1));
             Assert.That(calls.Select(m => m.Tag("conversation.dialect")), Is.All.EqualTo("openai"));
-            Assert.That(calls.Select(m => m.Tags.Keys.Order()), Is.All.EqualTo(new[] { "conversation.dialect", "conversation.outcome", "server.address" }));
+            Assert.That(calls.Select(m => m.Tags.Keys.Order()), Is.All.EqualTo(new[] { "conversation.dialect", "conversation.outcome", "gen_ai.operation.name", "gen_ai.provider.name", "server.address" }));
             Assert.That(durations.Select(m => m.Tag("conversation.outcome")), Is.EquivalentTo(new[] { "deleted", "deleted", "not_found", "failed" }));
             // Seconds, not milliseconds: a scripted call takes far less than one second.
             Assert.That(durations.Select(m => m.Value), Is.All.GreaterThan(0).And.All.LessThan(1));

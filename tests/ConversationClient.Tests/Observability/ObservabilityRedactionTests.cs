@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ConversationClient.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
@@ -76,7 +77,7 @@ public sealed class ObservabilityRedactionTests
         // What was captured covers every call: the search below looks at real entries.
         Assert.That(scenario.Activities.Activities, Has.Count.EqualTo(6));
         Assert.That(conversationIds, Has.All.Matches<string>(id => text.Contains(id, StringComparison.Ordinal)));
-        Assert.That(scenario.Logs.Entries.Count(e => e.EventId.Id == ConversationClientDiagnostics.RetryEventId), Is.EqualTo(4));
+        Assert.That(scenario.Logs.Entries.Count(e => e.EventId.Id == TelemetryNames.RetryEventId), Is.EqualTo(4));
         foreach (var secret in Secrets)
         {
             Assert.That(text, Does.Not.Contain(secret), $"captured text contains {secret}");
@@ -96,7 +97,7 @@ public sealed class ObservabilityRedactionTests
         var result = await client.DeleteAsync(ObservabilityScenario.NewConversationId(), ObservabilityScenario.User);
 
         Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.CredentialUnavailableCode));
-        var failed = scenario.Logs.Entries.Single(e => e.EventId.Id == ConversationClientDiagnostics.DeleteFailedEventId);
+        var failed = scenario.Logs.Entries.Single(e => e.EventId.Id == TelemetryNames.DeleteFailedEventId);
         Assert.That(failed.Message, Does.Contain(ConversationApiError.CredentialUnavailableCode));
         Assert.That(scenario.Logs.AllText(), Does.Not.Contain(ObservabilityScenario.Token));
     }
@@ -134,8 +135,8 @@ public sealed class ObservabilityRedactionTests
         Assert.That(difyResult.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
         Assert.That(string.Join("\n", handler.SentAuthorization), Does.Contain(ObservabilityScenario.ApiKey).And.Contain(ObservabilityScenario.Token));
         // The clients' own entries arrived (so the provider is wired), IHttpClientFactory's did not.
-        Assert.That(capture.For(ConversationClientDiagnostics.LoggerCategory).Select(e => e.EventId.Id), Has.Member(ConversationClientDiagnostics.RetryEventId)
-            .And.Member(ConversationClientDiagnostics.DeleteFinishedEventId));
+        Assert.That(capture.For(ConversationClientDiagnostics.LoggerCategory).Select(e => e.EventId.Id), Has.Member(TelemetryNames.RetryEventId)
+            .And.Member(TelemetryNames.DeleteFinishedEventId));
         Assert.That(capture.Entries.Select(e => e.Category), Has.None.StartsWith("System.Net.Http"));
         var text = capture.AllText();
         Assert.That(text, Does.Contain("conv_di_openai").And.Contain("conv_di_dify"));

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
-using D = ConversationClient.ConversationClientDiagnostics;
+using D = ConversationClient.Internal.TelemetryNames;
 
 namespace ConversationClient.Tests.Observability;
 
@@ -29,6 +29,10 @@ public sealed class ObservabilityTracingTests
             Assert.That(activity.GetTagItem("server.port"), Is.EqualTo(443));
             Assert.That(activity.GetTagItem("http.response.status_code"), Is.EqualTo(200));
             Assert.That(activity.GetTagItem("conversation.dialect"), Is.EqualTo("openai"));
+            Assert.That(activity.GetTagItem("gen_ai.conversation.id"), Is.EqualTo(conversationId));
+            Assert.That(activity.GetTagItem("conversation.id"), Is.Null, "the GenAI name replaced the SDK's own");
+            Assert.That(activity.GetTagItem("gen_ai.operation.name"), Is.EqualTo("delete_conversation"));
+            Assert.That(activity.GetTagItem("gen_ai.provider.name"), Is.EqualTo("openai"));
             Assert.That(activity.GetTagItem("conversation.outcome"), Is.EqualTo("deleted"));
             Assert.That(activity.GetTagItem("conversation.attempts"), Is.EqualTo(1));
             Assert.That(activity.GetTagItem("conversation.request_id"), Is.EqualTo("req-ok-1"));
@@ -38,6 +42,14 @@ public sealed class ObservabilityTracingTests
             Assert.That(activity.Duration, Is.GreaterThan(TimeSpan.Zero));
         });
     }
+
+    [TestCase(ConversationApiDialect.OpenAI, "https://api.openai.com/v1", "openai")]
+    [TestCase(ConversationApiDialect.OpenAI, "https://my-resource.openai.azure.com/openai/v1", "azure.ai.openai")]
+    [TestCase(ConversationApiDialect.OpenAI, "https://my-project.services.ai.azure.com/api/projects/p/openai/v1", "azure.ai.openai")]
+    [TestCase(ConversationApiDialect.OpenAI, "http://localhost:8080/v1", "openai")]
+    [TestCase(ConversationApiDialect.Dify, "https://api.dify.ai/v1", "dify")]
+    public void ProviderName_IsTheRegisteredGenAIValueWhereThereIsOne(ConversationApiDialect dialect, string baseAddress, string expected) =>
+        Assert.That(D.ProviderName(dialect, new Uri(baseAddress)), Is.EqualTo(expected));
 
     [Test]
     public async Task DeleteAsync_NotFound_TagsNotFoundOutcomeWithoutError()
@@ -53,6 +65,7 @@ public sealed class ObservabilityTracingTests
         Assert.Multiple(() =>
         {
             Assert.That(activity.GetTagItem("conversation.dialect"), Is.EqualTo("dify"));
+            Assert.That(activity.GetTagItem("gen_ai.provider.name"), Is.EqualTo("dify"), "no registered value: the SDK's own name");
             Assert.That(activity.GetTagItem("conversation.outcome"), Is.EqualTo("not_found"));
             Assert.That(activity.GetTagItem("http.response.status_code"), Is.EqualTo(404));
             Assert.That(activity.GetTagItem("conversation.attempts"), Is.EqualTo(1));
