@@ -24,6 +24,12 @@ internal abstract class ConversationDialect
     /// <summary>The dialect's name in telemetry (<c>openai</c>, <c>dify</c>).</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// The GenAI provider of a client at <paramref name="baseAddress"/> (OpenTelemetry's <c>gen_ai.provider.name</c>):
+    /// a registered value where there is one.
+    /// </summary>
+    public abstract string ProviderName(Uri baseAddress);
+
     /// <summary>A base address of the dialect, for messages about a wrong one.</summary>
     public abstract string BaseAddressExample { get; }
 

@@ -37,7 +37,7 @@ internal sealed class ConversationTelemetry
         _logger = loggerFactory?.CreateLogger(D.LoggerCategory) ?? NullLogger.Instance;
         _logUserId = settings.LogUserId;
         _dialect = settings.DialectRules.Name;
-        _provider = D.ProviderName(settings.Dialect, settings.BaseAddress);
+        _provider = settings.DialectRules.ProviderName(settings.BaseAddress);
         _serverAddress = settings.BaseAddress.Host;
         _serverPort = settings.BaseAddress.Port;
     }

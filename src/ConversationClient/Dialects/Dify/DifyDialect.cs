@@ -18,6 +18,9 @@ internal sealed class DifyDialect : ConversationDialect
 
     public override string Name => "dify";
 
+    /// <summary>Dify has no registered GenAI provider value: its own name.</summary>
+    public override string ProviderName(Uri baseAddress) => "dify";
+
     public override string BaseAddressExample => "https://api.dify.ai/v1";
 
     public override bool CursorOutlivesDeletes => false;

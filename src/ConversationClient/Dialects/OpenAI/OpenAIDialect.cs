@@ -19,6 +19,14 @@ internal sealed class OpenAIDialect : ConversationDialect
 
     public override string Name => "openai";
 
+    /// <summary>Azure by its host (Azure OpenAI, Azure AI Foundry), else OpenAI.</summary>
+    public override string ProviderName(Uri baseAddress) =>
+        baseAddress.Host.EndsWith(".azure.com", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase)
+            ? "azure.ai.openai"
+            : "openai";
+
     public override string BaseAddressExample => "https://api.openai.com/v1, or https://<resource>.openai.azure.com/openai/v1";
 
     public override bool CursorOutlivesDeletes => true;
