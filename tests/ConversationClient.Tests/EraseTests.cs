@@ -259,16 +259,16 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_YieldsOneResultPerConversation()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(57);
-        service.FailingIds.Add("c00011");
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(57, "user-1");
+        service.FailingIds.Add(ids[11]);
 
         var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions { PageSize = 10 }).ToListAsync();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(results.Select(r => r.ConversationId).ToList(), Is.Unique.And.Count.EqualTo(57));
-            Assert.That(results.Single(r => r.Outcome == DeleteConversationOutcome.Failed).ConversationId, Is.EqualTo("c00011"));
+            Assert.That(results.Single(r => r.Outcome == DeleteConversationOutcome.Failed).ConversationId, Is.EqualTo(ids[11]));
             Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
             Assert.That(service.Count, Is.EqualTo(1));
         }
@@ -277,9 +277,9 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_ShouldSkip_LeavesThoseAloneAndStillErasesTheRest()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(45);
-        var done = new HashSet<string> { "c00000", "c00009", "c00010", "c00044" };
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(45, "user-1");
+        var done = new HashSet<string> { ids[0], ids[9], ids[10], ids[44] };
         var asked = new List<string>();
 
         var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions
@@ -294,7 +294,7 @@ public sealed class EraseTests(ConversationApiDialect dialect)
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(Enumerable.Range(0, 45).Select(i => $"c{i:D5}").Except(done)));
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(ids.Except(done)));
             Assert.That(service.DeleteCalls.Keys, Has.No.AnyOf(done.ToArray()));
             Assert.That(asked, Is.Unique.And.Count.EqualTo(45), "asked once per conversation");
             Assert.That(service.Count, Is.EqualTo(4));
@@ -304,10 +304,11 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_ShouldSkip_CountsTheSkippedAndIsComplete()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(30);
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(30, "user-1");
+        var done = new HashSet<string> { ids[7], ids[17], ids[27] };
 
-        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, ShouldSkip = id => id.EndsWith('7') });
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, ShouldSkip = done.Contains });
 
         using (Assert.EnterMultipleScope())
         {
@@ -320,8 +321,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_StopToken_StartsNothingNewAndReportsTheDeletesInFlight()
     {
-        var service = new FakeConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(20) };
-        service.Seed(200);
+        var service = new InMemoryConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(20) };
+        service.Seed(200, "user-1");
         using var stop = new CancellationTokenSource();
         var results = new List<DeleteConversationResult>();
         var sentAtStop = 0;
@@ -352,8 +353,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_StopToken_ReturnsAReportThatSaysItStopped()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(20);
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(20, "user-1");
         using var stop = new CancellationTokenSource();
         stop.Cancel();
 
