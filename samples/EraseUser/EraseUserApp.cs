@@ -1,6 +1,7 @@
 using System.Globalization;
 using ConversationClient;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 using Samples;
 using Spectre.Console;
 
@@ -35,7 +36,7 @@ public static class EraseUserApp
         string? service = null, user = null;
         var confirmed = false;
         var concurrency = new BulkDeleteOptions().MaxConcurrency;
-        EmulatorRateLimitOptions? rateLimit = null;
+        ServiceRateLimitOptions? rateLimit = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -58,12 +59,12 @@ public static class EraseUserApp
                     break;
                 case "--rate-limit" when i + 1 < args.Length
                     && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is > 0 and <= 10_000:
-                    rateLimit ??= new EmulatorRateLimitOptions();
+                    rateLimit ??= new ServiceRateLimitOptions();
                     rateLimit.DeletesPerSecond = rate;
                     i++;
                     break;
                 case "--wait-header" when i + 1 < args.Length && WaitHeaders.TryGetValue(args[i + 1], out var form):
-                    rateLimit ??= new EmulatorRateLimitOptions();
+                    rateLimit ??= new ServiceRateLimitOptions();
                     rateLimit.WaitHeader = form;
                     i++;
                     break;
@@ -117,7 +118,7 @@ public static class EraseUserApp
     {
         await using var emulator = await ConversationEmulator.StartAsync();
         emulator.SeedDifyConversations(DemoConversations, DemoUser);
-        emulator.SetFaults(new EmulatorFaultOptions
+        emulator.SetFaults(new ServiceFaultOptions
         {
             Method = "DELETE",
             FailureRate = 0.05,
@@ -129,7 +130,7 @@ public static class EraseUserApp
         console.MarkupLine($"{DemoConversations} Dify conversations; about 5% of deletes answer 503 and 2% answer 429 with Retry-After.");
         console.WriteLine();
 
-        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var options = SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
         var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
 
         var left = emulator.CountDifyConversations(DemoUser);
@@ -139,7 +140,7 @@ public static class EraseUserApp
         return report.IsComplete && left == 0 ? 0 : 1;
     }
 
-    private static async Task<int> RunRateLimitedOnEmulatorAsync(IAnsiConsole console, int concurrency, EmulatorRateLimitOptions rateLimit)
+    private static async Task<int> RunRateLimitedOnEmulatorAsync(IAnsiConsole console, int concurrency, ServiceRateLimitOptions rateLimit)
     {
         // Four seconds' worth beyond the burst, so that the pacing shows for a few seconds.
         var conversations = (int)Math.Max(DemoConversations, Math.Ceiling(rateLimit.DeletesPerSecond * 5));
@@ -150,7 +151,7 @@ public static class EraseUserApp
             $"{conversations} Dify conversations; the emulator allows {rateLimit.DeletesPerSecond:0.##} deletes/s (burst one second's worth) and answers 429 beyond it, wait header: {WaitHeaders.First(h => h.Value == rateLimit.WaitHeader).Key}."));
         console.WriteLine();
 
-        var options = SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        var options = SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency);
         var seconds = stopwatch.Elapsed.TotalSeconds;

@@ -1,5 +1,6 @@
 using ConversationClient;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 using Samples;
 
 namespace QuickStart;
@@ -103,11 +104,11 @@ public static class QuickStartApp
 
         var services = new (string Name, ConversationClientOptions Options, Func<string> Seed, string? User)[]
         {
-            ("OpenAI", SampleServices.Options(ConversationApiDialect.OpenAI, emulator.OpenAIBaseAddress, emulator.OpenAIApiKey),
+            ("OpenAI", SampleServices.Options(ConversationServicePreset.OpenAI, emulator.OpenAIBaseAddress, emulator.OpenAIApiKey),
                 () => emulator.SeedOpenAIConversation(), null),
-            ("Azure AI Foundry", SampleServices.Options(ConversationApiDialect.OpenAI, emulator.AzureBaseAddress, emulator.OpenAIApiKey, "api-key"),
+            ("Azure AI Foundry", SampleServices.Options(ConversationServicePreset.AzureAIFoundry, emulator.AzureBaseAddress, emulator.OpenAIApiKey),
                 () => emulator.SeedOpenAIConversation(DemoUser), DemoUser),
-            ("Dify", SampleServices.Options(ConversationApiDialect.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey),
+            ("Dify", SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey),
                 () => emulator.SeedDifyConversation(DemoUser, "Quick start"), DemoUser),
         };
 
@@ -117,7 +118,7 @@ public static class QuickStartApp
         {
             var client = ConversationClientFactory.Create(options);
             var id = seed();
-            emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, StatusCode = 503, Method = "DELETE" });
+            emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, StatusCode = 503, Method = "DELETE" });
             var first = await client.DeleteAsync(id, user);
             emulator.ClearFaults();
             var second = await client.DeleteAsync(id, user);

@@ -6,32 +6,24 @@ namespace Samples;
 internal static class SampleServices
 {
     /// <summary>
-    /// The services whose variables are set: <c>openai</c> (OPENAI_API_KEY, OPENAI_BASE_URL), <c>azure</c>
-    /// (AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT) and <c>dify</c> (DIFY_API_KEY, DIFY_BASE_URL). A base address
-    /// variable that is not an absolute http(s) URL leaves <paramref name="problem"/> set to one line saying which.
+    /// The services whose variables are set, by <see cref="ConversationServicePreset.Name"/>: <c>openai</c> (OPENAI_API_KEY,
+    /// OPENAI_BASE_URL), <c>azure</c> (AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT) and <c>dify</c> (DIFY_API_KEY,
+    /// DIFY_BASE_URL). A base address variable that is not an absolute http(s) URL leaves <paramref name="problem"/> set
+    /// to one line saying which.
     /// </summary>
     public static Dictionary<string, ConversationClientOptions> FromEnvironment(Func<string, string?> environment, out string? problem)
     {
         problem = null;
         var services = new Dictionary<string, ConversationClientOptions>();
-        if (environment("OPENAI_API_KEY") is { Length: > 0 } openAIKey
-            && BaseAddress(environment, "OPENAI_BASE_URL", "https://api.openai.com/v1", ref problem) is { } openAIBase)
+        foreach (var preset in ConversationServicePreset.All)
         {
-            services["openai"] = Options(ConversationApiDialect.OpenAI, openAIBase, openAIKey);
-        }
-
-        if (environment("AZURE_OPENAI_API_KEY") is { Length: > 0 } azureKey && environment("AZURE_OPENAI_ENDPOINT") is { Length: > 0 }
-            && BaseAddress(environment, "AZURE_OPENAI_ENDPOINT", null, ref problem) is { } endpoint)
-        {
-            var trimmed = endpoint.AbsoluteUri.TrimEnd('/');
-            var baseUrl = trimmed.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase) ? trimmed : trimmed + "/openai/v1";
-            services["azure"] = Options(ConversationApiDialect.OpenAI, new Uri(baseUrl), azureKey, "api-key");
-        }
-
-        if (environment("DIFY_API_KEY") is { Length: > 0 } difyKey
-            && BaseAddress(environment, "DIFY_BASE_URL", "https://api.dify.ai/v1", ref problem) is { } difyBase)
-        {
-            services["dify"] = Options(ConversationApiDialect.Dify, difyBase, difyKey);
+            // A service without a public address (Azure AI Foundry) is configured only with its endpoint variable too.
+            if (environment(preset.ApiKeyVariable) is { Length: > 0 } key
+                && (preset.DefaultBaseAddress is not null || environment(preset.BaseAddressVariable) is { Length: > 0 })
+                && BaseAddress(environment, preset.BaseAddressVariable, preset.DefaultBaseAddress?.AbsoluteUri, ref problem) is { } address)
+            {
+                services[preset.Name] = Options(preset, address, key);
+            }
         }
 
         return services;
@@ -79,15 +71,9 @@ internal static class SampleServices
     }
 
     /// <summary>Options for one service, with a short first backoff so the demos stay snappy (the default is 0.8 s).</summary>
-    public static ConversationClientOptions Options(ConversationApiDialect dialect, Uri baseAddress, string apiKey, string? apiKeyHeader = null)
+    public static ConversationClientOptions Options(ConversationServicePreset service, Uri baseAddress, string apiKey)
     {
-        var options = new ConversationClientOptions
-        {
-            Dialect = dialect,
-            BaseAddress = baseAddress,
-            ApiKey = apiKey,
-            ApiKeyHeaderName = apiKeyHeader,
-        };
+        var options = service.CreateOptions(apiKey, baseAddress);
         options.Retry.BaseDelay = TimeSpan.FromMilliseconds(250);
         return options;
     }

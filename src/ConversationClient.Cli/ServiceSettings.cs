@@ -4,18 +4,12 @@ namespace ConversationClient.Cli;
 /// Turns the service options into <see cref="ConversationClientOptions"/>. The service is <c>--service</c> plus
 /// <c>--base-url</c>, or read from the environment variables the QuickStart sample reads: <c>OPENAI_API_KEY</c> and
 /// <c>OPENAI_BASE_URL</c>, <c>AZURE_OPENAI_API_KEY</c> and <c>AZURE_OPENAI_ENDPOINT</c>, <c>DIFY_API_KEY</c> and
-/// <c>DIFY_BASE_URL</c>. The key only ever comes from an environment variable; the token from <c>--token-command</c>.
+/// <c>DIFY_BASE_URL</c> (the library's <see cref="ConversationServicePreset"/>s). The key only ever comes from an
+/// environment variable; the token from <c>--token-command</c>.
 /// </summary>
 internal static class ServiceSettings
 {
-    private sealed record Service(string Name, ConversationApiDialect Dialect, string KeyVariable, string UrlVariable, string? DefaultUrl);
-
-    private static readonly Service[] Services =
-    [
-        new("openai", ConversationApiDialect.OpenAI, "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
-        new("azure", ConversationApiDialect.OpenAI, "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", null),
-        new("dify", ConversationApiDialect.Dify, "DIFY_API_KEY", "DIFY_BASE_URL", "https://api.dify.ai/v1"),
-    ];
+    private static readonly IReadOnlyList<ConversationServicePreset> Services = ConversationServicePreset.All;
 
     /// <summary>The service names <c>--service</c> accepts.</summary>
     public static string[] Names { get; } = Services.Select(service => service.Name).ToArray();
@@ -24,20 +18,15 @@ internal static class ServiceSettings
     public static ConversationClientOptions Resolve(ServiceArguments arguments, Func<string, string?> environment, TokenCommand? tokenCommand)
     {
         var service = Pick(arguments, environment);
-        var url = arguments.BaseUrl ?? NonEmpty(environment(service.UrlVariable)) ?? service.DefaultUrl
-            ?? throw new UsageException($"No base address for {service.Name}: pass --base-url or set {service.UrlVariable}.");
+        var url = arguments.BaseUrl ?? NonEmpty(environment(service.BaseAddressVariable)) ?? service.DefaultBaseAddress?.AbsoluteUri
+            ?? throw new UsageException($"No base address for {service.Name}: pass --base-url or set {service.BaseAddressVariable}.");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
             throw new UsageException($"The base address of {service.Name} is not an absolute http or https address.");
         }
 
-        if (service.Name == "azure" && !baseAddress.AbsolutePath.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase))
-        {
-            // AZURE_OPENAI_ENDPOINT is the resource's root, as the Azure tools print it; the API lives under /openai/v1.
-            baseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/') + "/openai/v1");
-        }
-
-        var options = new ConversationClientOptions { Dialect = service.Dialect, BaseAddress = baseAddress };
+        // AZURE_OPENAI_ENDPOINT is the resource's root, as the Azure tools print it; the preset adds the API's /openai/v1.
+        var options = new ConversationClientOptions { Dialect = service.Dialect, BaseAddress = service.ToBaseAddress(baseAddress) };
         if (tokenCommand is not null)
         {
             if (arguments.ApiKeyVariable is not null)
@@ -49,13 +38,10 @@ internal static class ServiceSettings
         }
         else
         {
-            var variable = arguments.ApiKeyVariable ?? service.KeyVariable;
+            var variable = arguments.ApiKeyVariable ?? service.ApiKeyVariable;
             options.ApiKey = NonEmpty(environment(variable))
                 ?? throw new UsageException($"No key for {service.Name}: set the environment variable {variable} (or use --token-command).");
-            if (service.Name == "azure")
-            {
-                options.ApiKeyHeaderName = "api-key";
-            }
+            options.ApiKeyHeaderName = service.ApiKeyHeaderName;
         }
 
         if (arguments.MaxRetries is { } retries)
@@ -76,7 +62,7 @@ internal static class ServiceSettings
         return options;
     }
 
-    private static Service Pick(ServiceArguments arguments, Func<string, string?> environment)
+    private static ConversationServicePreset Pick(ServiceArguments arguments, Func<string, string?> environment)
     {
         if (arguments.Service is { } name)
         {
@@ -89,8 +75,8 @@ internal static class ServiceSettings
         }
 
         var configured = Services
-            .Where(service => NonEmpty(environment(service.KeyVariable)) is not null
-                && (service.DefaultUrl is not null || NonEmpty(environment(service.UrlVariable)) is not null))
+            .Where(service => NonEmpty(environment(service.ApiKeyVariable)) is not null
+                && (service.DefaultBaseAddress is not null || NonEmpty(environment(service.BaseAddressVariable)) is not null))
             .ToList();
         return configured.Count switch
         {

@@ -1,8 +1,6 @@
 using ConversationClient.Emulator.Internal;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using ConversationClient.Testing;
+using ConversationClient.Testing.Services;
 
 namespace ConversationClient.Emulator;
 
@@ -20,16 +18,19 @@ namespace ConversationClient.Emulator;
 /// </example>
 public sealed class ConversationEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly EmulatorState _state;
+    private readonly LoopbackHost _host;
+    private readonly ConversationEmulatorOptions _options;
+    private readonly ServiceState _state;
 
-    private ConversationEmulator(WebApplication app, EmulatorState state, Uri baseAddress)
+    private ConversationEmulator(LoopbackHost host, ConversationEmulatorOptions options, ServiceState state)
     {
-        _app = app;
+        _host = host;
+        var baseAddress = host.BaseAddress;
+        _options = options;
         _state = state;
         BaseAddress = baseAddress;
         OpenAIBaseAddress = new Uri(baseAddress, "v1");
-        AzureBaseAddress = new Uri(baseAddress, "openai/v1");
+        AzureBaseAddress = ConversationServicePreset.AzureAIFoundry.ToBaseAddress(baseAddress);
         DifyBaseAddress = new Uri(baseAddress, "v1");
     }
 
@@ -46,19 +47,19 @@ public sealed class ConversationEmulator : IAsyncDisposable
     public Uri DifyBaseAddress { get; }
 
     /// <summary>Gets the key the OpenAI dialect accepts (bearer, or <c>api-key</c> under <c>/openai/v1</c>).</summary>
-    public string OpenAIApiKey => _state.Options.OpenAIApiKey;
+    public string OpenAIApiKey => _options.OpenAIApiKey;
 
     /// <summary>Gets the key the Dify dialect accepts (bearer).</summary>
-    public string DifyApiKey => _state.Options.DifyApiKey;
+    public string DifyApiKey => _options.DifyApiKey;
 
     /// <summary>Gets the header that scopes OpenAI-dialect conversations to one end user.</summary>
-    public string UserIsolationHeaderName => _state.Options.UserIsolationHeaderName;
+    public string UserIsolationHeaderName => _options.UserIsolationHeaderName;
 
     /// <summary>Gets a copy of the faults injected now.</summary>
-    public EmulatorFaultOptions Faults => _state.Faults.Options;
+    public ServiceFaultOptions Faults => _state.Faults.Options;
 
     /// <summary>Gets a copy of the rate limit on DELETE requests enforced now.</summary>
-    public EmulatorRateLimitOptions RateLimit => _state.RateLimit.Options;
+    public ServiceRateLimitOptions RateLimit => _state.RateLimit.Options;
 
     /// <summary>Starts an emulator and waits until it listens.</summary>
     /// <param name="options">The settings; null uses the defaults (loopback, a free port, the default keys, no faults).</param>
@@ -77,25 +78,14 @@ public sealed class ConversationEmulator : IAsyncDisposable
             throw new ArgumentException("The OpenAI and Dify keys must differ: the key tells the two dialects apart under /v1.", nameof(options));
         }
 
-        var state = new EmulatorState(options);
+        var state = new ServiceState(new ServiceSettings(
+            options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName, options.OpenAIPublicListing, options.TimeProvider));
         state.Faults.Configure(options.Faults);
         state.RateLimit.Configure(options.RateLimit);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.ListenUrl);
-        builder.Logging.ClearProviders();
-        if (options.ConsoleLogging)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-
-        var app = builder.Build();
-        app.Run(new ApiHandler(state).HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Urls.First();
-        return new ConversationEmulator(app, state, new Uri(address.EndsWith('/') ? address : address + "/"));
+        var host = await LoopbackHost.StartAsync(
+            new ApiHandler(new ServiceRules(state), options).HandleAsync, options.ListenUrl, options.ConsoleLogging, cancellationToken).ConfigureAwait(false);
+        return new ConversationEmulator(host, options, state);
     }
 
     /// <summary>Creates a conversation in the OpenAI dialect, as <c>POST /conversations</c> would.</summary>
@@ -162,35 +152,35 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <returns>How many exist.</returns>
     public int CountDifyConversations(string user) => _state.Dify.Count(user);
 
-    /// <summary>Replaces the injected faults; the count of <see cref="EmulatorFaultOptions.FailFirst"/> starts again.</summary>
+    /// <summary>Replaces the injected faults; the count of <see cref="ServiceFaultOptions.FailFirst"/> starts again.</summary>
     /// <param name="faults">The new faults (copied).</param>
     /// <exception cref="ArgumentNullException"><paramref name="faults"/> is null.</exception>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public void SetFaults(EmulatorFaultOptions faults)
+    public void SetFaults(ServiceFaultOptions faults)
     {
         ArgumentNullException.ThrowIfNull(faults);
         _state.Faults.Configure(faults);
     }
 
     /// <summary>Stops injecting faults and latency.</summary>
-    public void ClearFaults() => _state.Faults.Configure(new EmulatorFaultOptions());
+    public void ClearFaults() => _state.Faults.Configure(new ServiceFaultOptions());
 
-    /// <summary>Replaces the rate limit on DELETE requests; the bucket starts full (<see cref="EmulatorRateLimitOptions.Burst"/> deletes may go at once).</summary>
-    /// <param name="rateLimit">The new limit (copied); a <see cref="EmulatorRateLimitOptions.DeletesPerSecond"/> of 0 removes it.</param>
+    /// <summary>Replaces the rate limit on DELETE requests; the bucket starts full (<see cref="ServiceRateLimitOptions.Burst"/> deletes may go at once).</summary>
+    /// <param name="rateLimit">The new limit (copied); a <see cref="ServiceRateLimitOptions.DeletesPerSecond"/> of 0 removes it.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rateLimit"/> is null.</exception>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public void SetRateLimit(EmulatorRateLimitOptions rateLimit)
+    public void SetRateLimit(ServiceRateLimitOptions rateLimit)
     {
         ArgumentNullException.ThrowIfNull(rateLimit);
         _state.RateLimit.Configure(rateLimit);
     }
 
     /// <summary>Stops limiting the rate of deletes.</summary>
-    public void ClearRateLimit() => _state.RateLimit.Configure(new EmulatorRateLimitOptions());
+    public void ClearRateLimit() => _state.RateLimit.Configure(new ServiceRateLimitOptions());
 
     /// <summary>Returns a snapshot of the counters.</summary>
     /// <returns>What has been answered since the start or the last reset.</returns>
-    public EmulatorCounters GetCounters() => _state.Counters.Snapshot();
+    public ServiceCounters GetCounters() => _state.Counters.Snapshot();
 
     /// <summary>Sets every counter back to zero.</summary>
     public void ResetCounters() => _state.Counters.Reset();
@@ -199,13 +189,9 @@ public sealed class ConversationEmulator : IAsyncDisposable
     public void Reset() => _state.Reset();
 
     /// <summary>Waits until the host is asked to stop (Ctrl+C or SIGTERM for the standalone emulator).</summary>
-    internal Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    internal Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Stops listening and releases the server.</summary>
     /// <returns>A task that completes when the server has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

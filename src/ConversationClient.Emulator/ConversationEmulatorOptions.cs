@@ -1,3 +1,5 @@
+using ConversationClient.Testing;
+
 namespace ConversationClient.Emulator;
 
 /// <summary>Settings of a <see cref="ConversationEmulator"/>.</summary>
@@ -45,10 +47,10 @@ public sealed class ConversationEmulatorOptions
     public bool OpenAIPublicListing { get; set; }
 
     /// <summary>Gets the faults injected from the start; change them later with <see cref="ConversationEmulator.SetFaults"/>.</summary>
-    public EmulatorFaultOptions Faults { get; init; } = new();
+    public ServiceFaultOptions Faults { get; init; } = new();
 
     /// <summary>Gets the rate limit on DELETE requests from the start; change it later with <see cref="ConversationEmulator.SetRateLimit"/>.</summary>
-    public EmulatorRateLimitOptions RateLimit { get; init; } = new();
+    public ServiceRateLimitOptions RateLimit { get; init; } = new();
 
     /// <summary>
     /// Gets or sets the clock of the <c>created_at</c> and <c>updated_at</c> timestamps and of the rate limit's bucket

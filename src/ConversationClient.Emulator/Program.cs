@@ -16,13 +16,13 @@ internal static class Program
         catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync(EmulatorCommandLine.Usage).ConfigureAwait(false);
+            EmulatorCommandLine.WriteHelp(Console.Error);
             return 2;
         }
 
         if (command.ShowHelp)
         {
-            await Console.Out.WriteLineAsync(EmulatorCommandLine.Usage).ConfigureAwait(false);
+            EmulatorCommandLine.WriteHelp(Console.Out);
             return 0;
         }
 
@@ -49,7 +49,7 @@ internal static class Program
         if (emulator.RateLimit is { IsActive: true } limit)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Rate limit: {limit.DeletesPerSecond} deletes/s, burst {limit.Burst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}, 429 with wait header '{EmulatorRateLimitOptions.WaitHeaderName(limit.WaitHeader)}'."))
+                $"Rate limit: {limit.DeletesPerSecond} deletes/s, burst {limit.Burst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}, 429 with wait header '{WaitHeaderNames.Name(limit.WaitHeader)}'."))
                 .ConfigureAwait(false);
         }
 

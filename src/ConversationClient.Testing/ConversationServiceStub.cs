@@ -53,11 +53,18 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
             .WithTitle($"ConversationClient.Testing: {kind}")
             .RespondWith(Response.Create().WithCallback(AnswerAsync));
         var root = new Uri(Server.Url! + "/");
-        BaseAddress = new Uri(root, kind == ConversationServiceKind.AzureAIFoundry ? "openai/v1" : "v1");
+        BaseAddress = kind == ConversationServiceKind.AzureAIFoundry ? Preset.ToBaseAddress(root) : new Uri(root, "v1");
     }
 
     /// <summary>Gets the service this stub behaves like.</summary>
     public ConversationServiceKind Kind { get; }
+
+    private ConversationServicePreset Preset => Kind switch
+    {
+        ConversationServiceKind.AzureAIFoundry => ConversationServicePreset.AzureAIFoundry,
+        ConversationServiceKind.Dify => ConversationServicePreset.Dify,
+        _ => ConversationServicePreset.OpenAI,
+    };
 
     /// <summary>Gets the underlying WireMock.Net server, for stubs and journal checks of your own.</summary>
     public WireMockServer Server { get; }
@@ -101,21 +108,7 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
 
     /// <summary>Returns new client options for this stub: dialect, base address, key (and key header for Azure AI Foundry).</summary>
     /// <returns>Options ready for <c>ConversationClientFactory.Create</c> or <c>AddConversationClient</c>; change them freely.</returns>
-    public ConversationClientOptions CreateClientOptions()
-    {
-        var options = new ConversationClientOptions
-        {
-            Dialect = Kind == ConversationServiceKind.Dify ? ConversationApiDialect.Dify : ConversationApiDialect.OpenAI,
-            BaseAddress = BaseAddress,
-            ApiKey = ApiKey,
-        };
-        if (Kind == ConversationServiceKind.AzureAIFoundry)
-        {
-            options.ApiKeyHeaderName = "api-key";
-        }
-
-        return options;
-    }
+    public ConversationClientOptions CreateClientOptions() => Preset.CreateOptions(ApiKey, BaseAddress);
 
     /// <summary>Adds a conversation, as the service would create it.</summary>
     /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) it belongs to; null for none (not allowed for Dify).</param>
@@ -192,18 +185,31 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(burst), burst, "The burst must be 1 or more.");
         }
 
-        var form = waitHeader switch
+        if (!Enum.IsDefined(waitHeader))
         {
-            RateLimitWaitHeader.Seconds => WaitHeaderForm.Seconds,
-            RateLimitWaitHeader.Milliseconds => WaitHeaderForm.Milliseconds,
-            RateLimitWaitHeader.Date => WaitHeaderForm.Date,
-            RateLimitWaitHeader.None => WaitHeaderForm.None,
-            _ => throw new ArgumentOutOfRangeException(nameof(waitHeader)),
-        };
-        _rules.State.RateLimit.Configure(deletesPerSecond == 0
-            ? null
-            : new RateLimitSettings(deletesPerSecond, burst ?? RateLimitSettings.DefaultBurst(deletesPerSecond), form));
+            throw new ArgumentOutOfRangeException(nameof(waitHeader));
+        }
+
+        _rules.State.RateLimit.Configure(new ServiceRateLimitOptions { DeletesPerSecond = deletesPerSecond, Burst = burst, WaitHeader = waitHeader });
     }
+
+    /// <summary>
+    /// Replaces the faults injected after the key check and the rate limit (a share of failures or 429s, latency); the
+    /// count of <see cref="ServiceFaultOptions.FailFirst"/> starts again. Scripted faults (<see cref="FailNext"/> and the
+    /// others) come first.
+    /// </summary>
+    /// <param name="faults">The new faults (copied); <c>new ServiceFaultOptions()</c> injects none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="faults"/> is null.</exception>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
+    public void SetFaults(ServiceFaultOptions faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        _rules.State.Faults.Configure(faults);
+    }
+
+    /// <summary>Returns a snapshot of the counters: requests, deletes, refusals and faults answered so far.</summary>
+    /// <returns>What has been answered since the stub started.</returns>
+    public ServiceCounters GetCounters() => _rules.State.Counters.Snapshot();
 
     /// <summary>Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests.</summary>
     /// <param name="count">How many requests.</param>

@@ -1,6 +1,10 @@
 namespace ConversationClient.Testing;
 
-/// <summary>The header in which a <see cref="ConversationServiceStub"/>'s rate-limit 429 says how long to wait (see <see cref="ConversationServiceStub.LimitDeleteRate"/>).</summary>
+/// <summary>
+/// The header in which a fake service's rate-limit 429 says how long to wait (see <see cref="ServiceRateLimitOptions"/> and
+/// <see cref="ConversationServiceStub.LimitDeleteRate"/>); the emulator's command line and admin endpoint name them
+/// <c>seconds</c>, <c>ms</c>, <c>date</c> and <c>none</c>.
+/// </summary>
 public enum RateLimitWaitHeader
 {
     /// <summary><c>Retry-After</c> in whole seconds, rounded up, at least 1 (OpenAI's documented form).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Benchmarks;
 
@@ -79,7 +80,7 @@ internal static class RateLimitMeasurement
         // A warm-up outside the limit and the counters: the first call of a process pays for JIT and the connection.
         await client.DeleteAsync(dify ? Guid.NewGuid().ToString("D") : "conv_warmup", User);
         emulator.ResetCounters();
-        emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = settings.Rate, Burst = settings.Burst, WaitHeader = form });
+        emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = settings.Rate, Burst = settings.Burst, WaitHeader = form });
 
         using var timeout = new CancellationTokenSource(settings.Timeout ?? TimeSpan.FromMinutes(3));
         var stopwatch = Stopwatch.StartNew();

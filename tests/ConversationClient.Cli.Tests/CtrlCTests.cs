@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -157,7 +158,7 @@ public sealed class CtrlCTests : CliTestBase
         var ids = Seed("dify", 300, "user-1");
         var file = PathFor("ids.txt");
         await File.WriteAllLinesAsync(file, ids);
-        Emulator.SetFaults(new EmulatorFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        Emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
         var receiptPath = PathFor("receipt.jsonl");
         var ctrlC = new CtrlC();
         var output = new CtrlCAfterLines(ctrlC, lines: 20);
@@ -185,7 +186,7 @@ public sealed class CtrlCTests : CliTestBase
     public async Task CtrlC_DuringErase_ExitsWith130_WhatIsDeletedHasALine()
     {
         Seed("dify", 200, "user-1");
-        Emulator.SetFaults(new EmulatorFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
+        Emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMilliseconds(5) });
         var receiptPath = PathFor("receipt.jsonl");
         var ctrlC = new CtrlC();
 

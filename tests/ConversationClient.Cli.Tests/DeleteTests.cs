@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -136,7 +137,7 @@ public sealed class DeleteTests : CliTestBase
     public async Task Delete_SomeFail_ExitsOne_FailedIdsInTheReceiptAndOnStandardError()
     {
         var ids = Seed("dify", 3, "user-1");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
         var receiptPath = PathFor("receipt.jsonl");
 
         var run = await RunAsync("dify", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
@@ -159,7 +160,7 @@ public sealed class DeleteTests : CliTestBase
     public async Task Delete_RetriesAreCountedInTheReceipt()
     {
         var id = Seed("openai", 1, "user-1")[0];
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
         var receiptPath = PathFor("receipt.jsonl");
 
         var run = await RunAsync("openai", ["delete", id, "--user", "user-1", "--receipt", receiptPath]);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -99,7 +100,7 @@ public sealed class EraseAndListTests : CliTestBase
     public async Task Erase_ADeleteThatKeepsFailing_IsReportedOnce_AndExitsOne()
     {
         Seed("dify", 5, "user-1");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 500 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 500 });
         var receiptPath = PathFor("receipt.jsonl");
 
         var run = await RunAsync("dify", ["erase", "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
@@ -167,7 +168,7 @@ public sealed class EraseAndListTests : CliTestBase
     public async Task List_WhenTheServiceRefuses_ExitsOneWithTheReason()
     {
         Seed("dify", 1, "user-1");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 1, Method = "GET", StatusCode = 500 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 1, Method = "GET", StatusCode = 500 });
 
         var run = await RunAsync("dify", ["list", "--user", "user-1", "--max-retries", "0"]);
 

@@ -1,4 +1,5 @@
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -11,7 +12,7 @@ public sealed class ResumeTests : CliTestBase
         var file = PathFor("ids.txt");
         await File.WriteAllLinesAsync(file, ids.Append("6f1c0d2e-9a4b-4c1d-8e2f-000000000410"));
         var receiptPath = PathFor("receipt.jsonl");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 2, Method = "DELETE", StatusCode = 503 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 2, Method = "DELETE", StatusCode = 503 });
 
         var first = await RunAsync("dify", ["delete", "--file", file, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
         var failedIds = Conversations(ReadReceipt(receiptPath))
@@ -43,7 +44,7 @@ public sealed class ResumeTests : CliTestBase
     {
         var ids = Seed("openai", 3, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 503 });
         await RunAsync("openai", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
         Emulator.ClearFaults();
 

@@ -1,4 +1,5 @@
 using ConversationClient.Emulator;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Cli.Tests;
 
@@ -115,7 +116,7 @@ public sealed class SafetyTests : CliTestBase
         var receiptPath = PathFor("receipt.jsonl");
         var environment = new Dictionary<string, string> { [KeyVariable] = key };
         string[] service = ["--service", "dify", "--base-url", emulator.DifyBaseAddress.AbsoluteUri, "--api-key-env", KeyVariable];
-        emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 500 });
+        emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE", StatusCode = 500 });
 
         var runs = new List<CliRun>
         {

@@ -1,3 +1,5 @@
+using ConversationClient.Testing;
+
 namespace ConversationClient.Emulator.Tests;
 
 public sealed class AdminEndpointTests : EmulatorTestBase
@@ -98,7 +100,7 @@ public sealed class AdminEndpointTests : EmulatorTestBase
     {
         Emulator.SeedDifyConversations(3, "alice");
         Emulator.SeedOpenAIConversations(2);
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 5 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 5 });
         await SendAsync(HttpMethod.Get, "v1/conversations?user=alice", Emulator.DifyApiKey);
 
         var reset = await SendAsync(HttpMethod.Post, "__emulator/reset", null);

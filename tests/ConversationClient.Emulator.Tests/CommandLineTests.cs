@@ -63,6 +63,8 @@ public sealed class CommandLineTests
     [TestCase("--fail-first", "many")]
     [TestCase("--failure-rate", "2")]
     [TestCase("--fault-status", "200")]
+    [TestCase("--fail-first=-1")]
+    [TestCase("--wait-header", "minutes")]
     public void Parse_BadArguments_Throw(params string[] args) =>
         Assert.That(() => EmulatorCommandLine.Parse(args), Throws.InstanceOf<FormatException>());
 }

@@ -1,3 +1,4 @@
+using ConversationClient.Testing;
 using ConversationClient.Testing.Services;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,7 +12,7 @@ public sealed class DeleteRateLimiterTests
     private DeleteRateLimiter Limiter(double perSecond, int burst)
     {
         var limiter = new DeleteRateLimiter(_clock);
-        limiter.Configure(new RateLimitSettings(perSecond, burst, WaitHeaderForm.Seconds));
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = perSecond, Burst = burst });
         return limiter;
     }
 
@@ -108,24 +109,24 @@ public sealed class DeleteRateLimiterTests
     public void Refusal_CarriesTheConfiguredHeaderForm()
     {
         var limiter = new DeleteRateLimiter(_clock);
-        limiter.Configure(new RateLimitSettings(1, 1, WaitHeaderForm.Date));
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1, WaitHeader = RateLimitWaitHeader.Date });
         TakeAll(limiter);
 
-        Assert.That(limiter.TryAcquire()?.WaitHeader, Is.EqualTo(WaitHeaderForm.Date));
+        Assert.That(limiter.TryAcquire()?.WaitHeader, Is.EqualTo(RateLimitWaitHeader.Date));
     }
 
     [Test]
-    public void NoLimit_LetsEverythingThrough_AndConfiguringNullRemovesOne()
+    public void NoLimit_LetsEverythingThrough_AndConfiguringARateOfZeroRemovesOne()
     {
         var limiter = new DeleteRateLimiter(_clock);
         var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquire() is null);
-        limiter.Configure(new RateLimitSettings(1, 1, WaitHeaderForm.Seconds));
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
         TakeAll(limiter);
-        limiter.Configure(null);
+        limiter.Configure(new ServiceRateLimitOptions());
 
         Assert.That(unlimited, Is.True);
         Assert.That(limiter.TryAcquire(), Is.Null);
-        Assert.That(limiter.Settings, Is.Null);
+        Assert.That(limiter.Options.IsActive, Is.False);
     }
 
     [Test]
@@ -134,7 +135,7 @@ public sealed class DeleteRateLimiterTests
         var limiter = Limiter(1, 1);
         TakeAll(limiter);
 
-        limiter.Configure(new RateLimitSettings(1, 5, WaitHeaderForm.Seconds));
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 5 });
 
         Assert.That(TakeAll(limiter), Is.EqualTo(5));
     }
@@ -143,5 +144,5 @@ public sealed class DeleteRateLimiterTests
     [TestCase(0.4, 1)]
     [TestCase(2.5, 3)]
     public void DefaultBurst_IsOneSecondsWorth_AtLeastOne(double perSecond, int burst) =>
-        Assert.That(RateLimitSettings.DefaultBurst(perSecond), Is.EqualTo(burst));
+        Assert.That(new ServiceRateLimitOptions { DeletesPerSecond = perSecond }.EffectiveBurst, Is.EqualTo(burst));
 }

@@ -1,3 +1,5 @@
+using ConversationClient.Testing;
+
 namespace ConversationClient.Emulator.Tests;
 
 /// <summary>Bulk deletion and erasure through the SDK against the emulator over loopback, with injected faults.</summary>
@@ -15,7 +17,7 @@ public sealed class EraseUserTests : EmulatorTestBase
     {
         Emulator.SeedDifyConversations(10_000, "alice");
         var bystander = Emulator.SeedDifyConversation("bob");
-        Emulator.SetFaults(new EmulatorFaultOptions
+        Emulator.SetFaults(new ServiceFaultOptions
         {
             Method = "DELETE", FailureRate = 0.05, TooManyRequestsRate = 0.01, RetryAfter = TimeSpan.FromMilliseconds(20), Seed = 7,
         });
@@ -47,7 +49,7 @@ public sealed class EraseUserTests : EmulatorTestBase
     {
         Emulator.SeedOpenAIConversations(450, "user-a");
         Emulator.SeedOpenAIConversations(30, "user-b");
-        Emulator.SetFaults(new EmulatorFaultOptions { Method = "DELETE", FailureRate = 0.05, Seed = 3 });
+        Emulator.SetFaults(new ServiceFaultOptions { Method = "DELETE", FailureRate = 0.05, Seed = 3 });
 
         var report = await AzureClient(FastRetries).EraseUserAsync("user-a", new BulkDeleteOptions { PageSize = 50, MaxConcurrency = 8 });
 
@@ -61,7 +63,7 @@ public sealed class EraseUserTests : EmulatorTestBase
     public async Task DeleteManyAsync_WithDuplicatesAndFaults_ReportsEveryIdOnce()
     {
         var ids = Emulator.SeedDifyConversations(2_000, "alice");
-        Emulator.SetFaults(new EmulatorFaultOptions { Method = "DELETE", FailureRate = 0.05, TooManyRequestsRate = 0.02, RetryAfter = TimeSpan.FromMilliseconds(10), Seed = 11 });
+        Emulator.SetFaults(new ServiceFaultOptions { Method = "DELETE", FailureRate = 0.05, TooManyRequestsRate = 0.02, RetryAfter = TimeSpan.FromMilliseconds(10), Seed = 11 });
 
         // A UUID, as Dify's ids are: Dify's route does not match another id at all.
         const string missing = "00000000-0000-4000-8000-000000000000";

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Emulator.Tests;
 
@@ -8,7 +9,7 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task FailFirst_503_IsRetriedBySdk_AndCounted()
     {
         var id = Emulator.SeedOpenAIConversation();
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, StatusCode = 503 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, StatusCode = 503 });
 
         var result = await OpenAIClient().DeleteAsync(id);
 
@@ -26,7 +27,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task Fault429_SendsRetryAfter_InTheDialectsEnvelope()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 2, StatusCode = 429, RetryAfter = TimeSpan.FromMilliseconds(1500) });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 2, StatusCode = 429, RetryAfter = TimeSpan.FromMilliseconds(1500) });
 
         var dify = await SendAsync(HttpMethod.Get, "v1/conversations?user=u", Emulator.DifyApiKey);
         var openAI = await SendAsync(HttpMethod.Get, "v1/conversations/conv_1", Emulator.OpenAIApiKey);
@@ -47,7 +48,7 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task Fault429_SdkWaitsTheRetryAfter_ThenSucceeds()
     {
         var id = Emulator.SeedDifyConversation("alice");
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, StatusCode = 429, RetryAfter = TimeSpan.FromMilliseconds(300) });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, StatusCode = 429, RetryAfter = TimeSpan.FromMilliseconds(300) });
         var stopwatch = Stopwatch.StartNew();
 
         var result = await DifyClient().DeleteAsync(id, "alice");
@@ -61,7 +62,7 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task FailureRate1_WithoutRetries_FailsWith503()
     {
         var id = Emulator.SeedOpenAIConversation();
-        Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 1 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 1 });
 
         var result = await OpenAIClient(options => options.Retry.MaxRetries = 0).DeleteAsync(id);
 
@@ -79,7 +80,7 @@ public sealed class FaultTests : EmulatorTestBase
     {
         async Task<List<int>> RunAsync()
         {
-            Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 0.3, Seed = 42 });
+            Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 0.3, Seed = 42 });
             var statuses = new List<int>();
             for (var i = 0; i < 200; i++)
             {
@@ -105,7 +106,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task TooManyRequestsRate_MixesRateLimitingWithTheFailureRate()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions
+        Emulator.SetFaults(new ServiceFaultOptions
         {
             FailureRate = 0.1,
             TooManyRequestsRate = 0.1,
@@ -132,7 +133,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task Method_LimitsFaultsToThatMethod()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = 1, Method = "DELETE" });
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "DELETE" });
 
         var get = await SendAsync(HttpMethod.Get, "v1/conversations?user=u", Emulator.DifyApiKey);
         var delete = await SendAsync(HttpMethod.Delete, "v1/conversations/x", Emulator.DifyApiKey, """{"user":"u"}""");
@@ -144,7 +145,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task Latency_DelaysEveryAnswer()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions { Latency = TimeSpan.FromMilliseconds(300) });
+        Emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMilliseconds(300) });
         var stopwatch = Stopwatch.StartNew();
 
         var response = await SendAsync(HttpMethod.Get, "v1/conversations?user=u", Emulator.DifyApiKey);
@@ -156,7 +157,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task FaultsComeAfterTheKeyCheck()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 1 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 1 });
 
         var response = await SendAsync(HttpMethod.Get, "v1/conversations/conv_1", "sk-wrong-key-123");
 
@@ -167,7 +168,7 @@ public sealed class FaultTests : EmulatorTestBase
     [Test]
     public async Task ClearFaults_StopsInjecting()
     {
-        Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 1 });
+        Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 1 });
         Emulator.ClearFaults();
 
         var response = await SendAsync(HttpMethod.Get, "v1/conversations?user=u", Emulator.DifyApiKey);
@@ -180,12 +181,12 @@ public sealed class FaultTests : EmulatorTestBase
     [TestCase(0, 1.5, 503)]
     [TestCase(0, 0.0, 200)]
     public void SetFaults_OutOfRange_Throws(int failFirst, double rate, int status) =>
-        Assert.That(() => Emulator.SetFaults(new EmulatorFaultOptions { FailFirst = failFirst, FailureRate = rate, StatusCode = status }),
+        Assert.That(() => Emulator.SetFaults(new ServiceFaultOptions { FailFirst = failFirst, FailureRate = rate, StatusCode = status }),
             Throws.ArgumentException);
 
     [Test]
     public void SetFaults_RatesAddingUpToMoreThanOne_Throws() =>
-        Assert.That(() => Emulator.SetFaults(new EmulatorFaultOptions { FailureRate = 0.6, TooManyRequestsRate = 0.5 }),
+        Assert.That(() => Emulator.SetFaults(new ServiceFaultOptions { FailureRate = 0.6, TooManyRequestsRate = 0.5 }),
             Throws.ArgumentException.With.Message.Contains("TooManyRequestsRate"));
 }
 

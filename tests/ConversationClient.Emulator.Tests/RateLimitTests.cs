@@ -1,4 +1,5 @@
 using ConversationClient.Emulator.Internal;
+using ConversationClient.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConversationClient.Emulator.Tests;
@@ -42,7 +43,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     [TestCase(RateLimitWaitHeader.None, true, null, null)]
     public async Task DeleteBeyondTheBurst_Is429WithTheWaitInTheChosenHeader(RateLimitWaitHeader form, bool dify, string? retryAfter, string? retryAfterMs)
     {
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 250, Burst = 1, WaitHeader = form });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 250, Burst = 1, WaitHeader = form });
 
         var (first, second, secondId) = await DeleteTwoAsync(dify);
 
@@ -64,7 +65,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     public async Task LongerWait_IsRoundedUpInEachForm(RateLimitWaitHeader form, string retryAfter, string? retryAfterMs)
     {
         var ids = Emulator.SeedOpenAIConversations(2);
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 0.5, WaitHeader = form });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 0.5, WaitHeader = form });
         await DeleteOpenAIAsync(ids[0]);
         _clock.Advance(TimeSpan.FromMilliseconds(500));
 
@@ -78,7 +79,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     [Test]
     public async Task OpenAIRefusal_IsOpenAIsRateLimitEnvelope()
     {
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 1 });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 1 });
 
         var (_, refused, _) = await DeleteTwoAsync(dify: false);
 
@@ -95,7 +96,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     [Test]
     public async Task DifyRefusal_IsDifysTooManyRequestsEnvelope()
     {
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 1 });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 1 });
 
         var (_, refused, _) = await DeleteTwoAsync(dify: true);
 
@@ -111,7 +112,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     public async Task SdkDelete_RefusedWithoutRetries_FailsWith429RateLimitExceeded()
     {
         var ids = Emulator.SeedOpenAIConversations(2);
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 1, WaitHeader = RateLimitWaitHeader.Milliseconds });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 1, WaitHeader = RateLimitWaitHeader.Milliseconds });
         var client = OpenAIClient(options => options.Retry.MaxRetries = 0);
 
         await client.DeleteAsync(ids[0]);
@@ -126,7 +127,7 @@ public sealed class RateLimitTests : EmulatorTestBase
     public async Task Counters_CountDeleteRequestsAndRefusals_AndOnlyDeletesAreLimited()
     {
         var ids = Emulator.SeedDifyConversations(5, "alice");
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 250, Burst = 2 });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 250, Burst = 2 });
 
         var statuses = new List<int>();
         foreach (var id in ids)
@@ -177,11 +178,11 @@ public sealed class RateLimitTests : EmulatorTestBase
     public async Task ClearRateLimitAndReset_RemoveTheLimit()
     {
         var ids = Emulator.SeedOpenAIConversations(3);
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
         await DeleteOpenAIAsync(ids[0]);
         Emulator.ClearRateLimit();
         var afterClear = await DeleteOpenAIAsync(ids[1]);
-        Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
         await DeleteOpenAIAsync(ids[2]);
         Emulator.Reset();
         var afterReset = await DeleteOpenAIAsync("conv_gone");
@@ -244,5 +245,5 @@ public sealed class RateLimitTests : EmulatorTestBase
     [TestCase(double.NaN, null)]
     [TestCase(10.0, 0)]
     public void SetRateLimit_OutOfRange_Throws(double perSecond, int? burst) =>
-        Assert.That(() => Emulator.SetRateLimit(new EmulatorRateLimitOptions { DeletesPerSecond = perSecond, Burst = burst }), Throws.ArgumentException);
+        Assert.That(() => Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = perSecond, Burst = burst }), Throws.ArgumentException);
 }

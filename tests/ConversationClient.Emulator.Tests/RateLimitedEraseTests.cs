@@ -1,3 +1,5 @@
+using ConversationClient.Testing;
+
 namespace ConversationClient.Emulator.Tests;
 
 /// <summary>

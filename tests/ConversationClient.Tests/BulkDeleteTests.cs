@@ -13,9 +13,10 @@ public sealed class BulkDeleteTests
     [Test]
     public async Task DeleteManyAsync_EveryDistinctIdYieldsExactlyOneResult()
     {
-        var service = new FakeConversationService(ConversationApiDialect.Dify);
-        service.Seed(50);
-        var ids = Enumerable.Range(0, 50).Select(i => $"c{i:D5}").Concat(["c00003", "c00003", "c00049", "missing"]).ToList();
+        var service = new InMemoryConversationService(ConversationApiDialect.Dify);
+        var seeded = service.Seed(50, "u");
+        var missing = Guid.NewGuid().ToString("D");
+        var ids = seeded.Concat([seeded[3], seeded[3], seeded[49], missing]).ToList();
 
         var results = await Client(service).DeleteManyAsync(ids, "u").ToListAsync();
 
@@ -24,7 +25,7 @@ public sealed class BulkDeleteTests
             Assert.That(results.Select(r => r.ConversationId), Is.Unique);
             Assert.That(results, Has.Count.EqualTo(51));
             Assert.That(results.Count(r => r.Outcome == DeleteConversationOutcome.Deleted), Is.EqualTo(50));
-            Assert.That(results.Single(r => r.ConversationId == "missing").Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
+            Assert.That(results.Single(r => r.ConversationId == missing).Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
             Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1), "no id is sent twice");
             Assert.That(service.Count, Is.Zero);
         }
@@ -33,20 +34,20 @@ public sealed class BulkDeleteTests
     [Test]
     public async Task DeleteManyAsync_InvalidIds_AreReportedFailedAndNotSent()
     {
-        var service = new FakeConversationService(ConversationApiDialect.Dify);
-        service.Seed(1);
+        var service = new InMemoryConversationService(ConversationApiDialect.Dify);
+        var ids = service.Seed(1, "u");
 
-        var results = await Client(service).DeleteManyAsync(["c00000", "", "..", "a\nb"], "u").ToListAsync();
+        var results = await Client(service).DeleteManyAsync([ids[0], "", "..", "a\nb"], "u").ToListAsync();
 
         Assert.That(results, Has.Count.EqualTo(4));
-        Assert.That(results.Where(r => r.ConversationId != "c00000").Select(r => r.Error?.Code), Is.All.EqualTo(ConversationApiError.InvalidIdCode));
-        Assert.That(service.DeleteCalls.Keys, Is.EqualTo(new[] { "c00000" }));
+        Assert.That(results.Where(r => r.ConversationId != ids[0]).Select(r => r.Error?.Code), Is.All.EqualTo(ConversationApiError.InvalidIdCode));
+        Assert.That(service.DeleteCalls.Keys, Is.EqualTo(new[] { ids[0] }));
     }
 
     [Test]
     public void DeleteManyAsync_NullId_ThrowsWhenReached()
     {
-        var service = new FakeConversationService(ConversationApiDialect.Dify);
+        var service = new InMemoryConversationService(ConversationApiDialect.Dify);
 
         Assert.That(async () => await Client(service).DeleteManyAsync(["a", null!], "u").ToListAsync(),
             Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
@@ -55,17 +56,17 @@ public sealed class BulkDeleteTests
     [Test]
     public void DeleteManyAsync_IdSourceThrowsItsOwnCancellation_TheEnumerationThrows()
     {
-        static async IAsyncEnumerable<string> Ids()
+        static async IAsyncEnumerable<string> Ids(string first)
         {
-            yield return "c00000";
+            yield return first;
             await Task.Yield();
             throw new TaskCanceledException("the id source's own timeout");
         }
 
-        var service = new FakeConversationService(ConversationApiDialect.Dify);
-        service.Seed(1);
+        var service = new InMemoryConversationService(ConversationApiDialect.Dify);
+        var ids = service.Seed(1, "u");
 
-        Assert.That(async () => await Client(service).DeleteManyAsync(Ids(), "u").ToListAsync(), Throws.InstanceOf<TaskCanceledException>());
+        Assert.That(async () => await Client(service).DeleteManyAsync(Ids(ids[0]), "u").ToListAsync(), Throws.InstanceOf<TaskCanceledException>());
     }
 
     [Test]
@@ -83,7 +84,7 @@ public sealed class BulkDeleteTests
     [Test]
     public void DeleteManyAsync_BadArguments_ThrowAtTheCall()
     {
-        var client = Client(new FakeConversationService(ConversationApiDialect.Dify));
+        var client = Client(new InMemoryConversationService(ConversationApiDialect.Dify));
 
         using (Assert.EnterMultipleScope())
         {
@@ -100,11 +101,11 @@ public sealed class BulkDeleteTests
     [TestCase(16)]
     public async Task DeleteManyAsync_ConcurrencyNeverExceedsTheLimit(int limit)
     {
-        var service = new FakeConversationService(ConversationApiDialect.OpenAI) { DeleteLatency = TimeSpan.FromMilliseconds(5) };
-        service.Seed(80);
+        var service = new InMemoryConversationService(ConversationApiDialect.OpenAI) { DeleteLatency = TimeSpan.FromMilliseconds(5) };
+        var ids = service.Seed(80, null);
 
         var results = await Client(service, ConversationApiDialect.OpenAI)
-            .DeleteManyAsync(Enumerable.Range(0, 80).Select(i => $"c{i:D5}"), options: new BulkDeleteOptions { MaxConcurrency = limit })
+            .DeleteManyAsync(ids, options: new BulkDeleteOptions { MaxConcurrency = limit })
             .ToListAsync();
 
         Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));

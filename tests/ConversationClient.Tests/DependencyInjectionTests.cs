@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using ConversationClient.Tests.TestSupport;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using LoopbackHost = ConversationClient.Testing.Services.LoopbackHost;
 
 namespace ConversationClient.Tests;
 
@@ -261,21 +264,26 @@ public sealed class DependencyInjectionTests
     [TestCase(true)]
     public async Task AddConversationClient_UsersOwnPrimaryHandlerConfiguredAfterwards_StillDoesNotFollowRedirects(bool wrapped)
     {
-        using var elsewhere = new LoopbackServer((_, response) =>
+        var elsewhereRequests = new ConcurrentQueue<Dictionary<string, string>>();
+        await using var elsewhere = await LoopbackHost.StartAsync(context =>
         {
-            response.ContentType = "application/json";
-            response.OutputStream.Write("""{"id":"conv_1","object":"conversation.deleted","deleted":true}"""u8);
+            elsewhereRequests.Enqueue(Headers(context.Request));
+            context.Response.ContentType = "application/json";
+            return context.Response.Body.WriteAsync("""{"id":"conv_1","object":"conversation.deleted","deleted":true}"""u8.ToArray()).AsTask();
         });
-        using var service = new LoopbackServer((_, response) =>
+        var serviceRequests = new ConcurrentQueue<Dictionary<string, string>>();
+        await using var service = await LoopbackHost.StartAsync(context =>
         {
-            response.StatusCode = 307;
-            response.RedirectLocation = new Uri(elsewhere.BaseAddress, "conversations/conv_1").AbsoluteUri;
+            serviceRequests.Enqueue(Headers(context.Request));
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = new Uri(elsewhere.BaseAddress, "v1/conversations/conv_1").AbsoluteUri;
+            return Task.CompletedTask;
         });
         var services = new ServiceCollection();
         services.AddConversationClient(o =>
             {
                 OpenAI(o);
-                o.BaseAddress = service.BaseAddress;
+                o.BaseAddress = new Uri(service.BaseAddress, "v1/");
                 o.ApiKeyHeaderName = "api-key";
                 o.Retry.MaxRetries = 0;
             })
@@ -291,8 +299,8 @@ public sealed class DependencyInjectionTests
         {
             Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
             Assert.That(result.StatusCode, Is.EqualTo(307));
-            Assert.That(service.Requests.Single()["api-key"], Is.EqualTo(TestClients.ApiKey));
-            Assert.That(elsewhere.Requests, Is.Empty, "the other host got no request, so neither the key nor the user");
+            Assert.That(serviceRequests.Single()["api-key"], Is.EqualTo(TestClients.ApiKey));
+            Assert.That(elsewhereRequests, Is.Empty, "the other host got no request, so neither the key nor the user");
         }
     }
 
@@ -452,4 +460,8 @@ public sealed class DependencyInjectionTests
             return base.SendAsync(request, cancellationToken);
         }
     }
+
+    /// <summary>A copy of the headers (Kestrel reuses its own once the request is answered).</summary>
+    private static Dictionary<string, string> Headers(HttpRequest request) =>
+        request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 }

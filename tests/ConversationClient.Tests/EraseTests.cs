@@ -6,14 +6,14 @@ namespace ConversationClient.Tests;
 [TestFixture(ConversationApiDialect.OpenAI)]
 public sealed class EraseTests(ConversationApiDialect dialect)
 {
-    private IConversationClient Client(FakeConversationService service) =>
+    private IConversationClient Client(InMemoryConversationService service) =>
         ConversationClientFactory.Create(TestClients.Options(dialect), service, TimeProvider.System, () => 0.5);
 
     [Test]
     public async Task EraseUserAsync_DeletesEveryConversationOnceAndReports()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(257);
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(257, "user-1");
         var reports = new List<EraseProgress>();
 
         var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20, MaxConcurrency = 8 },
@@ -37,10 +37,10 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_ProgressCountsTheRetriesOfFinishedDeletes()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(30);
-        service.UnavailableTimes["c00007"] = 2;
-        service.UnavailableTimes["c00021"] = 1;
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(30, "user-1");
+        service.UnavailableTimes[ids[7]] = 2;
+        service.UnavailableTimes[ids[21]] = 1;
         var reports = new List<EraseProgress>();
         var client = ConversationClientFactory.Create(TestClients.Options(dialect, o =>
         {
@@ -63,11 +63,11 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_RefusedDeletes_AreTriedAgainWithoutUsingUpRetriesAndEachDeletedOnce()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(40);
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(40, "user-1");
         for (var i = 0; i < 40; i += 3)
         {
-            service.RefusedTimes[$"c{i:D5}"] = 4;
+            service.RefusedTimes[ids[i]] = 4;
         }
 
         var clock = new TestClock();
@@ -88,8 +88,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_ServiceRefusesEveryDelete_StopsRateLimitedAfterTheTotalTimeout()
     {
-        var service = new FakeConversationService(dialect) { RefuseAllDeletes = true };
-        service.Seed(300);
+        var service = new InMemoryConversationService(dialect) { RefuseAllDeletes = true };
+        service.Seed(300, "user-1");
         var clock = new TestClock();
         var client = ConversationClientFactory.Create(TestClients.Options(dialect, o => o.TotalTimeout = TimeSpan.FromSeconds(10)), service, clock, () => 0.5);
 
@@ -112,11 +112,11 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_FailuresAreListedAndARerunFinishesTheJob()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(60);
-        service.FailingIds.Add("c00019");
-        service.FailingIds.Add("c00039");
-        service.FailingIds.Add("c00040");
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(60, "user-1");
+        service.FailingIds.Add(ids[19]);
+        service.FailingIds.Add(ids[39]);
+        service.FailingIds.Add(ids[40]);
 
         var first = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
 
@@ -126,7 +126,7 @@ public sealed class EraseTests(ConversationApiDialect dialect)
             Assert.That(first.ListingError, Is.Null);
             Assert.That(first.Listed, Is.EqualTo(60));
             Assert.That(first.Deleted, Is.EqualTo(57));
-            Assert.That(first.Failures.Select(f => f.ConversationId), Is.EquivalentTo(new[] { "c00019", "c00039", "c00040" }));
+            Assert.That(first.Failures.Select(f => f.ConversationId), Is.EquivalentTo(new[] { ids[19], ids[39], ids[40] }));
             Assert.That(first.Failures.Select(f => f.Error?.Code), Is.All.EqualTo("invalid_param"));
             Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
             Assert.That(service.Count, Is.EqualTo(3));
@@ -143,8 +143,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_ListingStillShowsDeletedOnes_CountsEachOnceAndEnds()
     {
-        var service = new FakeConversationService(dialect) { KeepListingDeleted = true };
-        service.Seed(95);
+        var service = new InMemoryConversationService(dialect) { KeepListingDeleted = true };
+        service.Seed(95, "user-1");
 
         var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
 
@@ -165,13 +165,13 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     public async Task EraseUserAsync_ThirtyPagesThatStayListed_ListsLinearlyInPages(bool deletesFail, bool listingLags)
     {
         const int Pages = 30, PageSize = 20;
-        var service = new FakeConversationService(dialect) { KeepListingDeleted = listingLags };
-        service.Seed(Pages * PageSize);
+        var service = new InMemoryConversationService(dialect) { KeepListingDeleted = listingLags };
+        var ids = service.Seed(Pages * PageSize, "user-1");
         if (deletesFail)
         {
             for (var i = 0; i < Pages * PageSize; i++)
             {
-                service.FailingIds.Add($"c{i:D5}");
+                service.FailingIds.Add(ids[i]);
             }
         }
 
@@ -191,11 +191,11 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     public async Task EraseUserAsync_OneFailurePerPage_ListsLinearlyAndHandlesEveryId()
     {
         const int Pages = 30, PageSize = 20;
-        var service = new FakeConversationService(dialect);
-        service.Seed(Pages * PageSize);
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(Pages * PageSize, "user-1");
         for (var page = 0; page < Pages; page++)
         {
-            service.FailingIds.Add($"c{(page * PageSize) + (page % PageSize):D5}");
+            service.FailingIds.Add(ids[(page * PageSize) + (page % PageSize)]);
         }
 
         var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = PageSize });
@@ -215,9 +215,9 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_AFailedDeleteThatDidDelete_StillErasesTheRest()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(60);
-        service.DeletedButFailingIds.Add("c00019");
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(60, "user-1");
+        service.DeletedButFailingIds.Add(ids[19]);
 
         var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 20 });
 
@@ -235,7 +235,7 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_NothingToErase_IsComplete()
     {
-        var service = new FakeConversationService(dialect);
+        var service = new InMemoryConversationService(dialect);
 
         var report = await Client(service).EraseUserAsync("user-1");
 
@@ -247,7 +247,7 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public void EraseUserAsync_NullUser_ThrowsExplainingThatErasingNeedsAUser()
     {
-        var service = new FakeConversationService(dialect);
+        var service = new InMemoryConversationService(dialect);
 
         var ex = Assert.Throws<ArgumentNullException>(() => Client(service).EraseUserAsync(null!));
 
@@ -259,16 +259,16 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_YieldsOneResultPerConversation()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(57);
-        service.FailingIds.Add("c00011");
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(57, "user-1");
+        service.FailingIds.Add(ids[11]);
 
         var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions { PageSize = 10 }).ToListAsync();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(results.Select(r => r.ConversationId).ToList(), Is.Unique.And.Count.EqualTo(57));
-            Assert.That(results.Single(r => r.Outcome == DeleteConversationOutcome.Failed).ConversationId, Is.EqualTo("c00011"));
+            Assert.That(results.Single(r => r.Outcome == DeleteConversationOutcome.Failed).ConversationId, Is.EqualTo(ids[11]));
             Assert.That(service.DeleteCalls.Values, Is.All.EqualTo(1));
             Assert.That(service.Count, Is.EqualTo(1));
         }
@@ -277,9 +277,9 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_ShouldSkip_LeavesThoseAloneAndStillErasesTheRest()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(45);
-        var done = new HashSet<string> { "c00000", "c00009", "c00010", "c00044" };
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(45, "user-1");
+        var done = new HashSet<string> { ids[0], ids[9], ids[10], ids[44] };
         var asked = new List<string>();
 
         var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions
@@ -294,7 +294,7 @@ public sealed class EraseTests(ConversationApiDialect dialect)
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(Enumerable.Range(0, 45).Select(i => $"c{i:D5}").Except(done)));
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(ids.Except(done)));
             Assert.That(service.DeleteCalls.Keys, Has.No.AnyOf(done.ToArray()));
             Assert.That(asked, Is.Unique.And.Count.EqualTo(45), "asked once per conversation");
             Assert.That(service.Count, Is.EqualTo(4));
@@ -304,10 +304,11 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_ShouldSkip_CountsTheSkippedAndIsComplete()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(30);
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(30, "user-1");
+        var done = new HashSet<string> { ids[7], ids[17], ids[27] };
 
-        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, ShouldSkip = id => id.EndsWith('7') });
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { PageSize = 10, ShouldSkip = done.Contains });
 
         using (Assert.EnterMultipleScope())
         {
@@ -320,8 +321,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserStreamingAsync_StopToken_StartsNothingNewAndReportsTheDeletesInFlight()
     {
-        var service = new FakeConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(20) };
-        service.Seed(200);
+        var service = new InMemoryConversationService(dialect) { DeleteLatency = TimeSpan.FromMilliseconds(20) };
+        service.Seed(200, "user-1");
         using var stop = new CancellationTokenSource();
         var results = new List<DeleteConversationResult>();
         var sentAtStop = 0;
@@ -352,8 +353,8 @@ public sealed class EraseTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_StopToken_ReturnsAReportThatSaysItStopped()
     {
-        var service = new FakeConversationService(dialect);
-        service.Seed(20);
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(20, "user-1");
         using var stop = new CancellationTokenSource();
         stop.Cancel();
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ConversationClient.Testing;
+using ConversationClient.Testing.Services;
 using Microsoft.AspNetCore.Http;
 
 namespace ConversationClient.Emulator.Internal;
@@ -9,7 +11,7 @@ namespace ConversationClient.Emulator.Internal;
 /// <c>POST /__emulator/seed</c>,
 /// <c>POST /__emulator/reset</c>.
 /// </summary>
-internal sealed class AdminHandler(EmulatorState state)
+internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptions options)
 {
     public const string Prefix = "/__emulator";
 
@@ -22,13 +24,13 @@ internal sealed class AdminHandler(EmulatorState state)
                 await HttpAnswers.Json(context, 200, Info(), EmulatorJsonContext.Default.AdminInfoBody).ConfigureAwait(false);
                 return;
             case "/counters" when HttpMethods.IsGet(method):
-                await HttpAnswers.Json(context, 200, state.Counters.Snapshot(), EmulatorJsonContext.Default.EmulatorCounters).ConfigureAwait(false);
+                await HttpAnswers.Json(context, 200, state.Counters.Snapshot(), EmulatorJsonContext.Default.ServiceCounters).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsGet(method):
                 await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsDelete(method):
-                state.Faults.Configure(new EmulatorFaultOptions());
+                state.Faults.Configure(new ServiceFaultOptions());
                 await HttpAnswers.Json(context, 200, ToBody(state.Faults.Options), EmulatorJsonContext.Default.AdminFaultsBody).ConfigureAwait(false);
                 return;
             case "/faults" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
@@ -38,7 +40,7 @@ internal sealed class AdminHandler(EmulatorState state)
                 await HttpAnswers.Json(context, 200, ToBody(state.RateLimit.Options), EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
                 return;
             case "/rate-limit" when HttpMethods.IsDelete(method):
-                state.RateLimit.Configure(new EmulatorRateLimitOptions());
+                state.RateLimit.Configure(new ServiceRateLimitOptions());
                 await HttpAnswers.Json(context, 200, ToBody(state.RateLimit.Options), EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
                 return;
             case "/rate-limit" when HttpMethods.IsPost(method) || HttpMethods.IsPut(method):
@@ -66,7 +68,7 @@ internal sealed class AdminHandler(EmulatorState state)
             return;
         }
 
-        var faults = new EmulatorFaultOptions
+        var faults = new ServiceFaultOptions
         {
             FailFirst = body.FailFirst ?? 0,
             FailureRate = body.FailureRate ?? 0,
@@ -94,7 +96,7 @@ internal sealed class AdminHandler(EmulatorState state)
     {
         var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminRateLimitBody).ConfigureAwait(false);
         var form = RateLimitWaitHeader.Seconds;
-        if (body is null || (body.WaitHeader is not null && !EmulatorRateLimitOptions.TryParseWaitHeader(body.WaitHeader, out form)))
+        if (body is null || (body.WaitHeader is not null && !WaitHeaderNames.TryParse(body.WaitHeader, out form)))
         {
             await BadRequest(context, 400,
                 "Send a JSON object such as {\"deletes_per_second\":250,\"burst\":250,\"wait_header\":\"seconds|ms|date|none\"}.")
@@ -104,7 +106,7 @@ internal sealed class AdminHandler(EmulatorState state)
 
         try
         {
-            state.RateLimit.Configure(new EmulatorRateLimitOptions { DeletesPerSecond = body.DeletesPerSecond ?? 0, Burst = body.Burst, WaitHeader = form });
+            state.RateLimit.Configure(new ServiceRateLimitOptions { DeletesPerSecond = body.DeletesPerSecond ?? 0, Burst = body.Burst, WaitHeader = form });
         }
         catch (ArgumentException ex)
         {
@@ -144,15 +146,14 @@ internal sealed class AdminHandler(EmulatorState state)
 
     private AdminInfoBody Info()
     {
-        var options = state.Options;
         return new AdminInfoBody("/v1", "/openai/v1", "/v1", options.OpenAIApiKey, options.DifyApiKey, options.UserIsolationHeaderName,
             ToBody(state.Faults.Options), ToBody(state.RateLimit.Options));
     }
 
-    private static AdminRateLimitBody ToBody(EmulatorRateLimitOptions rateLimit) =>
-        new(rateLimit.DeletesPerSecond, rateLimit.Burst, EmulatorRateLimitOptions.WaitHeaderName(rateLimit.WaitHeader));
+    private static AdminRateLimitBody ToBody(ServiceRateLimitOptions rateLimit) =>
+        new(rateLimit.DeletesPerSecond, rateLimit.Burst, WaitHeaderNames.Name(rateLimit.WaitHeader));
 
-    private static AdminFaultsBody ToBody(EmulatorFaultOptions faults) => new(
+    private static AdminFaultsBody ToBody(ServiceFaultOptions faults) => new(
         faults.FailFirst,
         faults.FailureRate,
         faults.TooManyRequestsRate,

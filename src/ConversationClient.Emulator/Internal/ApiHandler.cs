@@ -8,9 +8,9 @@ namespace ConversationClient.Emulator.Internal;
 /// Answers every request on ASP.NET Core: <c>/__emulator/*</c> goes to <see cref="AdminHandler"/>, everything else to
 /// the shared <see cref="ServiceRules"/> (the same rules as ConversationClient.Testing's WireMock.Net stubs).
 /// </summary>
-internal sealed class ApiHandler(EmulatorState state)
+internal sealed class ApiHandler(ServiceRules rules, ConversationEmulatorOptions options)
 {
-    private readonly AdminHandler _admin = new(state);
+    private readonly AdminHandler _admin = new(rules.State, options);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -25,7 +25,7 @@ internal sealed class ApiHandler(EmulatorState state)
         ServiceAnswer answer;
         try
         {
-            answer = await state.Rules.AnswerAsync(await ToServiceRequestAsync(context).ConfigureAwait(false), context.RequestAborted)
+            answer = await rules.AnswerAsync(await ToServiceRequestAsync(context).ConfigureAwait(false), context.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

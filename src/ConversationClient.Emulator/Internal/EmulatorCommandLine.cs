@@ -1,38 +1,124 @@
-using System.Globalization;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Emulator.Internal;
 
-/// <summary>The standalone emulator's command line.</summary>
+/// <summary>The standalone emulator's command line, on System.CommandLine as the <c>conversations</c> tool's is.</summary>
 internal sealed class EmulatorCommandLine
 {
-    public const string Usage = """
-        Usage: dotnet run --project src/ConversationClient.Emulator -- [options]
+    private const string Description =
+        "A local, in-memory stand-in for the OpenAI / Azure AI Foundry Conversations API and the Dify service API: " +
+        "dotnet run --project src/ConversationClient.Emulator -- [options]. Admin endpoints under /__emulator " +
+        "(info, counters, faults, rate-limit, seed, reset).";
 
-          --urls <url>              address to listen on (default http://127.0.0.1:5080; port 0 picks a free one)
-          --openai-key <key>        OpenAI/Azure key (default sk-emulator-openai)
-          --dify-key <key>          Dify app key (default app-emulator-dify)
-          --isolation-header <name> OpenAI per-user header (default x-ms-user-isolation-key)
-          --openai-public-listing   also list under /v1 (by default only /openai/v1 lists, like the real services)
-          --fail-first <n>          answer the first n matching requests with the fault status
-          --failure-rate <0..1>     then answer this fraction of matching requests with the fault status
-          --too-many-requests-rate <0..1>  also answer this fraction with 429 (with --retry-after-ms)
-          --fault-status <code>     status of injected faults (default 503; 429 for rate limiting)
-          --retry-after-ms <ms>     send Retry-After / retry-after-ms with injected faults
-          --latency-ms <ms>         delay every API answer
-          --fault-method <method>   inject faults only into this method (for example DELETE)
-          --fault-seed <n>          seed of the random failure rate, for repeatable runs
-          --delete-rate <n>         allow n DELETEs a second (a token bucket); beyond it answer 429 (default: no limit)
-          --delete-burst <n>        deletes allowed at once after a quiet spell (default: one second's worth)
-          --wait-header <form>      what the rate limit's 429 says: seconds (Retry-After, default), ms (Azure's
-                                    retry-after-ms plus Retry-After), date (Retry-After as an HTTP date), none
-          --seed-openai <n>         create n OpenAI conversations at start (under --seed-user as isolation key)
-          --seed-dify <n>           create n Dify conversations at start for --seed-user (default demo-user)
-          --seed-user <user>        the user of seeded conversations
-          --address-file <path>     write the bound address to this file once listening
-          --help                    show this text
-        """;
+    private static readonly Option<string> Urls = new("--urls")
+    {
+        Description = "Address to listen on; port 0 picks a free one.",
+        DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        HelpName = "URL",
+    };
 
-    public ConversationEmulatorOptions Options { get; } = new() { ListenUrl = "http://127.0.0.1:5080", ConsoleLogging = true };
+    private static readonly Option<string> OpenAIKey = new("--openai-key")
+    {
+        Description = "OpenAI/Azure key.",
+        DefaultValueFactory = _ => ConversationEmulatorOptions.DefaultOpenAIApiKey,
+        HelpName = "KEY",
+    };
+
+    private static readonly Option<string> DifyKey = new("--dify-key")
+    {
+        Description = "Dify app key.",
+        DefaultValueFactory = _ => ConversationEmulatorOptions.DefaultDifyApiKey,
+        HelpName = "KEY",
+    };
+
+    private static readonly Option<string> IsolationHeader = new("--isolation-header")
+    {
+        Description = "OpenAI per-user header.",
+        DefaultValueFactory = _ => ConversationEmulatorOptions.DefaultUserIsolationHeaderName,
+        HelpName = "NAME",
+    };
+
+    private static readonly Option<bool> OpenAIPublicListing = new("--openai-public-listing")
+    {
+        Description = "Also list under /v1 (by default only /openai/v1 lists, like the real services).",
+    };
+
+    private static readonly Option<int> FailFirst = Count("--fail-first", "Answer the first N matching requests with the fault status.");
+
+    private static readonly Option<double> FailureRate = new("--failure-rate")
+    {
+        Description = "Then answer this fraction (0 to 1) of matching requests with the fault status.",
+        HelpName = "0..1",
+    };
+
+    private static readonly Option<double> TooManyRequestsRate = new("--too-many-requests-rate")
+    {
+        Description = "Also answer this fraction (0 to 1) with 429 (with --retry-after-ms).",
+        HelpName = "0..1",
+    };
+
+    private static readonly Option<int> FaultStatus = new("--fault-status")
+    {
+        Description = "Status of injected faults (429 for rate limiting).",
+        DefaultValueFactory = _ => 503,
+        HelpName = "CODE",
+    };
+
+    private static readonly Option<int?> RetryAfterMs = OptionalCount("--retry-after-ms", "Send Retry-After / retry-after-ms with injected faults.");
+
+    private static readonly Option<int> LatencyMs = Count("--latency-ms", "Delay every API answer by this many milliseconds.");
+
+    private static readonly Option<string?> FaultMethod = new("--fault-method")
+    {
+        Description = "Inject faults only into this method (for example DELETE).",
+        HelpName = "METHOD",
+    };
+
+    private static readonly Option<int?> FaultSeed = OptionalCount("--fault-seed", "Seed of the random failure rate, for repeatable runs.");
+
+    private static readonly Option<double> DeleteRate = new("--delete-rate")
+    {
+        Description = "Allow N DELETEs a second (a token bucket); beyond it answer 429 (default: no limit).",
+        HelpName = "N",
+    };
+
+    private static readonly Option<int?> DeleteBurst = OptionalCount("--delete-burst", "Deletes allowed at once after a quiet spell (default: one second's worth).");
+
+    private static readonly Option<string> WaitHeader = new("--wait-header")
+    {
+        Description = "What the rate limit's 429 says: seconds (Retry-After), ms (Azure's retry-after-ms plus Retry-After), " +
+            "date (Retry-After as an HTTP date), none.",
+        DefaultValueFactory = _ => WaitHeaderNames.Name(RateLimitWaitHeader.Seconds),
+        HelpName = string.Join('|', WaitHeaderNames.All),
+    };
+
+    private static readonly Option<int> SeedOpenAIOption = Count("--seed-openai", "Create N OpenAI conversations at start (under --seed-user as isolation key).");
+
+    private static readonly Option<int> SeedDifyOption = Count("--seed-dify", "Create N Dify conversations at start for --seed-user (default demo-user).");
+
+    private static readonly Option<string?> SeedUserOption = new("--seed-user")
+    {
+        Description = "The user of seeded conversations.",
+        HelpName = "USER",
+    };
+
+    private static readonly Option<string?> AddressFileOption = new("--address-file")
+    {
+        Description = "Write the bound address to this file once listening.",
+        HelpName = "PATH",
+    };
+
+    // Declared after the options it holds: static fields are set in order.
+    private static readonly RootCommand Root = CreateRootCommand();
+
+    private EmulatorCommandLine()
+    {
+    }
+
+    public ConversationEmulatorOptions Options { get; } = new() { ConsoleLogging = true };
 
     public bool ShowHelp { get; private set; }
 
@@ -45,116 +131,52 @@ internal sealed class EmulatorCommandLine
     public string? AddressFile { get; private set; }
 
     /// <summary>Reads the arguments; <c>--name value</c> and <c>--name=value</c> both work.</summary>
-    /// <exception cref="FormatException">An argument is unknown, lacks its value, or its value is not valid.</exception>
+    /// <exception cref="FormatException">An argument is unknown, lacks its value, or its value is not valid; the message says which.</exception>
     public static EmulatorCommandLine Parse(IReadOnlyList<string> args)
     {
-        var command = new EmulatorCommandLine();
-        var faults = command.Options.Faults;
-        var rateLimit = command.Options.RateLimit;
-        for (var i = 0; i < args.Count; i++)
+        var parse = Root.Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            var arg = args[i];
-            string? inline = null;
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                inline = arg[(equals + 1)..];
-                arg = arg[..equals];
-            }
-
-            string Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                if (i + 1 >= args.Count)
-                {
-                    throw new FormatException($"{arg} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            switch (arg)
-            {
-                case "--help" or "-h" or "-?":
-                    command.ShowHelp = true;
-                    break;
-                case "--urls":
-                    command.Options.ListenUrl = Value().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .FirstOrDefault() ?? throw new FormatException("--urls needs an address.");
-                    break;
-                case "--openai-key":
-                    command.Options.OpenAIApiKey = Value();
-                    break;
-                case "--dify-key":
-                    command.Options.DifyApiKey = Value();
-                    break;
-                case "--isolation-header":
-                    command.Options.UserIsolationHeaderName = Value();
-                    break;
-                case "--openai-public-listing":
-                    command.Options.OpenAIPublicListing = true;
-                    break;
-                case "--fail-first":
-                    faults.FailFirst = Int(arg, Value());
-                    break;
-                case "--failure-rate":
-                    faults.FailureRate = Double(arg, Value());
-                    break;
-                case "--too-many-requests-rate":
-                    faults.TooManyRequestsRate = Double(arg, Value());
-                    break;
-                case "--fault-status":
-                    faults.StatusCode = Int(arg, Value());
-                    break;
-                case "--retry-after-ms":
-                    faults.RetryAfter = TimeSpan.FromMilliseconds(Int(arg, Value()));
-                    break;
-                case "--latency-ms":
-                    faults.Latency = TimeSpan.FromMilliseconds(Int(arg, Value()));
-                    break;
-                case "--fault-method":
-                    faults.Method = Value();
-                    break;
-                case "--fault-seed":
-                    faults.Seed = Int(arg, Value());
-                    break;
-                case "--delete-rate":
-                    rateLimit.DeletesPerSecond = Double(arg, Value());
-                    break;
-                case "--delete-burst":
-                    rateLimit.Burst = Int(arg, Value());
-                    break;
-                case "--wait-header":
-                    var form = Value();
-                    rateLimit.WaitHeader = EmulatorRateLimitOptions.TryParseWaitHeader(form, out var parsed)
-                        ? parsed
-                        : throw new FormatException($"--wait-header needs seconds, ms, date or none, not '{form}'.");
-                    break;
-                case "--seed-openai":
-                    command.SeedOpenAI = Int(arg, Value());
-                    break;
-                case "--seed-dify":
-                    command.SeedDify = Int(arg, Value());
-                    break;
-                case "--seed-user":
-                    command.SeedUser = Value();
-                    break;
-                case "--address-file":
-                    command.AddressFile = Value();
-                    break;
-                default:
-                    throw new FormatException($"Unknown argument: {args[i]}");
-            }
+            throw new FormatException(string.Join(Environment.NewLine, parse.Errors.Select(error => error.Message).Distinct()));
         }
+
+        var command = new EmulatorCommandLine { ShowHelp = parse.Action is HelpAction };
+        var options = command.Options;
+        options.ListenUrl = parse.GetRequiredValue(Urls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? throw new FormatException("--urls needs an address.");
+        options.OpenAIApiKey = parse.GetRequiredValue(OpenAIKey);
+        options.DifyApiKey = parse.GetRequiredValue(DifyKey);
+        options.UserIsolationHeaderName = parse.GetRequiredValue(IsolationHeader);
+        options.OpenAIPublicListing = parse.GetValue(OpenAIPublicListing);
+
+        var faults = options.Faults;
+        faults.FailFirst = parse.GetValue(FailFirst);
+        faults.FailureRate = parse.GetValue(FailureRate);
+        faults.TooManyRequestsRate = parse.GetValue(TooManyRequestsRate);
+        faults.StatusCode = parse.GetValue(FaultStatus);
+        faults.RetryAfter = parse.GetValue(RetryAfterMs) is { } retryAfter ? TimeSpan.FromMilliseconds(retryAfter) : null;
+        faults.Latency = TimeSpan.FromMilliseconds(parse.GetValue(LatencyMs));
+        faults.Method = parse.GetValue(FaultMethod);
+        faults.Seed = parse.GetValue(FaultSeed);
+
+        var rateLimit = options.RateLimit;
+        rateLimit.DeletesPerSecond = parse.GetValue(DeleteRate);
+        rateLimit.Burst = parse.GetValue(DeleteBurst);
+        var form = parse.GetRequiredValue(WaitHeader);
+        rateLimit.WaitHeader = WaitHeaderNames.TryParse(form, out var parsed)
+            ? parsed
+            : throw new FormatException($"--wait-header needs {string.Join(", ", WaitHeaderNames.All)}, not '{form}'.");
+
+        command.SeedOpenAI = parse.GetValue(SeedOpenAIOption);
+        command.SeedDify = parse.GetValue(SeedDifyOption);
+        command.SeedUser = parse.GetValue(SeedUserOption);
+        command.AddressFile = parse.GetValue(AddressFileOption);
 
         try
         {
-            faults.Validate();
-            rateLimit.Validate();
+            // The service's own checks (ServiceFaultOptions, ServiceRateLimitOptions): one set of rules and messages.
+            options.Faults.Clone().Validate();
+            options.RateLimit.Clone().Validate();
         }
         catch (ArgumentException ex)
         {
@@ -164,13 +186,48 @@ internal sealed class EmulatorCommandLine
         return command;
     }
 
-    private static int Int(string name, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= 0
-            ? number
-            : throw new FormatException($"{name} needs a whole number of 0 or more, not '{value}'.");
+    /// <summary>Writes the help text (System.CommandLine's, which starts with the description and "Usage:").</summary>
+    public static void WriteHelp(TextWriter writer) =>
+        Root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
 
-    private static double Double(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw new FormatException($"{name} needs a number, not '{value}'.");
+    private static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(Description);
+        foreach (var option in new Option[]
+        {
+            Urls, OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing, FailFirst, FailureRate, TooManyRequestsRate, FaultStatus,
+            RetryAfterMs, LatencyMs, FaultMethod, FaultSeed, DeleteRate, DeleteBurst, WaitHeader, SeedOpenAIOption, SeedDifyOption,
+            SeedUserOption, AddressFileOption,
+        })
+        {
+            root.Options.Add(option);
+        }
+
+        return root;
+    }
+
+    /// <summary>A whole number of 0 or more.</summary>
+    private static Option<int> Count(string name, string description)
+    {
+        var option = new Option<int>(name) { Description = description, HelpName = "N" };
+        option.Validators.Add(result => NotNegative(result, name));
+        return option;
+    }
+
+    /// <summary>A whole number of 0 or more, or none.</summary>
+    private static Option<int?> OptionalCount(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = "N" };
+        option.Validators.Add(result => NotNegative(result, name));
+        return option;
+    }
+
+    /// <summary>Reads the token itself: a value that is not a number at all is System.CommandLine's own error already.</summary>
+    private static void NotNegative(OptionResult result, string name)
+    {
+        if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 0)
+        {
+            result.AddError($"{name} needs a whole number of 0 or more, not '{value}'.");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ConversationClient.Testing;
 
 namespace ConversationClient.Emulator.Internal;
 
@@ -27,5 +28,5 @@ internal sealed record AdminInfoBody(
 [JsonSerializable(typeof(AdminFaultsBody))]
 [JsonSerializable(typeof(AdminRateLimitBody))]
 [JsonSerializable(typeof(AdminInfoBody))]
-[JsonSerializable(typeof(EmulatorCounters))]
+[JsonSerializable(typeof(ServiceCounters))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

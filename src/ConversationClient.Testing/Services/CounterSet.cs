@@ -37,7 +37,7 @@ internal sealed class CounterSet
 
     public void ListPage() => Interlocked.Increment(ref _listPages);
 
-    public CounterSnapshot Snapshot() => new()
+    public ServiceCounters Snapshot() => new()
     {
         Requests = Interlocked.Read(ref _requests),
         OpenAIRequests = Interlocked.Read(ref _openAIRequests),
@@ -66,30 +66,4 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _deletesRateLimited, 0);
         Interlocked.Exchange(ref _listPages, 0);
     }
-}
-
-/// <summary>A snapshot of <see cref="CounterSet"/>.</summary>
-internal sealed record CounterSnapshot
-{
-    public long Requests { get; init; }
-
-    public long OpenAIRequests { get; init; }
-
-    public long DifyRequests { get; init; }
-
-    public long Unauthorized { get; init; }
-
-    public long FaultsInjected { get; init; }
-
-    public long ConversationsCreated { get; init; }
-
-    public long ConversationsDeleted { get; init; }
-
-    public long DeletesNotFound { get; init; }
-
-    public long DeleteRequests { get; init; }
-
-    public long DeletesRateLimited { get; init; }
-
-    public long ListPages { get; init; }
 }

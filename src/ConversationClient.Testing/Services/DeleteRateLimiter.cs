@@ -1,8 +1,8 @@
 namespace ConversationClient.Testing.Services;
 
 /// <summary>
-/// The services' rate limit on DELETE requests: a token bucket that holds at most <see cref="RateLimitSettings.Burst"/>
-/// tokens (full when configured) and gains <see cref="RateLimitSettings.DeletesPerSecond"/> tokens a second,
+/// The services' rate limit on DELETE requests: a token bucket that holds at most <see cref="ServiceRateLimitOptions.Burst"/>
+/// tokens (full when configured) and gains <see cref="ServiceRateLimitOptions.DeletesPerSecond"/> tokens a second,
 /// continuously, on the services' <see cref="TimeProvider"/>. A delete takes one token, or is refused with the exact
 /// time until the next token. Thread-safe; settings are swapped whole.
 /// </summary>
@@ -17,29 +17,32 @@ namespace ConversationClient.Testing.Services;
 internal sealed class DeleteRateLimiter(TimeProvider timeProvider)
 {
     private readonly object _lock = new();
-    private RateLimitSettings? _settings;
+    private ServiceRateLimitOptions _options = new();
     private double _tokens;
     private long _lastTimestamp;
 
-    /// <summary>Gets the limit enforced now, or null for none.</summary>
-    public RateLimitSettings? Settings
+    /// <summary>Gets a copy of the limit enforced now.</summary>
+    public ServiceRateLimitOptions Options
     {
         get
         {
             lock (_lock)
             {
-                return _settings;
+                return _options.Clone();
             }
         }
     }
 
-    /// <summary>Replaces the limit (null removes it); the bucket starts full.</summary>
-    public void Configure(RateLimitSettings? settings)
+    /// <summary>Validates and applies a copy of a new limit (a rate of 0 removes it); the bucket starts full.</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
+    public void Configure(ServiceRateLimitOptions options)
     {
+        options.Validate();
+        options = options.Clone();
         lock (_lock)
         {
-            _settings = settings;
-            _tokens = settings?.Burst ?? 0;
+            _options = options;
+            _tokens = options.EffectiveBurst;
             _lastTimestamp = timeProvider.GetTimestamp();
         }
     }
@@ -49,7 +52,8 @@ internal sealed class DeleteRateLimiter(TimeProvider timeProvider)
     {
         lock (_lock)
         {
-            if (_settings is not { } settings)
+            var settings = _options;
+            if (!settings.IsActive)
             {
                 return null;
             }
@@ -59,7 +63,7 @@ internal sealed class DeleteRateLimiter(TimeProvider timeProvider)
             _lastTimestamp = now;
 
             // Multiplied before dividing, so that whole intervals give whole tokens (4 ms at 250 a second is exactly 1).
-            _tokens = Math.Min(settings.Burst, _tokens + (elapsed * settings.DeletesPerSecond / timeProvider.TimestampFrequency));
+            _tokens = Math.Min(settings.EffectiveBurst, _tokens + (elapsed * settings.DeletesPerSecond / timeProvider.TimestampFrequency));
             if (_tokens >= 1)
             {
                 _tokens--;
@@ -73,31 +77,5 @@ internal sealed class DeleteRateLimiter(TimeProvider timeProvider)
     }
 }
 
-/// <summary>The header a rate-limited answer says its wait in.</summary>
-internal enum WaitHeaderForm
-{
-    /// <summary><c>Retry-After</c> in whole seconds, rounded up, at least 1.</summary>
-    Seconds,
-
-    /// <summary>Azure's form: <c>retry-after-ms</c> (milliseconds, rounded up) and <c>Retry-After</c> in whole seconds.</summary>
-    Milliseconds,
-
-    /// <summary><c>Retry-After</c> as an HTTP date, the next whole second at or after the next token.</summary>
-    Date,
-
-    /// <summary>No wait header.</summary>
-    None,
-}
-
-/// <summary>A rate limit on DELETE requests, already validated by the host.</summary>
-/// <param name="DeletesPerSecond">The allowed rate, above 0.</param>
-/// <param name="Burst">How many deletes may go at once after a quiet spell: the bucket's size, at least 1.</param>
-/// <param name="WaitHeader">The header a refusal says its wait in.</param>
-internal sealed record RateLimitSettings(double DeletesPerSecond, int Burst, WaitHeaderForm WaitHeader)
-{
-    /// <summary>The default burst: one second's worth of deletes, at least 1.</summary>
-    public static int DefaultBurst(double deletesPerSecond) => (int)Math.Max(1, Math.Ceiling(deletesPerSecond));
-}
-
 /// <summary>A refused delete: the time until the next token and the header to say it in.</summary>
-internal readonly record struct RateLimitRefusal(TimeSpan Wait, WaitHeaderForm WaitHeader);
+internal readonly record struct RateLimitRefusal(TimeSpan Wait, RateLimitWaitHeader WaitHeader);

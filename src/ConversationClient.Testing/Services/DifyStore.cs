@@ -8,7 +8,16 @@ internal sealed class DifyStore
 
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+
+    // Kept only while ListingLags is on: what a lagging index still lists.
+    private readonly Dictionary<string, Entry> _deleted = new(StringComparer.Ordinal);
     private long _sequence;
+
+    /// <summary>
+    /// Gets or sets whether deleted conversations stay in listings, as a lagging search index keeps them for a while
+    /// (deleting one again answers 404). Off by default; tests of list-and-delete loops turn it on.
+    /// </summary>
+    public bool ListingLags { get; set; }
 
     public DifyConversationBody Create(string user, string name, IReadOnlyDictionary<string, string>? inputs, long createdAt)
     {
@@ -57,7 +66,18 @@ internal sealed class DifyStore
     {
         lock (_lock)
         {
-            return _byId.TryGetValue(id, out var entry) && entry.User == user && _byId.Remove(id);
+            if (!_byId.TryGetValue(id, out var entry) || entry.User != user)
+            {
+                return false;
+            }
+
+            _byId.Remove(id);
+            if (ListingLags)
+            {
+                _deleted[id] = entry;
+            }
+
+            return true;
         }
     }
 
@@ -82,7 +102,7 @@ internal sealed class DifyStore
             var byUpdated = sortBy.EndsWith("updated_at", StringComparison.Ordinal);
             Func<Entry, long> key = byUpdated ? entry => entry.UpdatedAt : entry => entry.CreatedAt;
             Func<Entry, long> tieBreak = byUpdated ? entry => entry.UpdatedSequence : entry => entry.CreatedSequence;
-            var mine = _byId.Values.Where(entry => entry.User == user);
+            var mine = (ListingLags ? _byId.Values.Concat(_deleted.Values) : _byId.Values).Where(entry => entry.User == user);
 
             // Ties are broken by the order of creation (or of the last activity), so pages never overlap.
             var ordered = descending
@@ -111,6 +131,7 @@ internal sealed class DifyStore
         lock (_lock)
         {
             _byId.Clear();
+            _deleted.Clear();
         }
     }
 

@@ -4,17 +4,18 @@ namespace ConversationClient.Testing.Services;
 internal sealed class FaultInjector
 {
     private readonly object _lock = new();
-    private FaultSettings _options = FaultSettings.None;
+    private ServiceFaultOptions _options = new();
     private Random _random = new();
     private long _matching;
 
-    public FaultSettings Options
+    /// <summary>Gets a copy of the faults injected now.</summary>
+    public ServiceFaultOptions Options
     {
         get
         {
             lock (_lock)
             {
-                return _options;
+                return _options.Clone();
             }
         }
     }
@@ -30,9 +31,12 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Replaces the settings and restarts the count of "first N" requests.</summary>
-    public void Configure(FaultSettings options)
+    /// <summary>Validates and applies a copy of new settings, and restarts the count of "first N" requests.</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
+    public void Configure(ServiceFaultOptions options)
     {
+        options.Validate();
+        options = options.Clone();
         lock (_lock)
         {
             _options = options;
@@ -80,21 +84,4 @@ internal sealed class FaultInjector
             return roll < options.FailureRate + options.TooManyRequestsRate ? (429, options.RetryAfter) : null;
         }
     }
-}
-
-/// <summary>
-/// The faults to inject, already validated by the host: the first <paramref name="FailFirst"/> matching requests, then
-/// a fraction of them, are answered <paramref name="StatusCode"/> (or 429), each after <paramref name="Latency"/>.
-/// </summary>
-internal sealed record FaultSettings(
-    int FailFirst = 0,
-    double FailureRate = 0,
-    double TooManyRequestsRate = 0,
-    int StatusCode = 503,
-    TimeSpan? RetryAfter = null,
-    TimeSpan Latency = default,
-    string? Method = null,
-    int? Seed = null)
-{
-    public static FaultSettings None { get; } = new();
 }

@@ -10,6 +10,12 @@ internal sealed class OpenAIStore
     private readonly Dictionary<string, Entry> _deleted = new(StringComparer.Ordinal);
     private long _sequence;
 
+    /// <summary>
+    /// Gets or sets whether deleted conversations stay in listings, as a lagging search index keeps them for a while
+    /// (deleting one again answers 404). Off by default; tests of list-and-delete loops turn it on.
+    /// </summary>
+    public bool ListingLags { get; set; }
+
     public OpenAIConversationBody Create(string? scope, IReadOnlyDictionary<string, string>? metadata, long createdAt)
     {
         var entry = new Entry(
@@ -76,7 +82,7 @@ internal sealed class OpenAIStore
                 }
             }
 
-            var query = _byId.Values.Where(entry => entry.IsIn(scope));
+            var query = (ListingLags ? _byId.Values.Concat(_deleted.Values) : _byId.Values).Where(entry => entry.IsIn(scope));
             query = ascending
                 ? query.Where(entry => cursor is null || entry.Sequence > cursor).OrderBy(entry => entry.Sequence)
                 : query.Where(entry => cursor is null || entry.Sequence < cursor).OrderByDescending(entry => entry.Sequence);

@@ -62,11 +62,11 @@ internal static class Responses
         var seconds = Math.Max(1, CeilingDiv(wait.Ticks, TimeSpan.TicksPerSecond)).ToString(CultureInfo.InvariantCulture);
         return refusal.WaitHeader switch
         {
-            WaitHeaderForm.Seconds => answer.WithHeader("Retry-After", seconds),
-            WaitHeaderForm.Milliseconds => answer
+            RateLimitWaitHeader.Seconds => answer.WithHeader("Retry-After", seconds),
+            RateLimitWaitHeader.Milliseconds => answer
                 .WithHeader("retry-after-ms", Math.Max(1, CeilingDiv(wait.Ticks, TimeSpan.TicksPerMillisecond)).ToString(CultureInfo.InvariantCulture))
                 .WithHeader("Retry-After", seconds),
-            WaitHeaderForm.Date => answer.WithHeader("Retry-After", ToWholeSecondUp(now + wait).ToString("r", CultureInfo.InvariantCulture)),
+            RateLimitWaitHeader.Date => answer.WithHeader("Retry-After", ToWholeSecondUp(now + wait).ToString("r", CultureInfo.InvariantCulture)),
             _ => answer,
         };
     }

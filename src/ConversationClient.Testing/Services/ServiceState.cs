@@ -49,8 +49,8 @@ internal sealed class ServiceState(ServiceSettings settings)
     {
         OpenAI.Clear();
         Dify.Clear();
-        Faults.Configure(FaultSettings.None);
-        RateLimit.Configure(null);
+        Faults.Configure(new ServiceFaultOptions());
+        RateLimit.Configure(new ServiceRateLimitOptions());
         Counters.Reset();
     }
 }

@@ -1,10 +1,11 @@
-namespace ConversationClient.Emulator;
+namespace ConversationClient.Testing;
 
 /// <summary>
-/// Faults the emulator injects into its API answers, for demos of retries and for load tests. Faults are decided
-/// after the API key check, so a fault always looks like the service refusing an authenticated request.
+/// Faults a fake service (a <see cref="ConversationServiceStub"/> or the ConversationClient emulator) injects into its API
+/// answers, for demos of retries and for load tests. Faults are decided after the API key check and the rate limit, so a
+/// fault always looks like the service refusing an authenticated request.
 /// </summary>
-public sealed class EmulatorFaultOptions
+public sealed class ServiceFaultOptions
 {
     /// <summary>Gets or sets how many of the first matching requests are answered with <see cref="StatusCode"/>.</summary>
     /// <value>Default: 0.</value>
@@ -47,13 +48,12 @@ public sealed class EmulatorFaultOptions
     /// <summary>Gets whether these options inject anything at all.</summary>
     public bool IsActive => FailFirst > 0 || FailureRate > 0 || TooManyRequestsRate > 0 || Latency > TimeSpan.Zero;
 
-    /// <summary>Returns a copy of these options.</summary>
-    /// <returns>A new object with the same values.</returns>
-    public EmulatorFaultOptions Clone() => (EmulatorFaultOptions)MemberwiseClone();
+    /// <summary>Returns a copy, so that the service's settings do not change with the caller's object.</summary>
+    internal ServiceFaultOptions Clone() => (ServiceFaultOptions)MemberwiseClone();
 
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (FailFirst < 0)
         {

@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
 
-namespace ConversationClient.Emulator;
+namespace ConversationClient.Testing;
 
-/// <summary>A snapshot of what the emulator has answered since it started or its counters were reset.</summary>
-public sealed class EmulatorCounters
+/// <summary>A snapshot of what a fake service (a <see cref="ConversationServiceStub"/> or the ConversationClient emulator) has answered since it started or its counters were reset.</summary>
+public sealed class ServiceCounters
 {
-    /// <summary>Gets the number of API requests (admin requests under <c>/__emulator</c> are not counted).</summary>
+    /// <summary>Gets the number of API requests (the emulator's admin requests under <c>/__emulator</c> are not counted).</summary>
     public long Requests { get; init; }
 
     /// <summary>Gets the number of API requests answered in the OpenAI dialect (<c>/v1</c> with the OpenAI key, and <c>/openai/v1</c>).</summary>
@@ -18,7 +18,7 @@ public sealed class EmulatorCounters
     /// <summary>Gets the number of requests refused with 401 for a missing or wrong API key.</summary>
     public long Unauthorized { get; init; }
 
-    /// <summary>Gets the number of injected faults (see <see cref="EmulatorFaultOptions"/>).</summary>
+    /// <summary>Gets the number of injected faults (see <see cref="ServiceFaultOptions"/>).</summary>
     public long FaultsInjected { get; init; }
 
     /// <summary>Gets the number of conversations created, by the API or by seeding.</summary>
@@ -34,7 +34,7 @@ public sealed class EmulatorCounters
     public long DeleteRequests { get; init; }
 
     /// <summary>
-    /// Gets the number of DELETE requests refused with 429 by the rate limit (<see cref="EmulatorRateLimitOptions"/>);
+    /// Gets the number of DELETE requests refused with 429 by the rate limit (<see cref="ServiceRateLimitOptions"/>);
     /// over <see cref="DeleteRequests"/> it is the refused share. Injected 429 faults are in <see cref="FaultsInjected"/>.
     /// </summary>
     public long DeletesRateLimited { get; init; }

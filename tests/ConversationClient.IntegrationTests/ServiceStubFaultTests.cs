@@ -1,0 +1,64 @@
+using ConversationClient.Testing;
+using NUnit.Framework;
+
+namespace ConversationClient.IntegrationTests;
+
+/// <summary>ConversationServiceStub.SetFaults and GetCounters: the emulator's faults and counters, on the stub.</summary>
+public sealed class ServiceStubFaultTests
+{
+    [TestCase(ConversationServiceKind.OpenAI)]
+    [TestCase(ConversationServiceKind.AzureAIFoundry)]
+    [TestCase(ConversationServiceKind.Dify)]
+    public async Task SetFaults_FailFirstOnDeletes_TheClientRetriesAndTheCountersSayWhatHappened(ConversationServiceKind kind)
+    {
+        await using var stub = ConversationServiceStub.Start(kind);
+        var id = stub.AddConversation("user-1");
+        stub.SetFaults(new ServiceFaultOptions { FailFirst = 1, StatusCode = 503, Method = "DELETE" });
+        var options = stub.CreateClientOptions();
+        options.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+        var client = ConversationClientFactory.Create(options);
+
+        var result = await client.DeleteAsync(id, "user-1");
+        var counters = stub.GetCounters();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(result.Attempts, Is.EqualTo(2));
+            Assert.That(counters.FaultsInjected, Is.EqualTo(1));
+            Assert.That(counters.DeleteRequests, Is.EqualTo(2));
+            Assert.That(counters.ConversationsDeleted, Is.EqualTo(1));
+            Assert.That(counters.ConversationsCreated, Is.EqualTo(1));
+            Assert.That(stub.ConversationExists(id, "user-1"), Is.False);
+        }
+    }
+
+    [Test]
+    public void SetFaults_OutOfRange_ThrowsNamingTheSetting()
+    {
+        using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => stub.SetFaults(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("faults"));
+            Assert.That(() => stub.SetFaults(new ServiceFaultOptions { FailureRate = 2 }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo(nameof(ServiceFaultOptions.FailureRate)));
+        }
+    }
+
+    [Test]
+    public async Task SetFaults_TheOptionsObjectIsCopied_ChangingItLaterChangesNothing()
+    {
+        await using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
+        var id = stub.AddConversation("user-1");
+        var faults = new ServiceFaultOptions();
+        stub.SetFaults(faults);
+        faults.FailFirst = 5;
+        var client = ConversationClientFactory.Create(stub.CreateClientOptions());
+
+        var result = await client.DeleteAsync(id, "user-1");
+
+        Assert.That(result.Attempts, Is.EqualTo(1));
+        Assert.That(stub.GetCounters().FaultsInjected, Is.Zero);
+    }
+}

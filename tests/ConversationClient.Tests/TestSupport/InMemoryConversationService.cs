@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using ConversationClient.Testing.Services;
+using ServiceResponses = ConversationClient.Testing.Services.Responses;
+
+namespace ConversationClient.Tests.TestSupport;
+
+/// <summary>
+/// The services' own rules (ConversationClient.Testing's, the same the emulator and the WireMock.Net stub serve) run in
+/// memory behind an <see cref="HttpMessageHandler"/>, for the client built by <see cref="TestClients.Options"/>: the
+/// stores, each dialect's paging (Dify's deleted <c>last_id</c> is a 404, OpenAI's <c>after</c> stays valid) and
+/// envelopes are the services'. On top, what a unit test scripts per conversation id (refusals, failures) and counts
+/// (deletes per id, list calls, deletes in flight).
+/// </summary>
+internal sealed class InMemoryConversationService : DelegatingHandler
+{
+    private readonly bool _dify;
+    private readonly ServiceState _state;
+    private readonly ConcurrentDictionary<string, byte> _users = new(StringComparer.Ordinal);
+    private int _inFlight;
+
+    public InMemoryConversationService(ConversationApiDialect dialect)
+    {
+        _dify = dialect == ConversationApiDialect.Dify;
+
+        // The test client's one key is this dialect's key; the other dialect's is one it never sends.
+        _state = new ServiceState(new ServiceSettings(
+            OpenAIApiKey: _dify ? "sk-not-used" : TestClients.ApiKey,
+            DifyApiKey: _dify ? TestClients.ApiKey : "app-not-used",
+            ConversationClientOptions.DefaultUserIsolationHeaderName,
+            OpenAIPublicListing: false,
+            TimeProvider.System));
+        InnerHandler = new ServiceRulesHandler(new ServiceRules(_state));
+    }
+
+    public ConcurrentDictionary<string, int> DeleteCalls { get; } = new();
+
+    /// <summary>Ids whose deletes answer 400 <c>invalid_param</c> (a failure, not retried).</summary>
+    public ConcurrentBag<string> FailingIds { get; } = [];
+
+    /// <summary>Ids whose next deletes answer 503, as many times as the value says (a transient failure, retried).</summary>
+    public ConcurrentDictionary<string, int> UnavailableTimes { get; } = new();
+
+    /// <summary>Ids whose next deletes answer 429 (rate limit, no wait header), as many times as the value says.</summary>
+    public ConcurrentDictionary<string, int> RefusedTimes { get; } = new();
+
+    /// <summary>Every delete answers 429 (rate limit, no wait header): a service that refuses everything.</summary>
+    public bool RefuseAllDeletes { get; set; }
+
+    /// <summary>Ids whose delete answers 400 although the conversation is deleted (a failure that did happen).</summary>
+    public ConcurrentBag<string> DeletedButFailingIds { get; } = [];
+
+    public int ListCalls;
+
+    public int MaxInFlight;
+
+    public TimeSpan DeleteLatency { get; set; }
+
+    /// <summary>Deleted conversations stay in listings (a lagging index): deleting them again answers 404.</summary>
+    public bool KeepListingDeleted
+    {
+        get => _state.OpenAI.ListingLags;
+        set => _state.OpenAI.ListingLags = _state.Dify.ListingLags = value;
+    }
+
+    /// <summary>The conversations left of the users seeded.</summary>
+    public int Count => _users.Keys.Sum(user => _dify ? _state.Dify.Count(user) : _state.OpenAI.Count(user.Length == 0 ? null : user));
+
+    /// <summary>Creates conversations of <paramref name="user"/> (the isolation key on OpenAI; null for none), oldest first.</summary>
+    /// <returns>Their ids, oldest first: the services' own (UUIDs on Dify, <c>conv_…</c> on OpenAI).</returns>
+    public IReadOnlyList<string> Seed(int count, string? user)
+    {
+        _users.TryAdd(user ?? string.Empty, 0);
+        return _dify ? _state.SeedDify(count, user!, null) : _state.SeedOpenAI(count, user);
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Method != HttpMethod.Delete)
+        {
+            Interlocked.Increment(ref ListCalls);
+            return await base.SendAsync(request, cancellationToken);
+        }
+
+        var path = request.RequestUri!.AbsolutePath;
+        var id = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
+        DeleteCalls.AddOrUpdate(id, 1, (_, n) => n + 1);
+        InterlockedMax(ref MaxInFlight, Interlocked.Increment(ref _inFlight));
+        try
+        {
+            if (DeleteLatency > TimeSpan.Zero)
+            {
+                await Task.Delay(DeleteLatency, cancellationToken);
+            }
+
+            if (RefuseAllDeletes || TakeOne(RefusedTimes, id))
+            {
+                return Answer(ServiceResponses.Error(_dify, 429, _dify ? "too_many_requests" : "rate_limit_exceeded", "Too many requests.", "requests"), request);
+            }
+
+            if (TakeOne(UnavailableTimes, id))
+            {
+                return Answer(ServiceResponses.Error(_dify, 503, "unavailable", "Try again.", "server_error"), request);
+            }
+
+            if (FailingIds.Contains(id))
+            {
+                return Answer(ServiceResponses.Error(_dify, 400, "invalid_param", "Refused.", "invalid_request_error"), request);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (DeletedButFailingIds.Contains(id))
+            {
+                response.Dispose();
+                return Answer(ServiceResponses.Error(_dify, 400, "invalid_param", "Refused.", "invalid_request_error"), request);
+            }
+
+            return response;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static HttpResponseMessage Answer(ServiceAnswer answer, HttpRequestMessage request) => ServiceRulesHandler.ToResponse(answer, request);
+
+    private static bool TakeOne(ConcurrentDictionary<string, int> times, string id) =>
+        times.TryGetValue(id, out var left) && left > 0 && times.TryUpdate(id, left - 1, left);
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}
