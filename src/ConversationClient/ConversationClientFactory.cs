@@ -1,5 +1,5 @@
-using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace ConversationClient;
@@ -42,7 +42,10 @@ public static class ConversationClientFactory
         TimeProvider timeProvider, Func<double>? random = null, ILoggerFactory? loggerFactory = null)
     {
         var settings = ClientSettings.Create(options, nameof(options));
-        var handler = new ConversationResilienceHandler(settings, timeProvider, random) { InnerHandler = primaryHandler };
+        var handler = new ResilienceHandler(settings, timeProvider, random)
+        {
+            InnerHandler = new HeadersHandler(settings) { InnerHandler = primaryHandler },
+        };
         var httpClient = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         return DefaultConversationClient.Create(httpClient, settings, timeProvider, new ConversationTelemetry(settings, loggerFactory));
     }

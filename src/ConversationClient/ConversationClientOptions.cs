@@ -43,10 +43,8 @@ public sealed class ConversationClientOptions
     /// </summary>
     /// <remarks>
     /// <para>
-    /// The <see cref="CancellationToken"/> passed in is the attempt's (its timeout and the caller's token): its source
-    /// is pooled and reused by later attempts once this one ends. Use it only while the function runs; do not keep it,
-    /// register callbacks on it that outlive the call, or pass it to work that continues afterwards (a background
-    /// refresh). The same holds for the token your own <see cref="DelegatingHandler"/>s receive.
+    /// The <see cref="CancellationToken"/> passed in is the attempt's: it is canceled when the attempt times out or the
+    /// caller cancels.
     /// </para>
     /// <para>
     /// When the function throws (its own <see cref="OperationCanceledException"/> included, unless the token passed in

@@ -8,9 +8,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using ConversationClient.Dify;
+using ConversationClient.Dialects.Dify;
 using ConversationClient.Http;
-using ConversationClient.OpenAI;
+using ConversationClient.Pipeline;
+using ConversationClient.Dialects.OpenAI;
 using OfficialClient = OpenAI.Conversations.ConversationClient;
 using OfficialClientOptions = OpenAI.Conversations.ConversationClientOptions;
 
@@ -58,9 +59,9 @@ public abstract class BenchmarkClients
     private protected sealed record Clients(HttpClient RawOpenAI, HttpClient RawDify, HttpClient OfficialHttp, OfficialClient Official,
         IConversationClient SdkOpenAI, IConversationClient SdkDify, HttpClient RefitOpenAIHttp, HttpClient RefitDifyHttp)
     {
-        public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.OpenAI(RefitOpenAIHttp);
+        public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.Create<IOpenAIConversationsApi>(RefitOpenAIHttp);
 
-        public IDifyConversationsApi RefitDify { get; } = ConversationApis.Dify(RefitDifyHttp);
+        public IDifyConversationsApi RefitDify { get; } = ConversationApis.Create<IDifyConversationsApi>(RefitDifyHttp);
 
         /// <summary>Every client on <paramref name="transport"/>, or each on its own socket handler (the SDK's: the factory's shared one) when null.</summary>
         public static Clients On(Uri openAIBase, Uri difyBase, HttpMessageHandler? transport)
@@ -162,7 +163,7 @@ public abstract class BenchmarkClients
     /// </summary>
     private protected static async Task<bool> RefitOpenAIOnce(IOpenAIConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", new CallState(), CancellationToken.None);
         var body = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && JsonSerializer.Deserialize(body, RawJsonContext.Default.RawDeleted)?.Deleted == true;
     }
@@ -170,7 +171,7 @@ public abstract class BenchmarkClients
     /// <summary>The Dify delete through the SDK's Refit interface alone (see <see cref="RefitOpenAIOnce"/>).</summary>
     private protected static async Task<bool> RefitDifyOnce(IDifyConversationsApi api)
     {
-        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), CancellationToken.None);
+        using var response = await api.DeleteConversationAsync("conv_1", new DifyDeleteRequest(User), new CallState(), CancellationToken.None);
         var answer = await response.Content.ReadAsByteArrayAsync();
         return response.IsSuccessStatusCode && answer.Length == 0;
     }

@@ -146,7 +146,7 @@ public sealed class RequestTests
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
         var settings = Internal.ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI));
-        using var resilience = new Http.ConversationResilienceHandler(settings, TimeProvider.System) { InnerHandler = handler };
+        using var resilience = new Pipeline.ResilienceHandler(settings, TimeProvider.System) { InnerHandler = handler };
         using var invoker = new HttpMessageInvoker(resilience);
         using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(settings.BaseAddress, "conversations/conv_1"));
 

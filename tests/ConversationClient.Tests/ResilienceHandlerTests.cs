@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 using ConversationClient.Tests.TestSupport;
 using Polly.Timeout;
 
@@ -23,7 +24,7 @@ public sealed class ResilienceHandlerTests
     private HttpMessageInvoker Invoker(ScriptedHandler inner, Action<ConversationClientOptions>? configure = null)
     {
         var settings = ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI, configure));
-        return new HttpMessageInvoker(new ConversationResilienceHandler(settings, _clock, () => 0.5) { InnerHandler = inner });
+        return new HttpMessageInvoker(new ResilienceHandler(settings, _clock, () => 0.5) { InnerHandler = new HeadersHandler(settings) { InnerHandler = inner } });
     }
 
     private (DefaultConversationClient Client, ScriptedHandler Handler) Client(Action<ScriptedHandler> script,
@@ -157,18 +158,18 @@ public sealed class ResilienceHandlerTests
         var inner = new ScriptedHandler(_clock).Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.NoContent);
         using var invoker = Invoker(inner, o => o.Retry.BaseDelay = TimeSpan.Zero);
         using var request = new HttpRequestMessage(HttpMethod.Delete, ConversationUri);
-        request.Headers.TryAddWithoutValidation(ConversationResilienceHandler.ClientRequestIdHeader, "caller-chosen-id");
+        request.Headers.TryAddWithoutValidation(ResilienceHandler.ClientRequestIdHeader, "caller-chosen-id");
 
         using var response = await _clock.RunAsync(invoker.SendAsync(request, CancellationToken.None));
 
-        Assert.That(inner.Requests.Select(r => r.Header(ConversationResilienceHandler.ClientRequestIdHeader)),
+        Assert.That(inner.Requests.Select(r => r.Header(ResilienceHandler.ClientRequestIdHeader)),
             Is.EqualTo(new[] { "caller-chosen-id", "caller-chosen-id" }));
     }
 
     [Test]
     public void ClientRequestId_IsARandomVersion4Guid()
     {
-        var ids = Enumerable.Range(0, 500).Select(_ => ConversationResilienceHandler.NewClientRequestId()).ToArray();
+        var ids = Enumerable.Range(0, 500).Select(_ => ResilienceHandler.NewClientRequestId()).ToArray();
 
         using (Assert.EnterMultipleScope())
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 using ConversationClient.Tests.TestSupport;
 
 namespace ConversationClient.Tests;
@@ -61,34 +62,34 @@ public sealed class RetryTests
     [TestCase(0.999999, 1.2)]
     public void Backoff_Jitter_StaysWithinTwentyPercentOfNominal(double random, double factor)
     {
-        var handler = NewHandler(o => o.Retry.BaseDelay = TimeSpan.FromSeconds(1), () => random);
+        var settings = Settings(o => o.Retry.BaseDelay = TimeSpan.FromSeconds(1));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(handler.Backoff(0).TotalSeconds, Is.EqualTo(1 * factor).Within(0.001));
-            Assert.That(handler.Backoff(1).TotalSeconds, Is.EqualTo(2 * factor).Within(0.001));
-            Assert.That(handler.Backoff(2).TotalSeconds, Is.EqualTo(4 * factor).Within(0.001));
+            Assert.That(ConversationPipeline.Backoff(settings, 0, random).TotalSeconds, Is.EqualTo(1 * factor).Within(0.001));
+            Assert.That(ConversationPipeline.Backoff(settings, 1, random).TotalSeconds, Is.EqualTo(2 * factor).Within(0.001));
+            Assert.That(ConversationPipeline.Backoff(settings, 2, random).TotalSeconds, Is.EqualTo(4 * factor).Within(0.001));
         }
     }
 
     [Test]
     public void Backoff_RandomJitter_AlwaysWithinBoundsAndCappedAtMaxDelay()
     {
-        var handler = NewHandler(o =>
+        var settings = Settings(o =>
         {
             o.Retry.BaseDelay = TimeSpan.FromSeconds(1);
             o.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-        }, Random.Shared.NextDouble);
+        });
 
         for (var i = 0; i < 1000; i++)
         {
             var retry = i % 4;
             var nominal = Math.Pow(2, retry);
-            var delay = handler.Backoff(retry).TotalSeconds;
+            var delay = ConversationPipeline.Backoff(settings, retry, Random.Shared.NextDouble()).TotalSeconds;
             Assert.That(delay, Is.InRange(Math.Min(nominal * 0.8, 5), Math.Min(nominal * 1.2, 5)));
         }
 
-        Assert.That(handler.Backoff(40), Is.EqualTo(TimeSpan.FromSeconds(5)));
+        Assert.That(ConversationPipeline.Backoff(settings, 40, 0.5), Is.EqualTo(TimeSpan.FromSeconds(5)));
     }
 
     [Test]
@@ -301,7 +302,7 @@ public sealed class RetryTests
         await _clock.RunAsync(client.DeleteAsync("conv_1"));
         await _clock.RunAsync(client.DeleteAsync("conv_2"));
 
-        var ids = handler.Requests.Select(r => r.Header(ConversationResilienceHandler.ClientRequestIdHeader)).ToArray();
+        var ids = handler.Requests.Select(r => r.Header(ResilienceHandler.ClientRequestIdHeader)).ToArray();
         Assert.That(ids, Has.Length.EqualTo(4));
         Assert.That(ids, Is.All.Not.Null);
         Assert.That(ids[0], Is.EqualTo(ids[1]).And.EqualTo(ids[2]));
@@ -343,6 +344,6 @@ public sealed class RetryTests
         Assert.That(handler.Requests, Has.Count.EqualTo(1));
     }
 
-    private ConversationResilienceHandler NewHandler(Action<ConversationClientOptions> configure, Func<double> random) =>
-        new(ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI, configure)), _clock, random);
+    private static ClientSettings Settings(Action<ConversationClientOptions> configure) =>
+        ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI, configure));
 }

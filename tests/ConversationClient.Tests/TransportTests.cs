@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text;
-using ConversationClient.Http;
+using ConversationClient.Pipeline;
 using ConversationClient.Tests.TestSupport;
 
 namespace ConversationClient.Tests;
 
 /// <summary>
-/// What the Refit-generated dialect APIs hand to the resilience handler: the call's state in the call's flow,
+/// What the Refit-generated dialect APIs hand to the handlers: the call's state in the request's options,
 /// the headers the handler adds, and a Dify body that every attempt sends in full although Refit disposes it after the call.
 /// </summary>
 public sealed class TransportTests
@@ -14,11 +14,11 @@ public sealed class TransportTests
     /// <summary>Sees each attempt's request as the transport gets it (before the scripted answer).</summary>
     private sealed class Capture(ScriptedHandler inner) : DelegatingHandler(inner)
     {
-        public List<(HttpRequestMessage Request, RequestState? State, long? ContentLength, string? Body)> Attempts { get; } = [];
+        public List<(HttpRequestMessage Request, CallState? State, long? ContentLength, string? Body)> Attempts { get; } = [];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var state = RequestState.Current;
+            var state = CallState.Of(request);
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
             lock (Attempts)
             {
@@ -61,7 +61,7 @@ public sealed class TransportTests
     }
 
     [Test]
-    public async Task DeleteAsync_HandlerTakesTheCallsStateFromTheCallsFlow_NotFromARequestSubclassOrTheRequestsOptions()
+    public async Task DeleteAsync_CallsStateTravelsInTheRequestsOptions_OneStateForAllAttempts()
     {
         var (client, capture, _) = Create(ConversationApiDialect.OpenAI, s => s.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.NoContent));
 
@@ -71,17 +71,14 @@ public sealed class TransportTests
         {
             Assert.That(result.Attempts, Is.EqualTo(2));
             Assert.That(capture.Attempts.Select(a => a.Request.GetType()), Is.All.EqualTo(typeof(HttpRequestMessage)));
-            Assert.That(capture.Attempts.Select(a => a.Request.Options.Any(o => o.Value is RequestState)), Is.All.False);
             Assert.That(capture.Attempts.Select(a => a.State?.ConversationId), Is.All.EqualTo("conv_9"));
             Assert.That(capture.Attempts[0].State, Is.SameAs(capture.Attempts[1].State));
-            Assert.That(capture.Attempts[0].State!.Request, Is.SameAs(capture.Attempts[0].Request), "the handler took the facade's state for this request");
+            Assert.That(capture.Attempts[0].State!.RequestUri, Is.SameAs(capture.Attempts[0].Request.RequestUri), "the handler began the call with the facade's state");
             Assert.That(capture.Attempts[0].State!.UserIsolationKey, Is.EqualTo("end-user-7"));
             Assert.That(capture.Attempts[0].State!.Attempts, Is.EqualTo(2), "the handler filled in the state the facade reads");
             // An OpenAI DELETE has no content at all (not even an empty one).
             Assert.That(capture.Attempts.Select(a => a.Request.Content), Is.All.Null);
         }
-
-        Assert.That(RequestState.Current, Is.Null, "the state was set inside the facade's call and went with it");
     }
 
     [Test]
@@ -107,7 +104,7 @@ public sealed class TransportTests
                 var id = request.RequestUri!.Segments[^1];
                 Assert.That(state!.ConversationId, Is.EqualTo(id));
                 Assert.That(state.UserIsolationKey, Is.EqualTo("user-" + id["conv_".Length..]));
-                Assert.That(state.Request, Is.SameAs(request));
+                Assert.That(state.RequestUri, Is.SameAs(request.RequestUri));
             }
         }
     }
@@ -135,6 +132,30 @@ public sealed class TransportTests
             Assert.That(request.Header("OpenAI-Organization"), Is.EqualTo("org-1"));
             Assert.That(request.Header("OpenAI-Project"), Is.EqualTo("proj-1"));
             Assert.That(request.Body, Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task DeleteAsync_Retried_EveryAttemptCarriesEachHeaderOnce()
+    {
+        // The headers are set per attempt on the one request that every attempt sends again: set, not added twice.
+        var (client, _, scripted) = Create(ConversationApiDialect.OpenAI,
+            s => s.Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.BadGateway).Then(HttpStatusCode.NoContent),
+            o =>
+            {
+                o.OrganizationId = "org-1";
+                o.ProjectId = "proj-1";
+            });
+
+        var result = await client.DeleteAsync("conv_1", "end-user-7");
+
+        Assert.That(result.Attempts, Is.EqualTo(3));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(scripted.Requests.Select(r => r.Header("x-ms-user-isolation-key")), Is.All.EqualTo("end-user-7"));
+            Assert.That(scripted.Requests.Select(r => r.Header("OpenAI-Organization")), Is.All.EqualTo("org-1"));
+            Assert.That(scripted.Requests.Select(r => r.Header("OpenAI-Project")), Is.All.EqualTo("proj-1"));
+            Assert.That(scripted.Requests.Select(r => r.Header("Authorization")), Is.All.EqualTo("Bearer " + TestClients.ApiKey));
         }
     }
 

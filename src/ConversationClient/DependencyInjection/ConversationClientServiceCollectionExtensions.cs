@@ -1,6 +1,6 @@
 using ConversationClient;
-using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// <para>
 /// Each overload returns the client's <see cref="IHttpClientBuilder"/>. Handlers added to it run inside the SDK's
-/// retry handler, once per attempt; the <see cref="CancellationToken"/> they receive is the attempt's, whose source is
-/// pooled and reused once the attempt ends, so they must not keep it past the call.
+/// resilience pipeline, once per attempt, after the attempt's headers and credential are set; the
+/// <see cref="CancellationToken"/> they receive is the attempt's.
 /// </para>
 /// <para>
 /// Redirects are never followed, whatever primary handler is configured and when: <c>AllowAutoRedirect</c> is turned
@@ -136,7 +136,7 @@ public static class ConversationClientServiceCollectionExtensions
         // and a 303 would turn the DELETE into a GET. A 3xx is reported as a failure instead. This runs after every
         // Configure of the client's options, so it also holds for a primary handler the application sets later with
         // ConfigurePrimaryHttpMessageHandler (PostConfigure actions run after all Configure actions). A handler of
-        // another kind that follows a redirect anyway gets a Failed result (ConversationResilienceHandler).
+        // another kind that follows a redirect anyway gets a Failed result (ResilienceHandler).
         services.PostConfigure<HttpClientFactoryOptions>(httpClientName, static options =>
             options.HttpMessageHandlerBuilderActions.Add(static handlerBuilder =>
             {
@@ -162,9 +162,10 @@ public static class ConversationClientServiceCollectionExtensions
         var builder = services
             .AddHttpClient(httpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => new ConversationResilienceHandler(
+            .AddHttpMessageHandler(sp => new ResilienceHandler(
                 sp.GetRequiredKeyedService<ClientSettings>(httpClientName),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System))
+            .AddHttpMessageHandler(sp => new HeadersHandler(sp.GetRequiredKeyedService<ClientSettings>(httpClientName)))
             // IHttpClientFactory's own HTTP logging writes raw request header values (the API key, the user
             // isolation header) into its log state at Trace level; the SDK's clients do their own logging instead
             // (ConversationTelemetry, which never records credentials or bodies).

@@ -1,6 +1,4 @@
-using ConversationClient.Dify;
 using ConversationClient.Internal;
-using ConversationClient.OpenAI;
 using Refit;
 
 namespace ConversationClient.Http;
@@ -16,11 +14,10 @@ internal static class ConversationApis
     /// </summary>
     internal static readonly RefitSettings Settings = CreateSettings();
 
-    public static IOpenAIConversationsApi OpenAI(HttpClient httpClient) =>
-        RestService.ForGenerated<IOpenAIConversationsApi>(httpClient, Settings);
-
-    public static IDifyConversationsApi Dify(HttpClient httpClient) =>
-        RestService.ForGenerated<IDifyConversationsApi>(httpClient, Settings);
+    /// <summary>The source-generated implementation of a dialect's Refit interface <typeparamref name="TApi"/> on <paramref name="httpClient"/>.</summary>
+    public static TApi Create<TApi>(HttpClient httpClient)
+        where TApi : class =>
+        RestService.ForGenerated<TApi>(httpClient, Settings);
 
     private static RefitSettings CreateSettings()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ConversationClient.Dialects;
 
 namespace ConversationClient.Http;
 
@@ -30,14 +31,17 @@ internal static class ErrorBodyParser
     /// unsure, a false failure gets a second look, while a false "not found" would lose a deletion silently.
     /// </summary>
     /// <param name="response">The 404, its body buffered.</param>
-    /// <param name="dialect">The dialect whose envelope counts.</param>
+    /// <param name="dialect">The dialect whose envelope and words count.</param>
     /// <param name="conversationId">The conversation the request named, or null for a listing.</param>
     /// <param name="conversationMissing">Whether the 404 says the conversation does not exist.</param>
-    public static ConversationApiError ParseNotFound(HttpResponseMessage response, ConversationApiDialect dialect, string? conversationId,
+    public static ConversationApiError ParseNotFound(HttpResponseMessage response, ConversationDialect dialect, string? conversationId,
         out bool conversationMissing)
     {
         var body = BufferedContent.BodyOf(response);
-        if (TryParseEnvelope(body, out var error, out var shape) && SaysConversationMissing(error, shape, dialect))
+
+        // The message must speak of a conversation, in the dialect's own envelope and words; a code alone does not tell.
+        if (TryParseEnvelope(body, out var error, out var shape) && error.Message is { } message
+            && message.Contains("conversation", StringComparison.OrdinalIgnoreCase) && dialect.SaysConversationMissing(error, shape))
         {
             conversationMissing = true;
             return error;
@@ -45,64 +49,13 @@ internal static class ErrorBodyParser
 
         conversationMissing = false;
         var raw = Truncate(body);
-        if (dialect == ConversationApiDialect.Dify && conversationId is not null && !IsDifyRoutableId(conversationId))
-        {
-            return new ConversationApiError
-            {
-                Code = ConversationApiError.DifyIdNotUuidCode,
-                Message = "Dify routes only conversation ids in UUID form (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) and this id is not one, " +
-                    "so its 404 cannot tell a conversation that cannot exist from a base address that is wrong (it should end with /v1). Nothing was deleted.",
-                RawBody = raw,
-            };
-        }
-
-        var example = dialect == ConversationApiDialect.OpenAI
-            ? "https://api.openai.com/v1, or https://<resource>.openai.azure.com/openai/v1"
-            : "https://api.dify.ai/v1";
-        return new ConversationApiError
+        return dialect.ExplainRouteMiss(conversationId, raw) ?? new ConversationApiError
         {
             Code = ConversationApiError.EndpointNotFoundCode,
             Message = "The service answered 404 for the address, not for the conversation: it serves no such endpoint. " +
-                $"Check that the base address ends with /v1 (for example {example}). The service's answer is in RawBody.",
+                $"Check that the base address ends with /v1 (for example {dialect.BaseAddressExample}). The service's answer is in RawBody.",
             RawBody = raw,
         };
-    }
-
-    /// <summary>Whether Dify's route can match the id: Werkzeug's <c>uuid</c> converter takes only the hyphenated 8-4-4-4-12 hex form.</summary>
-    public static bool IsDifyRoutableId(string conversationId)
-    {
-        if (conversationId.Length != 36)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < conversationId.Length; i++)
-        {
-            var c = conversationId[i];
-            if (i is 8 or 13 or 18 or 23 ? c != '-' : !char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // The envelope must be the dialect's own, and its message must speak of a conversation that is not there; a code
-    // alone does not tell (Dify's Werkzeug 404 and its "Conversation Not Exists." share "not_found", and OpenAI's own
-    // conversation 404 carries no code at all).
-    private static bool SaysConversationMissing(ConversationApiError error, EnvelopeShape shape, ConversationApiDialect dialect)
-    {
-        var message = error.Message;
-        if (message is null || !message.Contains("conversation", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        return dialect == ConversationApiDialect.OpenAI
-            ? shape == EnvelopeShape.OpenAI && message.Contains("not found", StringComparison.OrdinalIgnoreCase)
-            : shape == EnvelopeShape.Dify && error.Code == "not_found" &&
-              (message.Contains("not exist", StringComparison.OrdinalIgnoreCase) || message.Contains("not found", StringComparison.OrdinalIgnoreCase));
     }
 
     private static ConversationApiError Unparsed(HttpResponseMessage response, ReadOnlyMemory<byte> body, string code)
@@ -231,18 +184,4 @@ internal static class ErrorBodyParser
         element.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
             ? value.Clone()
             : null;
-
-    private enum EnvelopeShape
-    {
-        None,
-
-        /// <summary><c>{"error":{...}}</c>.</summary>
-        OpenAI,
-
-        /// <summary><c>{"error":"text"}</c>.</summary>
-        ErrorText,
-
-        /// <summary><c>{"code","message","status"}</c> at the top.</summary>
-        Dify,
-    }
 }

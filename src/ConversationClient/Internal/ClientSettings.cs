@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using ConversationClient.Dialects;
 
 namespace ConversationClient.Internal;
 
@@ -12,6 +13,7 @@ internal sealed class ClientSettings
     private ClientSettings(ConversationClientOptions options)
     {
         Dialect = options.Dialect;
+        DialectRules = ConversationDialect.For(options.Dialect);
         var baseText = options.BaseAddress!.AbsoluteUri;
         BaseAddress = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/", UriKind.Absolute);
         ApiKey = options.ApiKey;
@@ -26,18 +28,7 @@ internal sealed class ClientSettings
         UserIsolationHeaderName = options.UserIsolationHeaderName.Trim();
         OrganizationId = options.OrganizationId;
         ProjectId = options.ProjectId;
-        var fixedHeaders = new List<KeyValuePair<string, string>>(2);
-        if (Dialect == ConversationApiDialect.OpenAI && OrganizationId is not null)
-        {
-            fixedHeaders.Add(new("OpenAI-Organization", OrganizationId));
-        }
-
-        if (Dialect == ConversationApiDialect.OpenAI && ProjectId is not null)
-        {
-            fixedHeaders.Add(new("OpenAI-Project", ProjectId));
-        }
-
-        FixedHeaders = [.. fixedHeaders];
+        FixedHeaders = [.. DialectRules.FixedHeaders(options)];
         AttemptTimeout = options.AttemptTimeout;
         TotalTimeout = options.TotalTimeout;
         MaxRetries = options.Retry.MaxRetries;
@@ -47,6 +38,9 @@ internal sealed class ClientSettings
     }
 
     public ConversationApiDialect Dialect { get; }
+
+    /// <summary>Everything that differs in <see cref="Dialect"/>.</summary>
+    public ConversationDialect DialectRules { get; }
 
     /// <summary>The base address, always ending in a slash.</summary>
     public Uri BaseAddress { get; }
@@ -72,7 +66,7 @@ internal sealed class ClientSettings
 
     public string? ProjectId { get; }
 
-    /// <summary>The headers every request of this client carries, whatever the call: <c>OpenAI-Organization</c> and <c>OpenAI-Project</c> when set (OpenAI dialect).</summary>
+    /// <summary>The headers every request of this client carries, whatever the call (the dialect's, such as <c>OpenAI-Organization</c>).</summary>
     public KeyValuePair<string, string>[] FixedHeaders { get; }
 
     public TimeSpan AttemptTimeout { get; }

@@ -1,3 +1,4 @@
+using ConversationClient.Dialects;
 using Microsoft.Extensions.Options;
 
 
@@ -72,17 +73,9 @@ internal sealed class ConversationClientOptionsValidator : IValidateOptions<Conv
             errors.Add($"{nameof(ConversationClientOptions.UserIsolationHeaderName)} must be a valid HTTP header name (default {ConversationClientOptions.DefaultUserIsolationHeaderName}).");
         }
 
-        if (options.Dialect == ConversationApiDialect.Dify)
+        if (Enum.IsDefined(options.Dialect))
         {
-            if (options.OrganizationId is not null)
-            {
-                errors.Add($"{nameof(ConversationClientOptions.OrganizationId)} applies to the OpenAI dialect only.");
-            }
-
-            if (options.ProjectId is not null)
-            {
-                errors.Add($"{nameof(ConversationClientOptions.ProjectId)} applies to the OpenAI dialect only.");
-            }
+            errors.AddRange(ConversationDialect.For(options.Dialect).OptionErrors(options));
         }
 
         if (options.OrganizationId is not null && !IsValidHeaderValue(options.OrganizationId))

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using ConversationClient.Dify;
-using ConversationClient.OpenAI;
+using ConversationClient.Dialects.Dify;
+using ConversationClient.Dialects.OpenAI;
 
 namespace ConversationClient.Internal;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using ConversationClient.Http;
+using ConversationClient.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using D = ConversationClient.Internal.TelemetryNames;
@@ -36,8 +36,8 @@ internal sealed class ConversationTelemetry
     {
         _logger = loggerFactory?.CreateLogger(D.LoggerCategory) ?? NullLogger.Instance;
         _logUserId = settings.LogUserId;
-        _dialect = settings.Dialect == ConversationApiDialect.OpenAI ? "openai" : "dify";
-        _provider = D.ProviderName(settings.Dialect, settings.BaseAddress);
+        _dialect = settings.DialectRules.Name;
+        _provider = settings.DialectRules.ProviderName(settings.BaseAddress);
         _serverAddress = settings.BaseAddress.Host;
         _serverPort = settings.BaseAddress.Port;
     }
@@ -77,7 +77,7 @@ internal sealed class ConversationTelemetry
     }
 
     /// <summary>Records a call that ended with a result: tags and stops its activity, logs, and counts it.</summary>
-    public void DeleteFinished(Activity? activity, DeleteConversationResult result, string? user, RequestState state, TimeSpan duration, Exception? exception)
+    public void DeleteFinished(Activity? activity, DeleteConversationResult result, string? user, CallState state, TimeSpan duration, Exception? exception)
     {
         var outcome = OutcomeValue(result.Outcome);
         if (activity is not null)
@@ -139,7 +139,7 @@ internal sealed class ConversationTelemetry
     }
 
     /// <summary>Records a call that ended in an exception (the caller's cancellation, or a bug): its activity, a Debug entry, and the metrics as <c>canceled</c>.</summary>
-    public void DeleteAborted(Activity? activity, string conversationId, Exception exception, RequestState state, TimeSpan duration)
+    public void DeleteAborted(Activity? activity, string conversationId, Exception exception, CallState state, TimeSpan duration)
     {
         var exceptionType = exception.GetType().FullName ?? exception.GetType().Name;
         if (activity is not null)
@@ -159,7 +159,7 @@ internal sealed class ConversationTelemetry
     }
 
     /// <summary>Records that the attempt just made failed and is retried after <paramref name="delay"/>.</summary>
-    public void Retrying(RequestState state, HttpResponseMessage? response, Exception? exception, TimeSpan delay, bool delayFromServer)
+    public void Retrying(CallState state, HttpResponseMessage? response, Exception? exception, TimeSpan delay, bool delayFromServer)
     {
         var reason = response is not null ? StatusText((int)response.StatusCode) : exception?.GetType().Name ?? "unknown";
         var conversationId = state.ConversationId ?? string.Empty;

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using ConversationClient.Dify;
-using ConversationClient.Http;
-using ConversationClient.OpenAI;
+using ConversationClient.Dialects;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Internal;
 
@@ -9,24 +8,20 @@ namespace ConversationClient.Internal;
 internal sealed class DefaultConversationClient : IConversationClient, IBatchOperations
 {
     private readonly ClientSettings _settings;
+    private readonly ConversationDialect _dialect;
+    private readonly IConversationApi _api;
     private readonly TimeProvider _timeProvider;
     private readonly ConversationTelemetry _telemetry;
-    private readonly IOpenAIConversationsApi? _openAI;
-    private readonly IDifyConversationsApi? _dify;
 
     // A null telemetry still traces and meters, and writes no logs.
-    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IOpenAIConversationsApi? openAI, IDifyConversationsApi? dify,
-        ConversationTelemetry? telemetry = null)
+    public DefaultConversationClient(ClientSettings settings, TimeProvider timeProvider, IConversationApi api, ConversationTelemetry? telemetry = null)
     {
         _settings = settings;
+        _dialect = settings.DialectRules;
+        _api = api;
         _timeProvider = timeProvider;
-        _openAI = openAI;
-        _dify = dify;
         _telemetry = telemetry ?? new ConversationTelemetry(settings, loggerFactory: null);
     }
-
-    /// <summary>The dialect of the service the client talks to.</summary>
-    internal ConversationApiDialect Dialect => _settings.Dialect;
 
     /// <summary>
     /// A client whose dialect API runs on <paramref name="httpClient"/> (a new client, whose handler chain holds the
@@ -36,15 +31,13 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         ConversationTelemetry? telemetry = null)
     {
         httpClient.BaseAddress = settings.BaseAddress;
-        return settings.Dialect == ConversationApiDialect.OpenAI
-            ? new(settings, timeProvider, ConversationApis.OpenAI(httpClient), null, telemetry)
-            : new(settings, timeProvider, null, ConversationApis.Dify(httpClient), telemetry);
+        return new(settings, timeProvider, settings.DialectRules.CreateApi(httpClient), telemetry);
     }
 
     public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user = null, CancellationToken cancellationToken = default)
     {
         Guard.ConversationId(conversationId, nameof(conversationId));
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         return DeleteCoreAsync(conversationId, user, null, cancellationToken);
     }
 
@@ -55,10 +48,10 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         cancellationToken.ThrowIfCancellationRequested();
         var startTimestamp = _timeProvider.GetTimestamp();
         var activity = _telemetry.DeleteStarted(conversationId, user);
-        var state = new RequestState
+        var call = new CallState
         {
             ConversationId = conversationId,
-            UserIsolationKey = _openAI is not null ? user : null,
+            UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
             Activity = activity,
             Pacer = pacer,
@@ -68,12 +61,9 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         try
         {
             HttpResponseMessage? response = null;
-            RequestState.Current = state;
             try
             {
-                response = _openAI is not null
-                    ? await _openAI.DeleteConversationAsync(conversationId, cancellationToken).ConfigureAwait(false)
-                    : await _dify!.DeleteConversationAsync(conversationId, new DifyDeleteRequest(user!), cancellationToken).ConfigureAwait(false);
+                response = await _api.DeleteAsync(conversationId, user, call, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -86,30 +76,30 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
             if (response is null)
             {
-                result = ResultMapper.FromException(conversationId, failure!, state);
+                result = ResultMapper.FromException(conversationId, failure!, call);
             }
             else
             {
                 using (response)
                 {
-                    result = ResultMapper.FromDeleteResponse(conversationId, response, _settings, state, _timeProvider);
+                    result = ResultMapper.FromDeleteResponse(conversationId, response, call);
                 }
             }
         }
         catch (Exception ex)
         {
-            _telemetry.DeleteAborted(activity, conversationId, ex, state, _timeProvider.GetElapsedTime(startTimestamp));
+            _telemetry.DeleteAborted(activity, conversationId, ex, call, _timeProvider.GetElapsedTime(startTimestamp));
             throw;
         }
 
-        _telemetry.DeleteFinished(activity, result, user, state, _timeProvider.GetElapsedTime(startTimestamp), failure);
+        _telemetry.DeleteFinished(activity, result, user, call, _timeProvider.GetElapsedTime(startTimestamp), failure);
         return result;
     }
 
     public IAsyncEnumerable<ConversationSummary> ListAsync(string? user = null, ConversationListOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         var pageSize = options?.PageSize ?? new ConversationListOptions().PageSize;
         Guard.InRange(pageSize, 1, 100, "options.PageSize");
         return ListCoreAsync(user, pageSize, options?.Order, cancellationToken);
@@ -143,29 +133,16 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
-    /// <summary>One page request (through the retry handler); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
+    /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
     internal async Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = new RequestState { UserIsolationKey = _openAI is not null ? user : null };
+        var call = new CallState { UserIsolationKey = _dialect.UserIsolationKey(user) };
         HttpResponseMessage response;
-        RequestState.Current = state;
         try
         {
-            response = _openAI is not null
-                ? await _openAI.ListConversationsAsync(pageSize, order switch
-                {
-                    ConversationListOrder.NewestFirst => "desc",
-                    ConversationListOrder.OldestFirst => "asc",
-                    _ => null,
-                }, cursor, cancellationToken).ConfigureAwait(false)
-                : await _dify!.ListConversationsAsync(user!, cursor, pageSize, order switch
-                {
-                    ConversationListOrder.NewestFirst => "-created_at",
-                    ConversationListOrder.OldestFirst => "created_at",
-                    _ => null,
-                }, cancellationToken).ConfigureAwait(false);
+            response = await _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -173,13 +150,13 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
         catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
         {
-            var error = ResultMapper.ErrorFromException(ex, state);
+            var error = ResultMapper.ErrorFromException(ex, call);
             return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex));
         }
 
         using (response)
         {
-            return ResultMapper.FromListResponse(response, _settings, state);
+            return ResultMapper.FromListResponse(response, call, _settings);
         }
     }
 
@@ -194,14 +171,14 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        Guard.User(user, _settings.Dialect, nameof(user));
+        Guard.User(user, _dialect, nameof(user));
         return BulkDeleter.RunAsync(this, conversationIds, user, NewBatch(options, checkPageSize: false), cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> EraseUserStreamingAsync(string user, BulkDeleteOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        Guard.RequiredUser(user, _settings.Dialect, nameof(user));
+        Guard.RequiredUser(user, _dialect, nameof(user));
         var batch = NewBatch(options, checkPageSize: true);
         return EraseStreamAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, cancellationToken);
     }
@@ -224,7 +201,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     public Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        Guard.RequiredUser(user, _settings.Dialect, nameof(user));
+        Guard.RequiredUser(user, _dialect, nameof(user));
         var batch = NewBatch(options, checkPageSize: true);
         return EraseCountingAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, progress, cancellationToken);
     }
@@ -270,7 +247,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         };
     }
 
-    bool IBatchOperations.CursorOutlivesDeletes => _settings.Dialect == ConversationApiDialect.OpenAI;
+    bool IBatchOperations.CursorOutlivesDeletes => _dialect.CursorOutlivesDeletes;
 
     Task<DeleteConversationResult> IBatchOperations.DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         DeleteCoreAsync(conversationId, user, pacer, cancellationToken);

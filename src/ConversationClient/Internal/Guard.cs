@@ -1,3 +1,5 @@
+using ConversationClient.Dialects;
+
 namespace ConversationClient.Internal;
 
 /// <summary>Argument checks at the public edge. Messages never contain the values checked (a user id is personal data).</summary>
@@ -39,13 +41,13 @@ internal static class Guard
     /// only it has header rules (no control characters, ASCII only). In both, the user cannot be empty or white space
     /// (an unset value, not a user) nor hold an unpaired surrogate (no UTF-8 text can carry it).
     /// </summary>
-    public static void User(string? user, ConversationApiDialect dialect, string paramName)
+    public static void User(string? user, ConversationDialect dialect, string paramName)
     {
         if (user is null)
         {
-            if (dialect == ConversationApiDialect.Dify)
+            if (dialect.UserRequiredMessage is { } required)
             {
-                throw new ArgumentNullException(paramName, "The Dify dialect requires a user: Dify scopes every conversation by its end user.");
+                throw new ArgumentNullException(paramName, required);
             }
 
             return;
@@ -61,28 +63,15 @@ internal static class Guard
             throw new ArgumentException("The user cannot contain unpaired surrogate characters: no UTF-8 text can carry them.", paramName);
         }
 
-        if (dialect == ConversationApiDialect.OpenAI)
-        {
-            if (HasControlCharacter(user))
-            {
-                throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and cannot contain control characters such as CR or LF.", paramName);
-            }
-
-            if (!System.Text.Ascii.IsValid(user))
-            {
-                throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
-            }
-        }
+        dialect.CheckUser(user, paramName);
     }
 
     /// <summary>Checks the user of an operation that is about one user in every dialect (erasing a user).</summary>
-    public static void RequiredUser(string? user, ConversationApiDialect dialect, string paramName)
+    public static void RequiredUser(string? user, ConversationDialect dialect, string paramName)
     {
         if (user is null)
         {
-            throw new ArgumentNullException(paramName, dialect == ConversationApiDialect.Dify
-                ? "Erasing needs the user whose conversations to erase: Dify scopes every conversation by its end user."
-                : "Erasing needs the user whose conversations to erase: in the OpenAI dialect, the value of the user isolation header that scopes them.");
+            throw new ArgumentNullException(paramName, dialect.EraseUserRequiredMessage);
         }
 
         User(user, dialect, paramName);
@@ -113,7 +102,7 @@ internal static class Guard
         return false;
     }
 
-    private static bool HasControlCharacter(string value)
+    internal static bool HasControlCharacter(string value)
     {
         foreach (var c in value)
         {

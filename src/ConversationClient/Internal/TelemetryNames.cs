@@ -103,17 +103,4 @@ internal static class TelemetryNames
     /// <c>azure.ai.openai</c>, and for Dify, which has no registered value, <c>dify</c>.
     /// </summary>
     public const string ProviderNameTag = "gen_ai.provider.name";
-
-    /// <summary>The provider of a client: Azure by its host (Azure OpenAI, Azure AI Foundry), else by its dialect.</summary>
-    public static string ProviderName(ConversationApiDialect dialect, Uri baseAddress) => dialect switch
-    {
-        ConversationApiDialect.OpenAI when IsAzureHost(baseAddress.Host) => "azure.ai.openai",
-        ConversationApiDialect.OpenAI => "openai",
-        _ => "dify",
-    };
-
-    private static bool IsAzureHost(string host) =>
-        host.EndsWith(".azure.com", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase)
-        || host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase);
 }

@@ -20,7 +20,7 @@ public sealed class ObservabilityCostTests
             ApiKey = ObservabilityScenario.ApiKey,
         });
         var telemetry = new ConversationTelemetry(settings, loggerFactory);
-        var state = new RequestState { ConversationId = "conv_cost", Telemetry = telemetry, ClientRequestId = "client-request", Attempts = 2 };
+        var state = new Pipeline.CallState { ConversationId = "conv_cost", Telemetry = telemetry, ClientRequestId = "client-request", Attempts = 2 };
         var result = new DeleteConversationResult
         {
             ConversationId = "conv_cost",

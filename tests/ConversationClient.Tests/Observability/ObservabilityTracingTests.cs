@@ -49,7 +49,7 @@ public sealed class ObservabilityTracingTests
     [TestCase(ConversationApiDialect.OpenAI, "http://localhost:8080/v1", "openai")]
     [TestCase(ConversationApiDialect.Dify, "https://api.dify.ai/v1", "dify")]
     public void ProviderName_IsTheRegisteredGenAIValueWhereThereIsOne(ConversationApiDialect dialect, string baseAddress, string expected) =>
-        Assert.That(D.ProviderName(dialect, new Uri(baseAddress)), Is.EqualTo(expected));
+        Assert.That(ConversationClient.Dialects.ConversationDialect.For(dialect).ProviderName(new Uri(baseAddress)), Is.EqualTo(expected));
 
     [Test]
     public async Task DeleteAsync_NotFound_TagsNotFoundOutcomeWithoutError()

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ConversationClient.Dify;
+namespace ConversationClient.Dialects.Dify;
 
 /// <summary>The body of Dify's <c>DELETE /conversations/{id}</c>.</summary>
 internal sealed class DifyDeleteRequest(string user)

@@ -1,7 +1,8 @@
 using ConversationClient.Http;
+using ConversationClient.Pipeline;
 using Refit;
 
-namespace ConversationClient.Dify;
+namespace ConversationClient.Dialects.Dify;
 
 /// <summary>
 /// The Dify service API's conversation endpoints, one method per endpoint, transport only: Refit's source generator
@@ -21,6 +22,7 @@ internal interface IDifyConversationsApi
     [Delete("/conversations/{conversationId}")]
     Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
         [Body(BodySerializationMethod.Serialized, buffered: false)] DifyDeleteRequest body,
+        [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET {base}/conversations?user=&amp;last_id=&amp;limit=&amp;sort_by=</c>; null parameters are left out.</summary>
@@ -30,5 +32,6 @@ internal interface IDifyConversationsApi
         [AliasAs("last_id")] string? lastId,
         [AliasAs("limit")] int limit,
         [AliasAs("sort_by")] string? sortBy,
+        [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ConversationClient.Dify;
+namespace ConversationClient.Dialects.Dify;
 
 /// <summary>A page of Dify's <c>GET /conversations</c>: <c>{"limit","has_more","data":[...]}</c>.</summary>
 internal sealed class DifyConversationList

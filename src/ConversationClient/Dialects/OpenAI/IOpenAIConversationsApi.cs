@@ -1,7 +1,7 @@
-using ConversationClient.Http;
+using ConversationClient.Pipeline;
 using Refit;
 
-namespace ConversationClient.OpenAI;
+namespace ConversationClient.Dialects.OpenAI;
 
 /// <summary>
 /// The OpenAI Conversations API (OpenAI, Azure AI Foundry), one method per endpoint, transport only: Refit's source
@@ -11,15 +11,15 @@ namespace ConversationClient.OpenAI;
 internal interface IOpenAIConversationsApi
 {
     /// <summary>
-    /// <c>DELETE {base}/conversations/{conversationId}</c>, no body. The call state reaches the resilience handler as
-    /// <see cref="RequestState.Current"/> (not in the request's options); the handler adds the headers whose names are
-    /// configured (the user isolation header, from <see cref="RequestState.UserIsolationKey"/>) or fixed per client
-    /// (<c>OpenAI-Organization</c>,
+    /// <c>DELETE {base}/conversations/{conversationId}</c>, no body. The call state travels in the request's options
+    /// (<c>[Property]</c>); <see cref="HeadersHandler"/> adds the headers whose names are configured (the user
+    /// isolation header, from <see cref="CallState.UserIsolationKey"/>) or fixed per client (<c>OpenAI-Organization</c>,
     /// <c>OpenAI-Project</c>): Refit's <c>[Header]</c> needs a constant name, and its <c>[HeaderCollection]</c> gives a
     /// DELETE an empty body (<c>Content-Length: 0</c>) to hold content headers.
     /// </summary>
     [Delete("/conversations/{conversationId}")]
     Task<HttpResponseMessage> DeleteConversationAsync(string conversationId,
+        [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
 
     /// <summary><c>GET {base}/conversations?limit=&amp;order=&amp;after=</c> (Azure AI Foundry); null parameters are left out, headers as for <see cref="DeleteConversationAsync"/>.</summary>
@@ -28,5 +28,6 @@ internal interface IOpenAIConversationsApi
         [AliasAs("limit")] int limit,
         [AliasAs("order")] string? order,
         [AliasAs("after")] string? after,
+        [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
 }

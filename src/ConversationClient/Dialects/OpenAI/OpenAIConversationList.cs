@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ConversationClient.OpenAI;
+namespace ConversationClient.Dialects.OpenAI;
 
 /// <summary>A page of <c>GET {base}/conversations</c> (Azure AI Foundry): <c>{"object":"list","data":[...],"first_id","last_id","has_more"}</c>.</summary>
 internal sealed class OpenAIConversationList

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using ConversationClient.Http;
+using ConversationClient.Internal;
+
+namespace ConversationClient.Dialects.Dify;
+
+/// <summary>
+/// Dify's service API: a required user in the JSON body (and the listing's query), 2xx answers of its versions, a 404
+/// that says "Conversation Not Exists.", routes that take only UUIDs, a <c>last_id</c> cursor that a delete invalidates.
+/// </summary>
+internal sealed class DifyDialect : ConversationDialect
+{
+    public static readonly DifyDialect Instance = new();
+
+    private DifyDialect()
+    {
+    }
+
+    public override string Name => "dify";
+
+    /// <summary>Dify has no registered GenAI provider value: its own name.</summary>
+    public override string ProviderName(Uri baseAddress) => "dify";
+
+    public override string BaseAddressExample => "https://api.dify.ai/v1";
+
+    public override bool CursorOutlivesDeletes => false;
+
+    public override string? UserRequiredMessage => "The Dify dialect requires a user: Dify scopes every conversation by its end user.";
+
+    public override string EraseUserRequiredMessage => "Erasing needs the user whose conversations to erase: Dify scopes every conversation by its end user.";
+
+    public override IEnumerable<string> OptionErrors(ConversationClientOptions options)
+    {
+        if (options.OrganizationId is not null)
+        {
+            yield return $"{nameof(ConversationClientOptions.OrganizationId)} applies to the OpenAI dialect only.";
+        }
+
+        if (options.ProjectId is not null)
+        {
+            yield return $"{nameof(ConversationClientOptions.ProjectId)} applies to the OpenAI dialect only.";
+        }
+    }
+
+    public override IConversationApi CreateApi(HttpClient httpClient) => new DifyConversationApi(ConversationApis.Create<IDifyConversationsApi>(httpClient));
+
+    /// <summary>Only the bodies Dify's versions answer: <c>{"result":"success"}</c>, or the deleted conversation's fields all null (0.8–0.10).</summary>
+    public override bool ConfirmsDeletion(in DeleteAnswer answer) =>
+        (answer.Result is not null && answer.Members == 1) || (answer.Members > 0 && answer.AllNull);
+
+    public override string NotConfirmedMessage =>
+        "The service answered a success status with a JSON object that is none of Dify's delete answers " +
+        "(no body, {\"result\":\"success\"}, or the deleted conversation's fields all null), so the deletion is not confirmed.";
+
+    // Dify's Werkzeug 404 and its "Conversation Not Exists." share "not_found": the message tells.
+    public override bool SaysConversationMissing(ConversationApiError error, EnvelopeShape shape) =>
+        shape == EnvelopeShape.Dify && error.Code == ConversationApiError.NotFoundCode &&
+        (error.Message!.Contains("not exist", StringComparison.OrdinalIgnoreCase) || error.Message.Contains("not found", StringComparison.OrdinalIgnoreCase));
+
+    public override ConversationApiError? ExplainRouteMiss(string? conversationId, string? rawBody) =>
+        conversationId is not null && !IsRoutableId(conversationId)
+            ? new ConversationApiError
+            {
+                Code = ConversationApiError.DifyIdNotUuidCode,
+                Message = "Dify routes only conversation ids in UUID form (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) and this id is not one, " +
+                    "so its 404 cannot tell a conversation that cannot exist from a base address that is wrong (it should end with /v1). Nothing was deleted.",
+                RawBody = rawBody,
+            }
+            : null;
+
+    /// <summary>Whether Dify's route can match the id: Werkzeug's <c>uuid</c> converter takes only the hyphenated 8-4-4-4-12 hex form.</summary>
+    public static bool IsRoutableId(string conversationId)
+    {
+        if (conversationId.Length != 36)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < conversationId.Length; i++)
+        {
+            var c = conversationId[i];
+            if (i is 8 or 13 or 18 or 23 ? c != '-' : !char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
+    {
+        var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.DifyConversationList)
+            ?? throw new JsonException("The body is null.");
+        var items = new List<ConversationSummary>(page.Data?.Count ?? 0);
+        foreach (var item in page.Data ?? [])
+        {
+            items.Add(new ConversationSummary
+            {
+                Id = item.Id ?? throw new JsonException("A conversation has no id."),
+                Name = item.Name,
+                CreatedAt = FromUnixSeconds(item.CreatedAt),
+                UpdatedAt = FromUnixSeconds(item.UpdatedAt),
+            });
+        }
+
+        return new ConversationPage(items, page.HasMore, items.Count > 0 ? items[^1].Id : null);
+    }
+}

@@ -1,0 +1,19 @@
+using ConversationClient.Pipeline;
+
+namespace ConversationClient.Dialects.OpenAI;
+
+/// <summary>The OpenAI dialect's requests: the user goes in the user isolation header (<see cref="HeadersHandler"/>, from <see cref="CallState.UserIsolationKey"/>).</summary>
+internal sealed class OpenAIConversationApi(IOpenAIConversationsApi api) : IConversationApi
+{
+    public Task<HttpResponseMessage> DeleteAsync(string conversationId, string? user, CallState call, CancellationToken cancellationToken) =>
+        api.DeleteConversationAsync(conversationId, call, cancellationToken);
+
+    public Task<HttpResponseMessage> ListAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, CallState call,
+        CancellationToken cancellationToken) =>
+        api.ListConversationsAsync(pageSize, order switch
+        {
+            ConversationListOrder.NewestFirst => "desc",
+            ConversationListOrder.OldestFirst => "asc",
+            _ => null,
+        }, cursor, call, cancellationToken);
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using ConversationClient.Http;
+using ConversationClient.Internal;
+
+namespace ConversationClient.Dialects.OpenAI;
+
+/// <summary>
+/// The OpenAI Conversations API (OpenAI, Azure AI Foundry): the user in the user isolation header, a 2xx that says
+/// <c>"deleted": true</c>, a 404 that says "Conversation ... not found", an <c>after</c> cursor that outlives deletes.
+/// </summary>
+internal sealed class OpenAIDialect : ConversationDialect
+{
+    public static readonly OpenAIDialect Instance = new();
+
+    private OpenAIDialect()
+    {
+    }
+
+    public override string Name => "openai";
+
+    /// <summary>Azure by its host (Azure OpenAI, Azure AI Foundry), else OpenAI.</summary>
+    public override string ProviderName(Uri baseAddress) =>
+        baseAddress.Host.EndsWith(".azure.com", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase)
+            ? "azure.ai.openai"
+            : "openai";
+
+    public override string BaseAddressExample => "https://api.openai.com/v1, or https://<resource>.openai.azure.com/openai/v1";
+
+    public override bool CursorOutlivesDeletes => true;
+
+    public override string? UserRequiredMessage => null;
+
+    public override string EraseUserRequiredMessage =>
+        "Erasing needs the user whose conversations to erase: in the OpenAI dialect, the value of the user isolation header that scopes them.";
+
+    /// <summary>The user is an HTTP header value: no control characters (CR, LF), ASCII only.</summary>
+    public override void CheckUser(string user, string paramName)
+    {
+        if (Guard.HasControlCharacter(user))
+        {
+            throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and cannot contain control characters such as CR or LF.", paramName);
+        }
+
+        if (!System.Text.Ascii.IsValid(user))
+        {
+            throw new ArgumentException("In the OpenAI dialect the user is sent in an HTTP header and must be ASCII.", paramName);
+        }
+    }
+
+    public override string? UserIsolationKey(string? user) => user;
+
+    public override IEnumerable<KeyValuePair<string, string>> FixedHeaders(ConversationClientOptions options)
+    {
+        if (options.OrganizationId is { } organization)
+        {
+            yield return new("OpenAI-Organization", organization);
+        }
+
+        if (options.ProjectId is { } project)
+        {
+            yield return new("OpenAI-Project", project);
+        }
+    }
+
+    public override IConversationApi CreateApi(HttpClient httpClient) => new OpenAIConversationApi(ConversationApis.Create<IOpenAIConversationsApi>(httpClient));
+
+    /// <summary>A JSON object confirms only with <c>"deleted": true</c>.</summary>
+    public override bool ConfirmsDeletion(in DeleteAnswer answer) => answer.Deleted == true;
+
+    public override string NotConfirmedMessage =>
+        "The service answered a success status with a JSON object that does not say \"deleted\": true, so the deletion is not confirmed.";
+
+    // OpenAI's own conversation 404 carries no code at all: the envelope and its message tell.
+    public override bool SaysConversationMissing(ConversationApiError error, EnvelopeShape shape) =>
+        shape == EnvelopeShape.OpenAI && error.Message!.Contains("not found", StringComparison.OrdinalIgnoreCase);
+
+    // OpenAI's public API has no list operation: its route miss cannot be told from a wrong base address, so the
+    // message names both.
+    public override string? ListRouteMissMessage(HttpStatusCode status) =>
+        status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+            ? $"The service does not list conversations (HTTP {(int)status}): OpenAI's public API has no list operation; Azure AI Foundry's has. " +
+              "With a service that lists, check that the base address ends with /v1."
+            : null;
+
+    public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
+    {
+        var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.OpenAIConversationList)
+            ?? throw new JsonException("The body is null.");
+        var items = new List<ConversationSummary>(page.Data?.Count ?? 0);
+        foreach (var item in page.Data ?? [])
+        {
+            items.Add(new ConversationSummary
+            {
+                Id = item.Id ?? throw new JsonException("A conversation has no id."),
+                CreatedAt = FromUnixSeconds(item.CreatedAt),
+                Metadata = item.Metadata ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
+            });
+        }
+
+        return new ConversationPage(items, page.HasMore, page.LastId ?? (items.Count > 0 ? items[^1].Id : null));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using ConversationClient.Internal;
+using Polly;
+
+namespace ConversationClient.Pipeline;
+
+/// <summary>
+/// One SDK call's state. The facade makes it and hands it to the dialect's Refit method, which puts it into the
+/// request's <see cref="HttpRequestMessage.Options"/> (<c>[Property]</c>); the handlers read it from there and from
+/// Polly's <see cref="ResilienceContext"/>, record the attempts and the verdict of the last answer, and the facade reads
+/// them back to build the result (also when the call ends in an exception and no response comes back).
+/// </summary>
+internal sealed class CallState
+{
+    /// <summary>The key of the state in <see cref="HttpRequestMessage.Options"/> (Refit's <c>[Property]</c> name).</summary>
+    public const string OptionsKey = "ConversationClient.Call";
+
+    private static readonly HttpRequestOptionsKey<CallState> RequestKey = new(OptionsKey);
+    private static readonly ResiliencePropertyKey<CallState> ContextKey = new(OptionsKey);
+
+    /// <summary>The conversation a delete is for; null for a listing and for requests the facade did not make.</summary>
+    public string? ConversationId { get; init; }
+
+    /// <summary>The value of the user isolation header (OpenAI dialect), sent under the configured name; null for none.</summary>
+    public string? UserIsolationKey { get; init; }
+
+    /// <summary>Where retries are reported; null for requests the facade did not make.</summary>
+    public ConversationTelemetry? Telemetry { get; init; }
+
+    /// <summary>The call's activity, when someone listens, to add retry events to.</summary>
+    public Activity? Activity { get; init; }
+
+    /// <summary>The pacer of the batch the call belongs to (null outside batches), see <see cref="BatchPacing"/>.</summary>
+    public BatchPacer? Pacer { get; init; }
+
+    /// <summary>The address the call was made for: a primary handler that follows a redirect replaces the request's.</summary>
+    public Uri? RequestUri { get; set; }
+
+    /// <summary>The <c>x-ms-client-request-id</c> sent with every attempt of the call.</summary>
+    public string? ClientRequestId { get; set; }
+
+    /// <summary>When the call started, on the handler's <see cref="TimeProvider"/>.</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>The call's backoff jitter, from 0 to 1, drawn once when it starts (see <see cref="ConversationPipeline.Backoff"/>).</summary>
+    public double Jitter { get; set; }
+
+    /// <summary>How many HTTP attempts were started.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The verdict on the last answer; null until one arrives.</summary>
+    public Verdict? Verdict { get; set; }
+
+    /// <summary>Whether the last answer was a refusal that the batch tries again (batches only).</summary>
+    public bool LastRefused { get; set; }
+
+    /// <summary>The state <paramref name="request"/> carries; null for a request the facade did not make.</summary>
+    public static CallState? Of(HttpRequestMessage request) => request.Options.TryGetValue(RequestKey, out var state) ? state : null;
+
+    /// <summary>The state of the call the pipeline runs.</summary>
+    public static CallState Of(ResilienceContext context) => context.Properties.GetValue(ContextKey, null!);
+
+    /// <summary>Puts the state on <paramref name="request"/> (for a request the facade did not make).</summary>
+    public void AttachTo(HttpRequestMessage request) => request.Options.Set(RequestKey, this);
+
+    /// <summary>Puts the state on <paramref name="context"/>.</summary>
+    public void AttachTo(ResilienceContext context) => context.Properties.Set(ContextKey, this);
+}
