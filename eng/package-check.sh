@@ -82,7 +82,8 @@ nuspec="$(zip_cat "$nupkg" ConversationClient.nuspec)"
 for field in '<license type="expression">MIT</license>' '<readme>README.md</readme>' '<authors>' '<description>' '<tags>' '<repository type="git"'; do
   grep -qF "$field" <<<"$nuspec" || fail "the nuspec has no $field"
 done
-echo "ok: $(basename "$nupkg") (net8.0, net10.0, XML docs, README, MIT) and its .snupkg"
+[[ "$(zip_cat "$nupkg" README.md | head -n 1)" == "# ConversationClient" ]] || fail "the package's README is not the library's own page"
+echo "ok: $(basename "$nupkg") (net8.0, net10.0, XML docs, its README, MIT) and its .snupkg"
 
 step "pack ConversationClient.Testing $version"
 run_dotnet pack-testing pack src/ConversationClient.Testing -c Release -o "$feed" --version-suffix "$suffix"
@@ -97,6 +98,7 @@ nuspec="$(zip_cat "$testing_nupkg" ConversationClient.Testing.nuspec)"
 for field in "<dependency id=\"ConversationClient\" version=\"$version\"" '<dependency id="WireMock.Net" version="1.25.0"'; do
   grep -qF "$field" <<<"$nuspec" || fail "the Testing nuspec has no $field"
 done
+[[ "$(zip_cat "$testing_nupkg" README.md | head -n 1)" == "# ConversationClient.Testing" ]] || fail "the Testing package's README is not its own page"
 echo "ok: $(basename "$testing_nupkg") (net8.0, net10.0, XML docs, README, MIT; depends on ConversationClient $version and WireMock.Net)"
 
 step "start the emulator"

@@ -1,25 +1,42 @@
 namespace ConversationClient.ReadmeTests;
 
-/// <summary>Every C# block of README.md compiles as written, so the README cannot drift from the SDK.</summary>
+/// <summary>
+/// Every C# block of the repository's README and of each package's README (its NuGet page) compiles as written, so no
+/// page a user copies from can drift from the SDK. (The contributor docs under docs/ hold fragments, and are not checked.)
+/// </summary>
 public sealed class ReadmeSnippetTests
 {
-    private static readonly Lazy<string> Readme = new(() => File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")));
+    /// <summary>The Markdown pages whose C# blocks are checked, relative to the repository root.</summary>
+    private static readonly Lazy<IReadOnlyList<string>> Pages = new(() =>
+    {
+        var root = RepositoryRoot();
+        return new[] { "README.md" }
+            .Concat(Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(root, Path.Combine(root, path)).Replace('\\', '/'))
+            .Where(path => !path.Contains("/bin/", StringComparison.Ordinal) && !path.Contains("/obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    });
 
     private static IEnumerable<TestCaseData> Snippets() =>
-        SnippetCompiler.Extract(Readme.Value).Select(s => new TestCaseData(s).SetArgDisplayNames(s.ToString()));
+        from page in Pages.Value
+        from snippet in SnippetCompiler.Extract(File.ReadAllText(Path.Combine(RepositoryRoot(), page)))
+        select new TestCaseData(page, snippet).SetArgDisplayNames(page, snippet.ToString());
 
     [TestCaseSource(nameof(Snippets))]
-    public void Compiles_as_written(Snippet snippet)
+    public void Compiles_as_written(string page, Snippet snippet)
     {
         var problems = SnippetCompiler.Compile(snippet.Code);
 
-        Assert.That(problems, Is.Empty, $"README.md {snippet} does not compile as written:\n{snippet.Code}");
+        Assert.That(problems, Is.Empty, $"{page} {snippet} does not compile as written:\n{snippet.Code}");
     }
 
     [Test]
-    public void The_readme_has_csharp_blocks_to_check()
+    public void The_library_page_has_csharp_blocks_to_check()
     {
-        Assert.That(SnippetCompiler.Extract(Readme.Value), Has.Count.GreaterThanOrEqualTo(10));
+        // The library's NuGet page carries the quick starts and the how-tos; the root README is the front door.
+        var page = Path.Combine(RepositoryRoot(), "src", "ConversationClient", "README.md");
+        Assert.That(SnippetCompiler.Extract(File.ReadAllText(page)), Has.Count.GreaterThanOrEqualTo(10));
     }
 
     [Test]
