@@ -48,6 +48,8 @@ internal static class PairedComparison
                     BaselineName: "bare Refit"),
                 new("what the SDK adds to its floor: throughput, SDK against the bare Refit call", clients.RefitOpenAIThroughput, clients.SdkOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1,
                     BaselineName: "bare Refit"),
+                new("against the official SDK: OpenAI delete, SDK against the official OpenAI SDK", clients.OfficialOpenAIDelete, clients.SdkOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3,
+                    BaselineName: "official SDK"),
                 new("control: hand-written Dify against itself", clients.RawDifyDelete, clients.RawDifyDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written OpenAI against a second hand-written client", clients.RawOpenAIDelete, clients.SecondRawOpenAIDelete, BenchmarkClients.InARow, CallsPerTurn: 3),
                 new("control: hand-written throughput against itself", clients.RawOpenAIThroughput, clients.RawOpenAIThroughput, BenchmarkClients.ThroughputDeletes, CallsPerTurn: 1),
