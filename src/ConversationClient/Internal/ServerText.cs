@@ -61,14 +61,9 @@ internal readonly struct ServerText
         return text;
     }
 
-    /// <summary><paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned; the same instance when there is no secret to look for.</summary>
+    /// <summary>A copy of <paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned.</summary>
     public ConversationApiError Clean(ConversationApiError error)
     {
-        if (_apiKey is null && _token is null)
-        {
-            return error;
-        }
-
         var details = new List<ConversationApiError>(error.Details.Count);
         foreach (var detail in error.Details)
         {
