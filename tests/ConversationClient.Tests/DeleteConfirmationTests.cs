@@ -106,6 +106,54 @@ public sealed class DeleteConfirmationTests(ConversationApiDialect dialect)
         AssertUnexpected(result);
     }
 
+    [TestCase("""{"deleted":false,"\u0064eleted":true}""")]
+    [TestCase("""{"\u0064eleted":false,"deleted":true}""")]
+    [TestCase("""{"\u0064eleted":false,"d\u0065leted":true}""")]
+    [TestCase("""{"id":null,"n\u0061me":null,"name":null}""")]
+    [TestCase("""{"\u0064eleted":false,"\u006eote":null,"deleted":true}""")]
+    public async Task DeleteAsync_200WithAMemberTwiceOnceEscaped_IsFailedUnexpectedResponse(string body)
+    {
+        // Member names compare unescaped: an escaped spelling, first or second, is the same member.
+        var result = await DeleteWith(body);
+
+        AssertUnexpected(result);
+        Assert.That(result.Error?.Message, Does.Contain("each member once"));
+    }
+
+    [Test]
+    public async Task DeleteAsync_200WithEscapedNamesThatAreNoDuplicates_IsJudgedLikeThePlainSpelling()
+    {
+        // Escaped names of different members, one after another: the list of escaped names is searched and finds no match.
+        var result = await DeleteWith(dialect == ConversationApiDialect.OpenAI
+            ? """{"\u0069d":"conv_1","\u006fbject":"conversation.deleted","\u0064eleted":true}"""
+            : """{"\u0069d":null,"n\u0061me":null,"\u0069nputs":null}""");
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), result.Error?.Message);
+    }
+
+    [TestCase("""{"id":"conv_1","object":"conversation.deleted","deleted":"yes"}""")]
+    [TestCase("""{"id":"conv_1","object":"conversation.deleted","deleted":1}""")]
+    [TestCase("""{"id":5,"object":"conversation.deleted","deleted":true}""")]
+    [TestCase("""{"id":"conv_1","object":"conversation.deleted","deleted":true,"result":{"status":"success"}}""")]
+    [TestCase("""{"result":true}""")]
+    public async Task DeleteAsync_200WithAKnownMemberOfTheWrongType_IsFailedUnexpectedResponse(string body)
+    {
+        var result = await DeleteWith(body);
+
+        AssertUnexpected(result);
+        Assert.That(result.Error?.Message, Does.Contain("not one well-formed JSON object"));
+    }
+
+    [TestCase("""[{"deleted":true}]""")]
+    [TestCase("""  "deleted" """)]
+    public async Task DeleteAsync_200ThatIsNotAnObject_IsFailedUnexpectedResponse(string body)
+    {
+        var result = await DeleteWith(body);
+
+        AssertUnexpected(result);
+        Assert.That(result.Error?.Message, Does.Contain("not one well-formed JSON object"));
+    }
+
     [Test]
     public async Task DeleteAsync_200WithInvalidUtf8WhereTheReaderDoesNotLook_IsFailedUnexpectedResponse()
     {
@@ -118,5 +166,6 @@ public sealed class DeleteConfirmationTests(ConversationApiDialect dialect)
         var result = await DeleteWith(() => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(body) });
 
         AssertUnexpected(result);
+        Assert.That(result.Error?.Message, Does.Contain("valid UTF-8"));
     }
 }

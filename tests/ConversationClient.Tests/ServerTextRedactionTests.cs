@@ -70,6 +70,30 @@ public sealed class ServerTextRedactionTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task DeleteAsync_KeyEchoedWhereItsMarkerBreaksTheJson_DropsThatMemberAndCleansTheRest()
+    {
+        // A numeric key echoed as a JSON number: "[redacted]" in its place is no longer JSON, so the member goes.
+        const string numericKey = "9876543210";
+        var body = $$$"""
+            {"error":{"message":"bad key {{{numericKey}}}","code":"invalid_api_key","additionalInfo":{"key":"{{{numericKey}}}"},"debugInfo":{{{numericKey}}},
+             "details":[{"code":"key","message":"unknown","debugInfo":[{{{numericKey}}}]}]}}
+            """;
+        var handler = new ScriptedHandler().Then(HttpStatusCode.Unauthorized, body);
+
+        var result = await TestClients.Create(dialect, handler, o => o.ApiKey = numericKey).DeleteAsync("conv_1", User);
+
+        AssertClean(result, numericKey);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Error?.DebugInfo, Is.Null);
+            Assert.That(result.Error?.Details.Single().DebugInfo, Is.Null);
+            Assert.That(result.Error?.Details.Single().Message, Is.EqualTo("unknown"));
+            Assert.That(result.Error?.AdditionalInfo?.GetProperty("key").GetString(), Is.EqualTo(Marker));
+            Assert.That(result.Error?.Message, Is.EqualTo($"bad key {Marker}"));
+        }
+    }
+
+    [Test]
     public async Task DeleteAsync_HtmlErrorAndReasonPhraseEchoingTheKey_KeepNoKey()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.Forbidden, null, r =>

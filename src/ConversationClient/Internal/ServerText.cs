@@ -61,51 +61,25 @@ internal readonly struct ServerText
         return text;
     }
 
-    /// <summary><paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned; the same instance when it holds no secret.</summary>
+    /// <summary>A copy of <paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned.</summary>
     public ConversationApiError Clean(ConversationApiError error)
     {
-        if (_apiKey is null && _token is null)
+        var details = new List<ConversationApiError>(error.Details.Count);
+        foreach (var detail in error.Details)
         {
-            return error;
-        }
-
-        var details = error.Details;
-        List<ConversationApiError>? cleanDetails = null;
-        for (var i = 0; i < details.Count; i++)
-        {
-            var detail = Clean(details[i]);
-            if (cleanDetails is null && !ReferenceEquals(detail, details[i]))
-            {
-                cleanDetails = [.. details.Take(i)];
-            }
-
-            cleanDetails?.Add(detail);
-        }
-
-        var code = Clean(error.Code);
-        var message = Clean(error.Message);
-        var param = Clean(error.Param);
-        var type = Clean(error.Type);
-        var rawBody = Clean(error.RawBody);
-        var additionalInfo = Clean(error.AdditionalInfo, out var additionalInfoChanged);
-        var debugInfo = Clean(error.DebugInfo, out var debugInfoChanged);
-        if (cleanDetails is null && !additionalInfoChanged && !debugInfoChanged && ReferenceEquals(code, error.Code)
-            && ReferenceEquals(message, error.Message) && ReferenceEquals(param, error.Param) && ReferenceEquals(type, error.Type)
-            && ReferenceEquals(rawBody, error.RawBody))
-        {
-            return error;
+            details.Add(Clean(detail));
         }
 
         return new ConversationApiError
         {
-            Code = code,
-            Message = message,
-            Param = param,
-            Type = type,
-            Details = (IReadOnlyList<ConversationApiError>?)cleanDetails ?? details,
-            AdditionalInfo = additionalInfo,
-            DebugInfo = debugInfo,
-            RawBody = rawBody,
+            Code = Clean(error.Code),
+            Message = Clean(error.Message),
+            Param = Clean(error.Param),
+            Type = Clean(error.Type),
+            Details = details,
+            AdditionalInfo = Clean(error.AdditionalInfo),
+            DebugInfo = Clean(error.DebugInfo),
+            RawBody = Clean(error.RawBody),
         };
     }
 
@@ -113,26 +87,16 @@ internal readonly struct ServerText
     /// Raw JSON with its secrets replaced; null when the replaced text is no longer JSON (a secret that the server
     /// escaped in a way that broke when replaced): dropping the member is safer than keeping the secret.
     /// </summary>
-    private JsonElement? Clean(JsonElement? element, out bool changed)
+    private JsonElement? Clean(JsonElement? element)
     {
-        changed = false;
         if (element is not { } value)
         {
             return null;
         }
 
-        var raw = value.GetRawText();
-        var clean = Clean(raw);
-        if (ReferenceEquals(raw, clean))
-        {
-            return element;
-        }
-
-        changed = true;
-
         try
         {
-            using var document = JsonDocument.Parse(clean!);
+            using var document = JsonDocument.Parse(Clean(value.GetRawText())!);
             return document.RootElement.Clone();
         }
         catch (JsonException)
