@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.Unicode;
 using ConversationClient.Http;
 using ConversationClient.Pipeline;
 using Polly.Timeout;

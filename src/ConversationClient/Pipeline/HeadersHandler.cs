@@ -12,7 +12,7 @@ internal sealed class HeadersHandler(ClientSettings settings) : DelegatingHandle
 {
     private const string AuthorizationHeader = "Authorization";
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // Headers whose names are configured: Refit's [Header] needs a constant name (see IOpenAIConversationsApi).
         if (CallState.Of(request)?.UserIsolationKey is { } userIsolationKey)
@@ -29,9 +29,10 @@ internal sealed class HeadersHandler(ClientSettings settings) : DelegatingHandle
 
         if (settings.AccessTokenProvider is { } provider)
         {
-            SetAuthorization(request, "Bearer " + await GetTokenAsync(provider, cancellationToken).ConfigureAwait(false));
+            return SendWithTokenAsync(request, provider, cancellationToken);
         }
-        else if (settings.BearerHeaderText is { } bearer)
+
+        if (settings.BearerHeaderText is { } bearer)
         {
             SetAuthorization(request, bearer);
         }
@@ -41,6 +42,14 @@ internal sealed class HeadersHandler(ClientSettings settings) : DelegatingHandle
             request.Headers.TryAddWithoutValidation(headerName, settings.ApiKey);
         }
 
+        // With a fixed credential the attempt needs no async layer of this handler's own: it runs on every HTTP call.
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendWithTokenAsync(HttpRequestMessage request, Func<CancellationToken, ValueTask<string>> provider,
+        CancellationToken cancellationToken)
+    {
+        SetAuthorization(request, "Bearer " + await GetTokenAsync(provider, cancellationToken).ConfigureAwait(false));
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
