@@ -9,10 +9,8 @@ namespace ConversationClient.Cli;
 /// </summary>
 internal static class ServiceSettings
 {
-    private static readonly IReadOnlyList<ConversationServicePreset> Services = ConversationServicePreset.All;
-
     /// <summary>The service names <c>--service</c> accepts.</summary>
-    public static string[] Names { get; } = Services.Select(service => service.Name).ToArray();
+    public static string[] Names { get; } = ConversationServicePreset.All.Select(service => service.Name).ToArray();
 
     /// <summary>Builds the client options; throws <see cref="UsageException"/> with one clear line when something is missing.</summary>
     public static ConversationClientOptions Resolve(ServiceArguments arguments, Func<string, string?> environment, TokenCommand? tokenCommand)
@@ -66,7 +64,8 @@ internal static class ServiceSettings
     {
         if (arguments.Service is { } name)
         {
-            return Services.First(service => service.Name == name);
+            // --service accepts only the presets' names.
+            return ConversationServicePreset.Find(name)!;
         }
 
         if (arguments.BaseUrl is not null || arguments.ApiKeyVariable is not null || arguments.TokenCommand is not null)
@@ -74,7 +73,7 @@ internal static class ServiceSettings
             throw new UsageException("--base-url, --api-key-env and --token-command need --service openai|azure|dify.");
         }
 
-        var configured = Services
+        var configured = ConversationServicePreset.All
             .Where(service => NonEmpty(environment(service.ApiKeyVariable)) is not null
                 && (service.DefaultBaseAddress is not null || NonEmpty(environment(service.BaseAddressVariable)) is not null))
             .ToList();

@@ -175,8 +175,8 @@ internal sealed class EmulatorCommandLine
         try
         {
             // The service's own checks (ServiceFaultOptions, ServiceRateLimitOptions): one set of rules and messages.
-            options.Faults.Clone().Validate();
-            options.RateLimit.Clone().Validate();
+            options.Faults.Validate();
+            options.RateLimit.Validate();
         }
         catch (ArgumentException ex)
         {
