@@ -27,6 +27,13 @@ public sealed class EraseReport
     /// <summary>Gets the error that stopped the listing before its end, if one did: conversations after that point were not seen.</summary>
     public ConversationApiError? ListingError { get; init; }
 
+    /// <summary>
+    /// Gets what the service's API does not let a client erase (stored responses, uploaded files, logs, conversations
+    /// made outside the API), with the source of each fact: a complete erasure still leaves these, so say them to whoever
+    /// asked for it. The same list as <see cref="ErasureLimit.For"/>.
+    /// </summary>
+    public IReadOnlyList<ErasureLimit> Limits { get; init; } = [];
+
     /// <summary>Gets whether the user has no conversation left that this run saw (apart from those skipped): nothing failed, nothing stopped the run, and the listing reached its end. When false, running the erasure again continues the job.</summary>
     public bool IsComplete => Failures.Count == 0 && ListingError is null && !Stopped;
 

@@ -80,6 +80,9 @@ internal abstract class ConversationDialect
     /// <summary>The message of a listing answered by a route miss (404, 405), when the dialect has one to say; null for the general one.</summary>
     public virtual string? ListRouteMissMessage(HttpStatusCode status) => null;
 
+    /// <summary>What the service at <paramref name="baseAddress"/> does not let a client erase, with the source of each fact.</summary>
+    public abstract IReadOnlyList<ErasureLimit> ErasureLimits(Uri baseAddress);
+
     /// <summary>Reads a listing page; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
     public abstract ConversationPage ReadPage(ReadOnlySpan<byte> body);
 

@@ -244,6 +244,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             Skipped = tally.Skipped,
             Stopped = tally.Stopped,
             ListingError = tally.ListingError,
+            Limits = _dialect.ErasureLimits(_settings.BaseAddress),
         };
     }
 

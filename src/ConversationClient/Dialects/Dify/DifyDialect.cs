@@ -88,6 +88,25 @@ internal sealed class DifyDialect : ConversationDialect
         return true;
     }
 
+    private static readonly IReadOnlyList<ErasureLimit> Limits =
+    [
+        new("Files the user uploaded (POST /files/upload) and files tools made: the service API has no operation that deletes a file, and deleting a conversation " +
+            "does not remove the upload records or their stored objects.",
+            "Dify service API reference (langgenius/dify-docs en/api-reference/openapi_chatflow.json: /files/upload and /files/{file_id}/preview, no delete); langgenius/dify api/tasks/delete_conversation_task.py " +
+            "(1.x: deletes messages, feedback, annotations, conversation variables and tool file rows, not upload files or storage; PR #40792 adds storage cleanup later)"),
+        new("Logs of the app's runs: workflow runs and node executions of a chatflow, agent thoughts and message chains, and annotation hit history (which holds the " +
+            "user's question): deleting a conversation does not remove them and the service API has no operation that does (GET /workflows/logs lists, nothing deletes).",
+            "langgenius/dify api/tasks/delete_conversation_task.py (1.x) and https://github.com/langgenius/dify/pull/40792; Dify service API reference, GET /workflows/logs"),
+        new("Conversations the user had outside the service API (the web app, Explore, the console's debugger): the service API lists only conversations made " +
+            "through it for that user, so they can be neither found nor erased with an app key; erase them in the Dify console.",
+            "langgenius/dify api/services/conversation_service.py (pagination_by_last_id filters on from_source \"api\" and invoke_from service-api)"),
+        new("Messages are removed by a background task after the conversation's delete answers; the conversation itself is gone at once (its messages no longer " +
+            "readable through the API), but the rows are removed only when the service's worker has run.",
+            "langgenius/dify api/services/conversation_service.py (delete, then delete_conversation_related_data.delay)"),
+    ];
+
+    public override IReadOnlyList<ErasureLimit> ErasureLimits(Uri baseAddress) => Limits;
+
     public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
     {
         var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.DifyConversationList)

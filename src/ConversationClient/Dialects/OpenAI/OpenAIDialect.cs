@@ -85,6 +85,30 @@ internal sealed class OpenAIDialect : ConversationDialect
               "With a service that lists, check that the base address ends with /v1."
             : null;
 
+    private static readonly ErasureLimit StoredResponses = new(
+        "Stored responses (the Responses API's store: true, its default) made in the user's conversations: the public API has no operation that lists them, " +
+        "per conversation or at all, so only an app that kept their ids can delete them (DELETE /responses/{id}). They are kept 30 days unless created with store: false.",
+        "OpenAI API reference, Responses (create, retrieve, delete, cancel, input items: no list): https://platform.openai.com/docs/api-reference/responses; " +
+        "retention: https://platform.openai.com/docs/guides/conversation-state");
+
+    private static readonly ErasureLimit Files = new(
+        "Files the user's items refer to by file_id (uploads through the Files API): they are objects of their own, not deleted with an item or a conversation; " +
+        "an app that uploaded them deletes them with DELETE /files/{file_id}.",
+        "OpenAI API reference, Files: https://platform.openai.com/docs/api-reference/files/delete");
+
+    private static readonly ErasureLimit FoundryStoredResponses = new(
+        "Stored responses made in the user's conversations: Azure AI Foundry's REST reference documents listing them per conversation on a project endpoint " +
+        "(GET /openai/v1/responses?conversation_id=, scoped by x-ms-user-isolation-key) and deleting each (DELETE /openai/v1/responses/{id}); this client does not " +
+        "list or delete them (not confirmed against a live project, and not served by the Azure OpenAI v1 specification), so they stay unless the app deletes them.",
+        "https://ai.azure.com/api-reference/responses/list-responses/ and https://ai.azure.com/api-reference/responses/delete-response/; " +
+        "Azure/azure-rest-api-specs specification/ai/data-plane/OpenAI.v1 (no list operation)");
+
+    private static readonly IReadOnlyList<ErasureLimit> OpenAILimits = [StoredResponses, Files];
+    private static readonly IReadOnlyList<ErasureLimit> AzureLimits = [FoundryStoredResponses, Files];
+
+    public override IReadOnlyList<ErasureLimit> ErasureLimits(Uri baseAddress) =>
+        ProviderName(baseAddress) == "azure.ai.openai" ? AzureLimits : OpenAILimits;
+
     public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
     {
         var page = JsonSerializer.Deserialize(body, ConversationJsonContext.Default.OpenAIConversationList)
