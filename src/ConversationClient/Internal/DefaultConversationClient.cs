@@ -50,6 +50,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         var activity = _telemetry.DeleteStarted(conversationId, user);
         var call = new CallState
         {
+            Operation = CallOperation.DeleteConversation,
             ConversationId = conversationId,
             UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
@@ -138,11 +139,106 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { UserIsolationKey = _dialect.UserIsolationKey(user) };
-        HttpResponseMessage response;
+        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user) };
+        var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            var error = ResultMapper.ErrorFromException(failure!, call);
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, failure));
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromListResponse(response, call, _settings);
+        }
+    }
+
+    /// <summary>
+    /// One request for a page of a conversation's items (checked arguments), through the resilience pipeline;
+    /// <paramref name="pacer"/> paces it with a batch (null outside one). A failure is a value, the conversation gone
+    /// among them (<see cref="ItemPageRead.ConversationGone"/>). <paramref name="order"/> is sent where the dialect pages
+    /// in the order asked; where its pages step back in time (<see cref="ConversationDialect.ItemPagesStepBack"/>) the
+    /// page comes as the service sent it.
+    /// </summary>
+    internal async Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.ListItems, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.ListItemsAsync(conversationId, user, cursor, pageSize, order, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            var error = ResultMapper.ErrorFromException(failure!, call);
+            return ItemPageRead.Failed(new ConversationApiException($"Reading the items of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromItemPageResponse(conversationId, response, call, _settings);
+        }
+    }
+
+    /// <summary>
+    /// Deletes one item of a conversation (checked arguments) at <paramref name="pacer"/>'s pace: <see cref="CallOutcome.Succeeded"/>
+    /// when the service answered with the conversation (no other), <see cref="CallOutcome.NotFound"/> when it says the item
+    /// or the conversation does not exist. Only for a dialect that has item deletes (<see cref="ConversationDialect.DeletesItemsWithConversation"/> false).
+    /// </summary>
+    internal async Task<CallResult> DeleteItemCoreAsync(string conversationId, string itemId, string? user, BatchPacer? pacer,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.DeleteItem, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            return ResultMapper.FromCallException(failure!, call);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromCallResponse(response, call);
+        }
+    }
+
+    /// <summary>
+    /// Asks for one conversation (checked arguments): <see cref="CallOutcome.Succeeded"/> while it is there,
+    /// <see cref="CallOutcome.NotFound"/> when the service says it does not exist (OpenAI: <c>GET /conversations/{id}</c>;
+    /// Dify: its newest message), else <see cref="CallOutcome.Failed"/>.
+    /// </summary>
+    internal async Task<CallResult> GetConversationCoreAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.GetConversation, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            return ResultMapper.FromCallException(failure!, call);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromCallResponse(response, call);
+        }
+    }
+
+    private CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer) => new()
+    {
+        Operation = operation,
+        ConversationId = conversationId,
+        UserIsolationKey = _dialect.UserIsolationKey(user),
+        Pacer = pacer,
+    };
+
+    /// <summary>Sends a request: its answer, or the transport failure to report (a bug or the caller's cancellation is thrown).</summary>
+    private static async Task<(HttpResponseMessage? Response, Exception? Failure)> SendAsync(Func<Task<HttpResponseMessage>> send,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            response = await _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken).ConfigureAwait(false);
+            return (await send().ConfigureAwait(false), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -150,13 +246,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
         catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
         {
-            var error = ResultMapper.ErrorFromException(ex, call);
-            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex));
-        }
-
-        using (response)
-        {
-            return ResultMapper.FromListResponse(response, call, _settings);
+            return (null, ex);
         }
     }
 
@@ -254,6 +344,18 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
     Task<PageRead> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
         ReadPageAsync(user, cursor, pageSize, null, cancellationToken);
+
+    bool IBatchOperations.DeletesItemsWithConversation => _dialect.DeletesItemsWithConversation;
+
+    Task<ItemPageRead> IBatchOperations.ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken) =>
+        ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken);
+
+    Task<CallResult> IBatchOperations.DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+        DeleteItemCoreAsync(conversationId, itemId, user, pacer, cancellationToken);
+
+    Task<CallResult> IBatchOperations.GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
+        GetConversationCoreAsync(conversationId, user, pacer, cancellationToken);
 
     /// <summary>
     /// A batch from checked options. Its pacer pauses for at most MaxDelay at a time, and gives up after TotalTimeout of
