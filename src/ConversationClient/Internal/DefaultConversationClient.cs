@@ -134,6 +134,120 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
+    public IAsyncEnumerable<ConversationItem> ListItemsAsync(string conversationId, string? user = null, ConversationItemListOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.ConversationId(conversationId, nameof(conversationId));
+        Guard.User(user, _dialect, nameof(user));
+        options ??= new ConversationItemListOptions();
+        Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
+        return ListItemsCoreAsync(conversationId, user, options.PageSize, options.Order, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ConversationItem> ListItemsCoreAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var failure = new StrongBox<ItemPageRead?>();
+        await foreach (var item in ItemsInOrderAsync(conversationId, user, pageSize, order, failure, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+
+        if (failure.Value is { } failed)
+        {
+            throw failed.Failure!;
+        }
+    }
+
+    /// <summary>
+    /// A conversation's items in <paramref name="order"/>, page by page; a page that fails ends them and is left in
+    /// <paramref name="failure"/> (the caller throws it, or sees the conversation gone). Where the dialect's pages step
+    /// back in time (Dify), newest first yields each page reversed, and oldest first reads all the pages before
+    /// yielding the oldest.
+    /// </summary>
+    private async IAsyncEnumerable<ConversationItem> ItemsInOrderAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
+        StrongBox<ItemPageRead?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stepBack = _dialect.ItemPagesStepBack;
+        var held = stepBack && order == ConversationListOrder.OldestFirst ? new List<ItemPage>() : null;
+        string? cursor = null;
+        while (true)
+        {
+            var read = await ReadItemPageAsync(conversationId, user, cursor, pageSize, order, null, cancellationToken).ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                failure.Value = read;
+                yield break;
+            }
+
+            var page = read.Page;
+            if (held is not null)
+            {
+                held.Add(page);
+            }
+            else
+            {
+                for (var i = 0; i < page.Items.Count; i++)
+                {
+                    yield return page.Items[stepBack ? page.Items.Count - 1 - i : i];
+                }
+            }
+
+            // As for a listing: a page that says "more" but brings nothing, or no cursor to go on from, ends it.
+            if (!page.HasMore || page.Items.Count == 0 || page.NextCursor is null)
+            {
+                break;
+            }
+
+            cursor = page.NextCursor;
+        }
+
+        for (var p = (held?.Count ?? 0) - 1; p >= 0; p--)
+        {
+            foreach (var item in held![p].Items)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    public IAsyncEnumerable<ConversationExport> ExportUserAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        Guard.User(user, _dialect, nameof(user));
+        return ExportCoreAsync(user, cancellationToken);
+    }
+
+    /// <summary>The user's conversations, a listing page at a time, each with all its items, oldest first: one conversation's items in memory at a time.</summary>
+    private async IAsyncEnumerable<ConversationExport> ExportCoreAsync(string user, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int PageSize = 100;
+        await foreach (var conversation in ListCoreAsync(user, PageSize, null, cancellationToken).ConfigureAwait(false))
+        {
+            var failure = new StrongBox<ItemPageRead?>();
+            var items = new List<ConversationItem>();
+            await foreach (var item in ItemsInOrderAsync(conversation.Id, user, PageSize, ConversationListOrder.OldestFirst, failure, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                items.Add(item);
+            }
+
+            if (failure.Value is { } failed)
+            {
+                if (!failed.ConversationGone)
+                {
+                    throw failed.Failure!;
+                }
+
+                // Deleted since it was listed: said so, not left out and not an error.
+                yield return new ConversationExport { Conversation = conversation, DeletedDuringExport = true };
+                continue;
+            }
+
+            yield return new ConversationExport { Conversation = conversation, Items = items };
+        }
+    }
+
     /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
     internal async Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace ConversationClient.Internal;
 
 /// <summary>
 /// What one request for a page of a conversation's items came to, as a value: the page, or the failure that
-/// <c>IConversationClient.ListItemsAsync</c> throws. <see cref="ConversationGone"/> tells a conversation that the
+/// <see cref="IConversationClient.ListItemsAsync"/> throws. <see cref="ConversationGone"/> tells a conversation that the
 /// service says does not exist (deleted since it was listed) from any other failure.
 /// </summary>
 internal sealed class ItemPageRead
