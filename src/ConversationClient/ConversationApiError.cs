@@ -54,8 +54,9 @@ public sealed class ConversationApiError
     public const string HttpErrorCode = "http_error";
 
     /// <summary>
-    /// Code for a success answer whose body was longer than the client reads (1 MiB): no answer of these endpoints is
-    /// that long, so it is not trusted, and it is not retried.
+    /// Code for a success answer whose body was longer than the client reads (1 MiB; 32 MiB for a page of a
+    /// conversation's items or messages): no answer of these endpoints is that long, so it is not trusted, and it is
+    /// not retried.
     /// </summary>
     public const string ResponseTooLargeCode = "response_too_large";
 

@@ -135,4 +135,51 @@ public interface IConversationClient
     /// </remarks>
     Task<EraseReport> EraseUserAsync(string user, BulkDeleteOptions? options = null, IProgress<EraseProgress>? progress = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists a conversation's items (OpenAI dialect: <c>GET /conversations/{id}/items</c>; Dify: its messages,
+    /// <c>GET /messages</c>) page by page, lazily. Each item is typed where the shape is common and keeps its JSON exactly
+    /// as the service sent it (<see cref="ConversationItem.Json"/>).
+    /// </summary>
+    /// <param name="conversationId">The conversation's id, as for <see cref="DeleteAsync"/>.</param>
+    /// <param name="user">
+    /// The end user the conversation belongs to. Dify: required (<c>?user=</c>). OpenAI dialect: optional, sent in the
+    /// user isolation header.
+    /// </param>
+    /// <param name="options">Page size and order (default: 100 a page, oldest first); null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the listing; enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>
+    /// The items in the order asked. Dify pages from the newest message back: oldest first (the default) reads all of the
+    /// conversation's pages before yielding the first message, so it holds one conversation's messages in memory;
+    /// newest first streams page by page.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="conversationId"/> is null, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="conversationId"/> or <paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ConversationItemListOptions.PageSize"/> is not from 1 to 100.</exception>
+    /// <exception cref="ConversationApiException">
+    /// A page request failed after its retries (thrown while enumerating). When the service says the conversation does
+    /// not exist, <see cref="ConversationApiException.Error"/> has the code <see cref="ConversationApiError.NotFoundCode"/>;
+    /// a 404 about the address has <see cref="ConversationApiError.EndpointNotFoundCode"/>.
+    /// </exception>
+    IAsyncEnumerable<ConversationItem> ListItemsAsync(string conversationId, string? user = null, ConversationItemListOptions? options = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Exports a user's data (a data access or portability request): lists the user's conversations and reads all the
+    /// items of each, yielding one <see cref="ConversationExport"/> per conversation as soon as it is read. It streams:
+    /// memory holds one page of the listing and one conversation's items, whatever the number of conversations.
+    /// </summary>
+    /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
+    /// <param name="cancellationToken">Cancels the export; enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>
+    /// One export per conversation listed, in listing order, its items oldest first. A conversation deleted between
+    /// being listed and having its items read is yielded with <see cref="ConversationExport.DeletedDuringExport"/> true.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: an export is about one user).</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
+    /// <exception cref="ConversationApiException">
+    /// A listing page or an item page failed after its retries (thrown while enumerating; an item page's message names
+    /// the conversation): never a silently short export.
+    /// </exception>
+    IAsyncEnumerable<ConversationExport> ExportUserAsync(string user, CancellationToken cancellationToken = default);
 }

@@ -20,7 +20,7 @@ public sealed class ResponseBufferingTests
     private static async Task<BufferedContent> BufferAsync(HttpStatusCode status, HttpContent content)
     {
         var response = new HttpResponseMessage(status) { Content = content };
-        await ResponseBuffering.BufferAsync(response, CancellationToken.None);
+        await ResponseBuffering.BufferAsync(response, ResponseBuffering.MaxSuccessBodyBytes, CancellationToken.None);
         return (BufferedContent)response.Content;
     }
 
@@ -149,7 +149,7 @@ public sealed class ResponseBufferingTests
         var content = new BufferedContent([1, 2, 3], truncated: true);
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
 
-        await ResponseBuffering.BufferAsync(response, CancellationToken.None);
+        await ResponseBuffering.BufferAsync(response, ResponseBuffering.MaxSuccessBodyBytes, CancellationToken.None);
 
         Assert.That(response.Content, Is.SameAs(content));
         Assert.That(content.Truncated, Is.True);

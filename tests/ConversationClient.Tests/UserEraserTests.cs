@@ -98,5 +98,17 @@ public sealed class UserEraserTests
             Cursors.Add(cursor);
             return Task.FromResult(pages[_next++]);
         }
+
+        // The erasure of conversations alone: items are not asked for.
+        public bool DeletesItemsWithConversation => true;
+
+        public Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+            BatchPacer? pacer, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<CallResult> DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

@@ -3,6 +3,7 @@ using ConversationClient.Dialects.Dify;
 using ConversationClient.Dialects.OpenAI;
 using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Dialects;
 
@@ -75,7 +76,7 @@ internal abstract class ConversationDialect
     public abstract bool SaysConversationMissing(ConversationApiError error, EnvelopeShape shape);
 
     /// <summary>A dialect's own explanation of a 404 about the address (Dify's route that takes only UUIDs); null for the general one.</summary>
-    public virtual ConversationApiError? ExplainRouteMiss(string? conversationId, string? rawBody) => null;
+    public virtual ConversationApiError? ExplainRouteMiss(CallOperation operation, string? conversationId, string? rawBody) => null;
 
     /// <summary>The message of a listing answered by a route miss (404, 405), when the dialect has one to say; null for the general one.</summary>
     public virtual string? ListRouteMissMessage(HttpStatusCode status) => null;
@@ -85,6 +86,22 @@ internal abstract class ConversationDialect
 
     /// <summary>Reads a listing page; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
     public abstract ConversationPage ReadPage(ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// Whether the service deletes a conversation's items with it (Dify's messages); when it does not (OpenAI: "Items in
+    /// the conversation will not be deleted."), an erasure deletes each item before the conversation, and the dialect
+    /// has an item delete (<see cref="IConversationApi.DeleteItemAsync"/>).
+    /// </summary>
+    public abstract bool DeletesItemsWithConversation { get; }
+
+    /// <summary>
+    /// Whether item pages step back from the newest whatever order is asked (Dify's <c>first_id</c>: each page oldest
+    /// first, the next one older); false when the service pages in the order asked (OpenAI's <c>order</c> and <c>after</c>).
+    /// </summary>
+    public virtual bool ItemPagesStepBack => false;
+
+    /// <summary>Reads a page of a conversation's items; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
+    public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body);
 
     /// <summary>A Unix time in seconds as a date; a value out of range (milliseconds sent as seconds, say) is unknown rather than failing the page.</summary>
     protected static DateTimeOffset? FromUnixSeconds(long? seconds) =>

@@ -47,7 +47,18 @@ internal struct DeleteAnswer
     /// in valid UTF-8 with each member once; one in either dialect's error envelope (gateways answer errors with 200)
     /// or one that names another conversation confirms nothing; beyond that, the dialect decides.
     /// </summary>
-    public static ConversationApiError? Judge(ReadOnlyMemory<byte> body, string conversationId, ConversationDialect dialect)
+    public static ConversationApiError? Judge(ReadOnlyMemory<byte> body, string conversationId, ConversationDialect dialect) =>
+        JudgeAnswer(body, conversationId, dialect, "deletion");
+
+    /// <summary>
+    /// Null when a 2xx answer to an item delete confirms it; else the error to report. The service answers the
+    /// conversation object (<c>{"id","object":"conversation",...}</c>): the checks every delete gets, and an <c>id</c>,
+    /// when there is one, must be the conversation's. No dialect rule applies: the body is not a delete marker.
+    /// </summary>
+    public static ConversationApiError? JudgeItemDelete(ReadOnlyMemory<byte> body, string conversationId) =>
+        JudgeAnswer(body, conversationId, null, "item's deletion");
+
+    private static ConversationApiError? JudgeAnswer(ReadOnlyMemory<byte> body, string conversationId, ConversationDialect? dialect, string what)
     {
         if (body.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
@@ -59,19 +70,19 @@ internal struct DeleteAnswer
             // An HTML page from a misrouted proxy, a gateway's "OK", bytes that are not UTF-8, a member given twice
             // ({"deleted":false,"deleted":true}): not an answer of the service that can be trusted.
             return Unconfirmed("The service answered a success status whose body is not one well-formed JSON object of this API " +
-                "(valid UTF-8, each member once), so the deletion is not confirmed.", body);
+                $"(valid UTF-8, each member once), so the {what} is not confirmed.", body);
         }
 
         if (read.IsErrorEnvelope)
         {
             return ErrorBodyParser.TryParseEnvelope(body, out var error)
                 ? error
-                : Unconfirmed("The service answered a success status with an error body, so the deletion is not confirmed.", body);
+                : Unconfirmed($"The service answered a success status with an error body, so the {what} is not confirmed.", body);
         }
 
         if (read.OtherId is { } otherId)
         {
-            return Unconfirmed($"The service's answer names conversation '{otherId}', not '{conversationId}', so the deletion is not confirmed.", body);
+            return Unconfirmed($"The service's answer names conversation '{otherId}', not '{conversationId}', so the {what} is not confirmed.", body);
         }
 
         if (read.Deleted == false)
@@ -92,7 +103,7 @@ internal struct DeleteAnswer
             };
         }
 
-        return dialect.ConfirmsDeletion(read) ? null : Unconfirmed(dialect.NotConfirmedMessage, body);
+        return dialect is null || dialect.ConfirmsDeletion(read) ? null : Unconfirmed(dialect.NotConfirmedMessage, body);
     }
 
     private static ConversationApiError Unconfirmed(string message, ReadOnlyMemory<byte> body) => new()

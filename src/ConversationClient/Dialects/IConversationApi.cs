@@ -11,4 +11,20 @@ internal interface IConversationApi
     /// <summary>Requests one listing page after <paramref name="cursor"/> (null: the first).</summary>
     Task<HttpResponseMessage> ListAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, CallState call,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Requests one page of a conversation's items after <paramref name="cursor"/> (null: the first). A dialect whose
+    /// pages step back in time whatever the order (<see cref="ConversationDialect.ItemPagesStepBack"/>) does not send it.
+    /// </summary>
+    Task<HttpResponseMessage> ListItemsAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        CallState call, CancellationToken cancellationToken);
+
+    /// <summary>Asks for one conversation: a 2xx while it is there, a 404 that says it does not exist once it is gone.</summary>
+    Task<HttpResponseMessage> GetConversationAsync(string conversationId, string? user, CallState call, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one item of a conversation. A dialect that deletes items with their conversation
+    /// (<see cref="ConversationDialect.DeletesItemsWithConversation"/>) has no such request and throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken);
 }

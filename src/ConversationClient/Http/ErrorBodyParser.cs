@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ConversationClient.Dialects;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Http;
 
@@ -32,16 +33,19 @@ internal static class ErrorBodyParser
     /// </summary>
     /// <param name="response">The 404, its body buffered.</param>
     /// <param name="dialect">The dialect whose envelope and words count.</param>
-    /// <param name="conversationId">The conversation the request named, or null for a listing.</param>
-    /// <param name="conversationMissing">Whether the 404 says the conversation does not exist.</param>
-    public static ConversationApiError ParseNotFound(HttpResponseMessage response, ConversationDialect dialect, string? conversationId,
+    /// <param name="call">The call: the operation, and the conversation the request named (null for a listing of conversations).</param>
+    /// <param name="conversationMissing">Whether the 404 says the conversation (for an item delete: or the item) does not exist.</param>
+    public static ConversationApiError ParseNotFound(HttpResponseMessage response, ConversationDialect dialect, CallState call,
         out bool conversationMissing)
     {
         var body = BufferedContent.BodyOf(response);
 
-        // The message must speak of a conversation, in the dialect's own envelope and words; a code alone does not tell.
+        // The message must speak of a conversation (an item delete's, of the item), in the dialect's own envelope and
+        // words; a code alone does not tell.
         if (TryParseEnvelope(body, out var error, out var shape) && error.Message is { } message
-            && message.Contains("conversation", StringComparison.OrdinalIgnoreCase) && dialect.SaysConversationMissing(error, shape))
+            && (message.Contains("conversation", StringComparison.OrdinalIgnoreCase)
+                || (call.Operation == CallOperation.DeleteItem && message.Contains("item", StringComparison.OrdinalIgnoreCase)))
+            && dialect.SaysConversationMissing(error, shape))
         {
             conversationMissing = true;
             return error;
@@ -49,7 +53,7 @@ internal static class ErrorBodyParser
 
         conversationMissing = false;
         var raw = Truncate(body);
-        return dialect.ExplainRouteMiss(conversationId, raw) ?? new ConversationApiError
+        return dialect.ExplainRouteMiss(call.Operation, call.ConversationId, raw) ?? new ConversationApiError
         {
             Code = ConversationApiError.EndpointNotFoundCode,
             Message = "The service answered 404 for the address, not for the conversation: it serves no such endpoint. " +

@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Http;
 
 /// <summary>
-/// Reads a response body into a <see cref="BufferedContent"/>: whole up to 1 MiB for a success, at most 64 KiB for an
-/// error. The buffer grows with what arrives, never from what <c>Content-Length</c> claims. A UTF-8 byte order mark
+/// Reads a response body into a <see cref="BufferedContent"/>: whole up to 1 MiB for a success (32 MiB for an item
+/// page or a get, <see cref="MaxSuccessBodyBytesFor"/>), at most 64 KiB for an error. The buffer grows with what arrives, never from what <c>Content-Length</c> claims. A UTF-8 byte order mark
 /// before the body is dropped, so every reader above sees the JSON itself.
 /// </summary>
 internal static class ResponseBuffering
@@ -22,6 +23,17 @@ internal static class ResponseBuffering
     /// </summary>
     public const int MaxSuccessBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The most of a success body of an item or message page (or a get) that is read: 32 MiB. An item carries what the
+    /// user and the model wrote (a message's text, a tool's output), so a page of 100 can be far larger than a listing
+    /// of conversations.
+    /// </summary>
+    public const int MaxItemBodyBytes = 32 * 1024 * 1024;
+
+    /// <summary>The success body limit of <paramref name="operation"/>.</summary>
+    public static int MaxSuccessBodyBytesFor(CallOperation operation) =>
+        operation is CallOperation.ListItems or CallOperation.GetConversation ? MaxItemBodyBytes : MaxSuccessBodyBytes;
+
     /// <summary>The first buffer's size; it doubles as the body arrives, up to the limit.</summary>
     private const int InitialBufferBytes = 4096;
 
@@ -34,7 +46,8 @@ internal static class ResponseBuffering
             ? length
             : content.Headers.ContentLength; // absent (a length the content computes itself) or not a plain number
 
-    public static async ValueTask BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Buffers the body of <paramref name="response"/>: a success up to <paramref name="maxSuccessBodyBytes"/>, an error up to <see cref="MaxErrorBodyBytes"/>.</summary>
+    public static async ValueTask BufferAsync(HttpResponseMessage response, int maxSuccessBodyBytes, CancellationToken cancellationToken)
     {
         var content = response.Content;
         if (content is BufferedContent)
@@ -50,7 +63,7 @@ internal static class ResponseBuffering
             return;
         }
 
-        var limit = response.IsSuccessStatusCode ? MaxSuccessBodyBytes : MaxErrorBodyBytes;
+        var limit = response.IsSuccessStatusCode ? maxSuccessBodyBytes : MaxErrorBodyBytes;
         // The header may only make the first buffer smaller: a body that claims more than it sends must not cost
         // what it claims (one more byte than declared shows the end of the body without a second read).
         var initial = declared is { } length && length < InitialBufferBytes ? (int)length + 1 : InitialBufferBytes;

@@ -9,4 +9,6 @@ namespace ConversationClient.Internal;
 [JsonSerializable(typeof(DifyDeleteRequest))]
 [JsonSerializable(typeof(DifyConversationList))]
 [JsonSerializable(typeof(OpenAIConversationList))]
+[JsonSerializable(typeof(OpenAIItem))]
+[JsonSerializable(typeof(DifyMessage))]
 internal sealed partial class ConversationJsonContext : JsonSerializerContext;

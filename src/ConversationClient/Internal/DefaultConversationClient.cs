@@ -50,6 +50,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         var activity = _telemetry.DeleteStarted(conversationId, user);
         var call = new CallState
         {
+            Operation = CallOperation.DeleteConversation,
             ConversationId = conversationId,
             UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
@@ -133,16 +134,225 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
+    public IAsyncEnumerable<ConversationItem> ListItemsAsync(string conversationId, string? user = null, ConversationItemListOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.ConversationId(conversationId, nameof(conversationId));
+        Guard.User(user, _dialect, nameof(user));
+        options ??= new ConversationItemListOptions();
+        Guard.InRange(options.PageSize, 1, 100, "options.PageSize");
+        return ListItemsCoreAsync(conversationId, user, options.PageSize, options.Order, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ConversationItem> ListItemsCoreAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var failure = new StrongBox<ItemPageRead?>();
+        await foreach (var item in ItemsInOrderAsync(conversationId, user, pageSize, order, failure, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+
+        if (failure.Value is { } failed)
+        {
+            throw failed.Failure!;
+        }
+    }
+
+    /// <summary>
+    /// A conversation's items in <paramref name="order"/>, page by page; a page that fails ends them and is left in
+    /// <paramref name="failure"/> (the caller throws it, or sees the conversation gone). Where the dialect's pages step
+    /// back in time (Dify), newest first yields each page reversed, and oldest first reads all the pages before
+    /// yielding the oldest.
+    /// </summary>
+    private async IAsyncEnumerable<ConversationItem> ItemsInOrderAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
+        StrongBox<ItemPageRead?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stepBack = _dialect.ItemPagesStepBack;
+        var held = stepBack && order == ConversationListOrder.OldestFirst ? new List<ItemPage>() : null;
+        string? cursor = null;
+        while (true)
+        {
+            var read = await ReadItemPageAsync(conversationId, user, cursor, pageSize, order, null, cancellationToken).ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                failure.Value = read;
+                yield break;
+            }
+
+            var page = read.Page;
+            if (held is not null)
+            {
+                held.Add(page);
+            }
+            else
+            {
+                for (var i = 0; i < page.Items.Count; i++)
+                {
+                    yield return page.Items[stepBack ? page.Items.Count - 1 - i : i];
+                }
+            }
+
+            // As for a listing: a page that says "more" but brings nothing, or no cursor to go on from, ends it.
+            if (!page.HasMore || page.Items.Count == 0 || page.NextCursor is null)
+            {
+                break;
+            }
+
+            cursor = page.NextCursor;
+        }
+
+        for (var p = (held?.Count ?? 0) - 1; p >= 0; p--)
+        {
+            foreach (var item in held![p].Items)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    public IAsyncEnumerable<ConversationExport> ExportUserAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        Guard.User(user, _dialect, nameof(user));
+        return ExportCoreAsync(user, cancellationToken);
+    }
+
+    /// <summary>The user's conversations, a listing page at a time, each with all its items, oldest first: one conversation's items in memory at a time.</summary>
+    private async IAsyncEnumerable<ConversationExport> ExportCoreAsync(string user, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int PageSize = 100;
+        await foreach (var conversation in ListCoreAsync(user, PageSize, null, cancellationToken).ConfigureAwait(false))
+        {
+            var failure = new StrongBox<ItemPageRead?>();
+            var items = new List<ConversationItem>();
+            await foreach (var item in ItemsInOrderAsync(conversation.Id, user, PageSize, ConversationListOrder.OldestFirst, failure, cancellationToken)
+                .ConfigureAwait(false))
+            {
+                items.Add(item);
+            }
+
+            if (failure.Value is { } failed)
+            {
+                if (!failed.ConversationGone)
+                {
+                    throw failed.Failure!;
+                }
+
+                // Deleted since it was listed: said so, not left out and not an error.
+                yield return new ConversationExport { Conversation = conversation, DeletedDuringExport = true };
+                continue;
+            }
+
+            yield return new ConversationExport { Conversation = conversation, Items = items };
+        }
+    }
+
     /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
     internal async Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { UserIsolationKey = _dialect.UserIsolationKey(user) };
-        HttpResponseMessage response;
+        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user) };
+        var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            var error = ResultMapper.ErrorFromException(failure!, call);
+            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, failure));
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromListResponse(response, call, _settings);
+        }
+    }
+
+    /// <summary>
+    /// One request for a page of a conversation's items (checked arguments), through the resilience pipeline;
+    /// <paramref name="pacer"/> paces it with a batch (null outside one). A failure is a value, the conversation gone
+    /// among them (<see cref="ItemPageRead.ConversationGone"/>). <paramref name="order"/> is sent where the dialect pages
+    /// in the order asked; where its pages step back in time (<see cref="ConversationDialect.ItemPagesStepBack"/>) the
+    /// page comes as the service sent it.
+    /// </summary>
+    internal async Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.ListItems, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.ListItemsAsync(conversationId, user, cursor, pageSize, order, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            var error = ResultMapper.ErrorFromException(failure!, call);
+            return ItemPageRead.Failed(new ConversationApiException($"Reading the items of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromItemPageResponse(conversationId, response, call, _settings);
+        }
+    }
+
+    /// <summary>
+    /// Deletes one item of a conversation (checked arguments) at <paramref name="pacer"/>'s pace: <see cref="CallOutcome.Succeeded"/>
+    /// when the service answered with the conversation (no other), <see cref="CallOutcome.NotFound"/> when it says the item
+    /// or the conversation does not exist. Only for a dialect that has item deletes (<see cref="ConversationDialect.DeletesItemsWithConversation"/> false).
+    /// </summary>
+    internal async Task<CallResult> DeleteItemCoreAsync(string conversationId, string itemId, string? user, BatchPacer? pacer,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.DeleteItem, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            return ResultMapper.FromCallException(failure!, call);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromCallResponse(response, call);
+        }
+    }
+
+    /// <summary>
+    /// Asks for one conversation (checked arguments): <see cref="CallOutcome.Succeeded"/> while it is there,
+    /// <see cref="CallOutcome.NotFound"/> when the service says it does not exist (OpenAI: <c>GET /conversations/{id}</c>;
+    /// Dify: its newest message), else <see cref="CallOutcome.Failed"/>.
+    /// </summary>
+    internal async Task<CallResult> GetConversationCoreAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.GetConversation, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            return ResultMapper.FromCallException(failure!, call);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromCallResponse(response, call);
+        }
+    }
+
+    private CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer) => new()
+    {
+        Operation = operation,
+        ConversationId = conversationId,
+        UserIsolationKey = _dialect.UserIsolationKey(user),
+        Pacer = pacer,
+    };
+
+    /// <summary>Sends a request: its answer, or the transport failure to report (a bug or the caller's cancellation is thrown).</summary>
+    private static async Task<(HttpResponseMessage? Response, Exception? Failure)> SendAsync(Func<Task<HttpResponseMessage>> send,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            response = await _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken).ConfigureAwait(false);
+            return (await send().ConfigureAwait(false), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -150,13 +360,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
         catch (Exception ex) when (ResultMapper.IsTransportFailure(ex))
         {
-            var error = ResultMapper.ErrorFromException(ex, call);
-            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, ex));
-        }
-
-        using (response)
-        {
-            return ResultMapper.FromListResponse(response, call, _settings);
+            return (null, ex);
         }
     }
 
@@ -255,6 +459,18 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
     Task<PageRead> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
         ReadPageAsync(user, cursor, pageSize, null, cancellationToken);
+
+    bool IBatchOperations.DeletesItemsWithConversation => _dialect.DeletesItemsWithConversation;
+
+    Task<ItemPageRead> IBatchOperations.ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken) =>
+        ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken);
+
+    Task<CallResult> IBatchOperations.DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+        DeleteItemCoreAsync(conversationId, itemId, user, pacer, cancellationToken);
+
+    Task<CallResult> IBatchOperations.GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
+        GetConversationCoreAsync(conversationId, user, pacer, cancellationToken);
 
     /// <summary>
     /// A batch from checked options. Its pacer pauses for at most MaxDelay at a time, and gives up after TotalTimeout of

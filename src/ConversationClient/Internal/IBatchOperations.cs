@@ -2,7 +2,8 @@ namespace ConversationClient.Internal;
 
 /// <summary>
 /// What batching (<see cref="BulkDeleter"/>, <see cref="UserEraser"/>) needs from a client: one delete at a batch's
-/// pace, one listing page as a value, and how the service's listing cursor behaves. The client supplies it; batching
+/// pace, one listing page as a value, and how the service's listing cursor behaves; for a complete erasure, a
+/// conversation's items (a page, an item delete) and a look at whether a conversation is still there. The client supplies it; batching
 /// knows nothing else of the client, the transport or the dialect.
 /// </summary>
 internal interface IBatchOperations
@@ -18,4 +19,34 @@ internal interface IBatchOperations
 
     /// <summary>One listing page after <paramref name="cursor"/> (null: the first); a failed request is a value, not an exception.</summary>
     Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the service deletes a conversation's items with it (Dify). When it does not (OpenAI dialect), items
+    /// outlive their conversation's delete and cannot be reached afterwards: delete them first with <see cref="DeleteItemAsync"/>.
+    /// </summary>
+    bool DeletesItemsWithConversation { get; }
+
+    /// <summary>
+    /// One page of a conversation's items after <paramref name="cursor"/> (null: the first; then the page's
+    /// <see cref="ItemPage.NextCursor"/>), as a value: <see cref="ItemPageRead.ConversationGone"/> when the service says the
+    /// conversation does not exist. <paramref name="pacer"/>: the batch's (null outside one). The order is sent only
+    /// where the service pages in the order asked (OpenAI dialect); Dify's pages step back from the newest, each page oldest first.
+    /// </summary>
+    Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one item at the batch's pace: <see cref="CallOutcome.Succeeded"/> (the service answered with this
+    /// conversation's object), <see cref="CallOutcome.NotFound"/> (the item or the conversation does not exist), or
+    /// <see cref="CallOutcome.Failed"/> with the error. Throws <see cref="NotSupportedException"/> where
+    /// <see cref="DeletesItemsWithConversation"/> is true.
+    /// </summary>
+    Task<CallResult> DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a conversation is still there: <see cref="CallOutcome.Succeeded"/> (it is), <see cref="CallOutcome.NotFound"/>
+    /// (the service says it does not exist: OpenAI's 404 to <c>GET /conversations/{id}</c>, Dify's "Conversation Not
+    /// Exists." to its messages), or <see cref="CallOutcome.Failed"/> with the error.
+    /// </summary>
+    Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken);
 }

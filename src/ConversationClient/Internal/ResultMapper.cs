@@ -43,19 +43,11 @@ internal static class ResultMapper
     public static PageRead FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
     {
         var verdict = call.Verdict!;
-        var serverText = verdict.ServerText;
-        var requestId = verdict.RequestId;
-        var status = (int)response.StatusCode;
         if (verdict.Error is { } error)
         {
-            var statusText = status.ToString(CultureInfo.InvariantCulture);
-
             // A 404 about a conversation is the cursor's (deleted meanwhile), not a route miss.
-            var message = (response.IsSuccessStatusCode || verdict.Kind == VerdictKind.NotFound ? null : settings.DialectRules.ListRouteMissMessage(response.StatusCode))
-                ?? (response.IsSuccessStatusCode
-                    ? $"Listing conversations failed: {error.Message}"
-                    : $"Listing conversations failed with HTTP {statusText}: {error}");
-            return PageRead.Failed(new ConversationApiException(message, status, error, requestId), cursorGone: verdict.Kind == VerdictKind.NotFound);
+            var routeMiss = response.IsSuccessStatusCode || verdict.Kind == VerdictKind.NotFound ? null : settings.DialectRules.ListRouteMissMessage(response.StatusCode);
+            return PageRead.Failed(Failure("Listing conversations", response, verdict, error, routeMiss), cursorGone: verdict.Kind == VerdictKind.NotFound);
         }
 
         var body = BufferedContent.BodyOf(response);
@@ -65,11 +57,93 @@ internal static class ResultMapper
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return PageRead.Failed(new ConversationApiException("The service's conversation list could not be read.", status,
-                serverText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
-                requestId, ex));
+            return PageRead.Failed(Unreadable("The service's conversation list could not be read.", response, verdict, body, ex));
         }
     }
+
+    /// <summary>
+    /// Reads a page of the items of <paramref name="conversationId"/>; an answer that is not one is a failed read, the
+    /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
+    /// </summary>
+    public static ItemPageRead FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings)
+    {
+        var verdict = call.Verdict!;
+        var what = $"Reading the items of conversation '{conversationId}'";
+        if (verdict.Error is { } error)
+        {
+            var gone = verdict.Kind == VerdictKind.NotFound;
+            return ItemPageRead.Failed(Failure(what, response, verdict, gone ? NotFound(error) : error, routeMiss: null), conversationGone: gone);
+        }
+
+        var body = BufferedContent.BodyOf(response);
+        try
+        {
+            return ItemPageRead.Read(settings.DialectRules.ReadItemPage(body.Span));
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return ItemPageRead.Failed(Unreadable($"{what} failed: the service's page could not be read.", response, verdict, body, ex));
+        }
+    }
+
+    /// <summary>The failure of a page request that got an answer other than a page.</summary>
+    private static ConversationApiException Failure(string what, HttpResponseMessage response, Verdict verdict, ConversationApiError error, string? routeMiss)
+    {
+        var status = (int)response.StatusCode;
+        var message = routeMiss ?? (response.IsSuccessStatusCode
+            ? $"{what} failed: {error.Message}"
+            : $"{what} failed with HTTP {status.ToString(CultureInfo.InvariantCulture)}: {error}");
+        return new ConversationApiException(message, status, error, verdict.RequestId);
+    }
+
+    /// <summary>The failure of a 2xx page that cannot be read: the reader's message and the start of the body, without the call's secrets.</summary>
+    private static ConversationApiException Unreadable(string message, HttpResponseMessage response, Verdict verdict, ReadOnlyMemory<byte> body, Exception ex) =>
+        new(message, (int)response.StatusCode,
+            verdict.ServerText.Clean(new ConversationApiError { Code = ConversationApiError.HttpErrorCode, Message = ex.Message, RawBody = ErrorBodyParser.Truncate(body) }),
+            verdict.RequestId, ex);
+
+    /// <summary>The service's word that a conversation does not exist, under <see cref="ConversationApiError.NotFoundCode"/> whatever code it gave (OpenAI gives none).</summary>
+    private static ConversationApiError NotFound(ConversationApiError error) => error.Code == ConversationApiError.NotFoundCode
+        ? error
+        : new ConversationApiError
+        {
+            Code = ConversationApiError.NotFoundCode,
+            Message = error.Message,
+            Param = error.Param,
+            Type = error.Type,
+            Details = error.Details,
+            AdditionalInfo = error.AdditionalInfo,
+            DebugInfo = error.DebugInfo,
+            RawBody = error.RawBody,
+        };
+
+    /// <summary>The result of a call about one conversation or item (an item delete, a get) that got an answer, from its <see cref="Verdict"/>.</summary>
+    public static CallResult FromCallResponse(HttpResponseMessage response, CallState call)
+    {
+        var verdict = call.Verdict!;
+        return new CallResult
+        {
+            Outcome = verdict.Kind switch
+            {
+                VerdictKind.Succeeded => CallOutcome.Succeeded,
+                VerdictKind.NotFound => CallOutcome.NotFound,
+                _ => CallOutcome.Failed,
+            },
+            Error = verdict.Error,
+            StatusCode = (int)response.StatusCode,
+            Attempts = call.Attempts,
+            RequestId = verdict.RequestId,
+        };
+    }
+
+    /// <summary>The result of a call about one conversation or item that got no answer.</summary>
+    public static CallResult FromCallException(Exception exception, CallState call) => new()
+    {
+        Outcome = CallOutcome.Failed,
+        StatusCode = call.LastRefused ? (int)HttpStatusCode.TooManyRequests : null,
+        Attempts = call.Attempts,
+        Error = ErrorFromException(exception, call),
+    };
 
     /// <summary>Whether an exception from sending is a failure to report as a result (not a bug or the caller's cancellation).</summary>
     public static bool IsTransportFailure(Exception exception) =>
@@ -139,11 +213,11 @@ internal static class ResultMapper
         return null;
     }
 
-    /// <summary>The error of a success answer whose body was cut off at <see cref="ResponseBuffering.MaxSuccessBodyBytes"/>.</summary>
-    public static ConversationApiError TooLarge() => new()
+    /// <summary>The error of a success answer whose body was cut off at <paramref name="limit"/> bytes (<see cref="ResponseBuffering.MaxSuccessBodyBytesFor"/>).</summary>
+    public static ConversationApiError TooLarge(int limit) => new()
     {
         Code = ConversationApiError.ResponseTooLargeCode,
-        Message = $"The service's answer was longer than the {(ResponseBuffering.MaxSuccessBodyBytes / 1024).ToString(CultureInfo.InvariantCulture)} KiB the client reads; it is not an answer of this API.",
+        Message = $"The service's answer was longer than the {(limit / 1024).ToString(CultureInfo.InvariantCulture)} KiB the client reads; it is not an answer of this API.",
     };
 
     private static string Plural(int count, string noun) =>

@@ -18,7 +18,10 @@ internal sealed class CallState
     private static readonly HttpRequestOptionsKey<CallState> RequestKey = new(OptionsKey);
     private static readonly ResiliencePropertyKey<CallState> ContextKey = new(OptionsKey);
 
-    /// <summary>The conversation a delete is for; null for a listing and for requests the facade did not make.</summary>
+    /// <summary>What the call does; a request the facade did not make is judged without a body check (its <see cref="ConversationId"/> is null).</summary>
+    public CallOperation Operation { get; init; }
+
+    /// <summary>The conversation the call is about (a delete, a get, its items); null for a listing of conversations and for requests the facade did not make.</summary>
     public string? ConversationId { get; init; }
 
     /// <summary>The value of the user isolation header (OpenAI dialect), sent under the configured name; null for none.</summary>

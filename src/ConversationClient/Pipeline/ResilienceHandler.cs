@@ -112,7 +112,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 throw new RedirectFollowedException();
             }
 
-            await ResponseBuffering.BufferAsync(response, cancellationToken).ConfigureAwait(false);
+            await ResponseBuffering.BufferAsync(response, ResponseBuffering.MaxSuccessBodyBytesFor(call.Operation), cancellationToken).ConfigureAwait(false);
             call.Verdict = Verdict.Judge(response, call, request, _settings, _timeProvider.GetUtcNow());
             return Outcome.FromResult(response);
         }

@@ -8,10 +8,10 @@ namespace ConversationClient.Pipeline;
 /// <summary>What an answer means, judged once when it arrives and used by the retry, the batch's pacing, the result and telemetry.</summary>
 internal enum VerdictKind
 {
-    /// <summary>A 2xx that confirms the delete, or a listing page.</summary>
+    /// <summary>A 2xx that confirms the delete (of a conversation or an item); any other operation's 2xx, whose body the facade reads.</summary>
     Succeeded,
 
-    /// <summary>A 404 in which the service says the conversation does not exist.</summary>
+    /// <summary>A 404 in which the service says the conversation (or, for an item delete, the item) does not exist.</summary>
     NotFound,
 
     /// <summary>A 404 about the address, not the conversation (<see cref="ConversationApiError.EndpointNotFoundCode"/>).</summary>
@@ -65,9 +65,14 @@ internal sealed class Verdict
         var serverText = ServerText.For(settings.ApiKey, request);
         if (response.IsSuccessStatusCode)
         {
-            var refusal = BufferedContent.IsTruncated(response) ? ResultMapper.TooLarge()
-                : call.ConversationId is { } id ? DeleteAnswer.Judge(BufferedContent.BodyOf(response), id, settings.DialectRules)
-                : null;
+            var refusal = BufferedContent.IsTruncated(response) ? ResultMapper.TooLarge(ResponseBuffering.MaxSuccessBodyBytesFor(call.Operation))
+                : call.ConversationId is not { } id ? null
+                : call.Operation switch
+                {
+                    CallOperation.DeleteConversation => DeleteAnswer.Judge(BufferedContent.BodyOf(response), id, settings.DialectRules),
+                    CallOperation.DeleteItem => DeleteAnswer.JudgeItemDelete(BufferedContent.BodyOf(response), id),
+                    _ => null, // a page or a conversation: read by the facade
+                };
             return refusal is null
                 ? new(VerdictKind.Succeeded, null, null, serverText, response)
                 : new(VerdictKind.Failed, serverText.Clean(refusal), null, serverText, response);
@@ -76,7 +81,7 @@ internal sealed class Verdict
         TimeSpan? serverDelay = Http.ServerDelay.TryGet(response, now, out var wait) ? wait : null;
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            var notFound = serverText.Clean(ErrorBodyParser.ParseNotFound(response, settings.DialectRules, call.ConversationId, out var conversationMissing));
+            var notFound = serverText.Clean(ErrorBodyParser.ParseNotFound(response, settings.DialectRules, call, out var conversationMissing));
             return new(conversationMissing ? VerdictKind.NotFound : VerdictKind.EndpointMissing, notFound, serverDelay, serverText, response);
         }
 

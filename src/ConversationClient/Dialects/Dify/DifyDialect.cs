@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConversationClient.Http;
 using ConversationClient.Internal;
+using ConversationClient.Pipeline;
 
 namespace ConversationClient.Dialects.Dify;
 
@@ -57,8 +58,9 @@ internal sealed class DifyDialect : ConversationDialect
         shape == EnvelopeShape.Dify && error.Code == ConversationApiError.NotFoundCode &&
         (error.Message!.Contains("not exist", StringComparison.OrdinalIgnoreCase) || error.Message.Contains("not found", StringComparison.OrdinalIgnoreCase));
 
-    public override ConversationApiError? ExplainRouteMiss(string? conversationId, string? rawBody) =>
-        conversationId is not null && !IsRoutableId(conversationId)
+    // Only the delete has the id in its route; the messages take it in the query.
+    public override ConversationApiError? ExplainRouteMiss(CallOperation operation, string? conversationId, string? rawBody) =>
+        operation == CallOperation.DeleteConversation && conversationId is not null && !IsRoutableId(conversationId)
             ? new ConversationApiError
             {
                 Code = ConversationApiError.DifyIdNotUuidCode,
@@ -124,5 +126,47 @@ internal sealed class DifyDialect : ConversationDialect
         }
 
         return new ConversationPage(items, page.HasMore, items.Count > 0 ? items[^1].Id : null);
+    }
+
+    /// <summary>Dify 1.13 deletes a conversation's messages itself (a background task after the 204).</summary>
+    public override bool DeletesItemsWithConversation => true;
+
+    public override bool ItemPagesStepBack => true;
+
+    /// <summary>Each page is oldest first; the page before it is asked for with its first message (<c>first_id</c> = <c>data[0].id</c>).</summary>
+    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
+    {
+        var items = ItemListReader.Read(body, ConversationJsonContext.Default.DifyMessage, static (message, json) => new ConversationItem
+        {
+            Id = message.Id ?? throw new JsonException("A message has no id."),
+            Type = "message",
+            Status = message.Status,
+            CreatedAt = FromUnixSeconds(message.CreatedAt),
+            Query = message.Query,
+            Answer = message.Answer,
+            FeedbackRating = message.Feedback?.Rating,
+            FileIds = FileIds(message.MessageFiles),
+            Json = json,
+        }, out var hasMore, out _);
+        return new ItemPage(items, hasMore, items.Count > 0 ? items[0].Id : null);
+    }
+
+    private static string[] FileIds(List<DifyMessageFile>? files)
+    {
+        if (files is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var ids = new List<string>(files.Count);
+        foreach (var file in files)
+        {
+            if (file.Id is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return [.. ids];
     }
 }

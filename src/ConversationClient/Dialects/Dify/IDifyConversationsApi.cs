@@ -34,4 +34,18 @@ internal interface IDifyConversationsApi
         [AliasAs("sort_by")] string? sortBy,
         [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>GET {base}/messages?conversation_id=&amp;user=&amp;first_id=&amp;limit=</c>: a page of the conversation's
+    /// messages, the newest page first and each page oldest first; <c>first_id</c> (the previous page's first message)
+    /// asks for the page before it. Null parameters are left out.
+    /// </summary>
+    [Get("/messages")]
+    Task<HttpResponseMessage> ListMessagesAsync(
+        [AliasAs("conversation_id")] string conversationId,
+        [AliasAs("user")] string user,
+        [AliasAs("first_id")] string? firstId,
+        [AliasAs("limit")] int limit,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
 }

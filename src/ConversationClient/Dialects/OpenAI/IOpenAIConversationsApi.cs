@@ -30,4 +30,28 @@ internal interface IOpenAIConversationsApi
         [AliasAs("after")] string? after,
         [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
+
+    /// <summary><c>GET {base}/conversations/{conversationId}</c>: the conversation object, or a 404 once it is gone; headers as for <see cref="DeleteConversationAsync"/>.</summary>
+    [Get("/conversations/{conversationId}")]
+    Task<HttpResponseMessage> GetConversationAsync(string conversationId,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>GET {base}/conversations/{conversationId}/items?limit=&amp;order=&amp;after=</c>: a page of the conversation's
+    /// items (<c>after</c> is an item id; the service's default order is newest first); null parameters are left out.
+    /// </summary>
+    [Get("/conversations/{conversationId}/items")]
+    Task<HttpResponseMessage> ListItemsAsync(string conversationId,
+        [AliasAs("limit")] int limit,
+        [AliasAs("order")] string? order,
+        [AliasAs("after")] string? after,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
+
+    /// <summary><c>DELETE {base}/conversations/{conversationId}/items/{itemId}</c>, no body: answered by the conversation object.</summary>
+    [Delete("/conversations/{conversationId}/items/{itemId}")]
+    Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
 }

@@ -10,10 +10,22 @@ internal sealed class OpenAIConversationApi(IOpenAIConversationsApi api) : IConv
 
     public Task<HttpResponseMessage> ListAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, CallState call,
         CancellationToken cancellationToken) =>
-        api.ListConversationsAsync(pageSize, order switch
-        {
-            ConversationListOrder.NewestFirst => "desc",
-            ConversationListOrder.OldestFirst => "asc",
-            _ => null,
-        }, cursor, call, cancellationToken);
+        api.ListConversationsAsync(pageSize, OrderText(order), cursor, call, cancellationToken);
+
+    public Task<HttpResponseMessage> ListItemsAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        CallState call, CancellationToken cancellationToken) =>
+        api.ListItemsAsync(conversationId, pageSize, OrderText(order), cursor, call, cancellationToken);
+
+    public Task<HttpResponseMessage> GetConversationAsync(string conversationId, string? user, CallState call, CancellationToken cancellationToken) =>
+        api.GetConversationAsync(conversationId, call, cancellationToken);
+
+    public Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken) =>
+        api.DeleteItemAsync(conversationId, itemId, call, cancellationToken);
+
+    private static string? OrderText(ConversationListOrder? order) => order switch
+    {
+        ConversationListOrder.NewestFirst => "desc",
+        ConversationListOrder.OldestFirst => "asc",
+        _ => null,
+    };
 }

@@ -126,4 +126,21 @@ internal sealed class OpenAIDialect : ConversationDialect
 
         return new ConversationPage(items, page.HasMore, page.LastId ?? (items.Count > 0 ? items[^1].Id : null));
     }
+
+    public override bool DeletesItemsWithConversation => false;
+
+    /// <summary>The next page is after the page's last item (<c>last_id</c>, else the last item's id).</summary>
+    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
+    {
+        var items = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIItem, static (item, json) => new ConversationItem
+        {
+            Id = item.Id ?? throw new JsonException("An item has no id."),
+            Type = item.Type ?? throw new JsonException("An item has no type."),
+            Role = item.Role,
+            Status = item.Status,
+            CreatedAt = FromUnixSeconds(item.CreatedAt),
+            Json = json,
+        }, out var hasMore, out var lastId);
+        return new ItemPage(items, hasMore, lastId ?? (items.Count > 0 ? items[^1].Id : null));
+    }
 }

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
+
+namespace ConversationClient.Dialects;
+
+/// <summary>
+/// Reads a page of items, <c>{"data":[...],"has_more":...,"last_id":...}</c> (members in any order, others skipped):
+/// each element of <c>data</c> typed by the dialect's wire model and kept as its exact text, so an item loses nothing
+/// its typed model does not know (its escapes, nested content, members of newer item types).
+/// </summary>
+internal static class ItemListReader
+{
+    /// <summary>The items of <paramref name="body"/>; throws <see cref="JsonException"/> for a body that is not such a page.</summary>
+    /// <param name="body">The page, valid UTF-8.</param>
+    /// <param name="element">The dialect's wire model of one element.</param>
+    /// <param name="map">Makes the item from the element typed and its exact JSON text.</param>
+    /// <param name="hasMore"><c>has_more</c>; false when absent.</param>
+    /// <param name="lastId"><c>last_id</c> when it is a string.</param>
+    public static List<ConversationItem> Read<TWire>(ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element, Func<TWire, string, ConversationItem> map,
+        out bool hasMore, out string? lastId)
+    {
+        // The reader checks the UTF-8 of only the values it is asked for; the text kept must be the service's own.
+        if (!Utf8.IsValid(body))
+        {
+            throw new JsonException("The page is not valid UTF-8.");
+        }
+
+        hasMore = false;
+        lastId = null;
+        var items = new List<ConversationItem>();
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("The page is not a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadElements(ref reader, body, element, map, items);
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    throw new JsonException("The page's data is not an array.");
+                }
+            }
+            else if (reader.ValueTextEquals("has_more"u8))
+            {
+                reader.Read();
+                hasMore = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False or JsonTokenType.Null => false,
+                    _ => throw new JsonException("The page's has_more is not a boolean."),
+                };
+            }
+            else if (reader.ValueTextEquals("last_id"u8))
+            {
+                reader.Read();
+                lastId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        // The object must end, and only whitespace may follow it.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            throw new JsonException("The page is not one JSON object.");
+        }
+
+        return items;
+    }
+
+    private static void ReadElements<TWire>(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element,
+        Func<TWire, string, ConversationItem> map, List<ConversationItem> items)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("An item is not a JSON object.");
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            var typed = JsonSerializer.Deserialize(ref reader, element) ?? throw new JsonException("An item is null.");
+
+            // The reader now stands on the element's closing brace: its text is what lies between.
+            items.Add(map(typed, Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed])));
+        }
+    }
+}
