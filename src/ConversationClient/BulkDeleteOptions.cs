@@ -25,6 +25,31 @@ public sealed class BulkDeleteOptions
     public Func<string, bool>? ShouldSkip { get; set; }
 
     /// <summary>
+    /// Gets or sets whether an erasure (<see cref="IConversationClient.EraseUserAsync"/>,
+    /// <see cref="IConversationClient.EraseUserStreamingAsync"/>) deletes every item of a conversation before the
+    /// conversation. In the OpenAI dialect (OpenAI, Azure AI Foundry) a conversation's delete leaves its items stored,
+    /// where nobody can list them any more; with this on, the conversation is deleted only when none of its items is
+    /// left, and a conversation whose items could not all be deleted stays in place, <see cref="DeleteConversationOutcome.Failed"/>
+    /// with <see cref="ConversationApiError.ItemsLeftCode"/>, so running the erasure again finishes the job. Item deletes run
+    /// in their conversation's slot (<see cref="MaxConcurrency"/>) at the batch's pace. Dify deletes a conversation's
+    /// messages itself: there this changes nothing. <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>
+    /// ignores it: a delete is the one call the service defines.
+    /// </summary>
+    /// <value>Default: true.</value>
+    public bool DeleteItems { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether an erasure proves its work: after each conversation's delete it asks for the conversation
+    /// (OpenAI dialect: <c>GET /conversations/{id}</c> must answer 404; Dify: the conversation's messages must answer
+    /// "Conversation Not Exists."), and after the run it lists the user once more from the top. A conversation still
+    /// there is <see cref="DeleteConversationOutcome.Failed"/> with <see cref="ConversationApiError.StillPresentCode"/>;
+    /// see <see cref="DeleteConversationResult.Verification"/> and <see cref="EraseReport.Verified"/>.
+    /// <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/> ignores it.
+    /// </summary>
+    /// <value>Default: true.</value>
+    public bool Verify { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets a token that, when cancelled, stops the batch gently: no new delete starts (and an erasure lists no
     /// further page), the deletes in flight finish and each yields its result, and the enumeration then ends without an
     /// exception. Ids not started yield nothing (and <see cref="EraseReport.Stopped"/> is set). The cancellation token

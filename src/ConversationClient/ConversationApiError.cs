@@ -81,6 +81,19 @@ public sealed class ConversationApiError
     /// <summary>The code of a bulk-delete result for an id that is not valid (empty, <c>.</c>, <c>..</c>, control characters); nothing was sent.</summary>
     public const string InvalidIdCode = "invalid_id";
 
+    /// <summary>
+    /// The code of an erasure's result whose conversation was left in place because some of its items could not be
+    /// listed or deleted (OpenAI dialect: a conversation's delete leaves its items stored, unreachable): the message
+    /// says how many were deleted and what failed; running the erasure again finishes the job.
+    /// </summary>
+    public const string ItemsLeftCode = "items_left";
+
+    /// <summary>
+    /// The code of an erasure's result whose conversation the service answered as deleted, yet still has when asked
+    /// again (<see cref="ErasureVerification.StillPresent"/>): it is not erased.
+    /// </summary>
+    public const string StillPresentCode = "still_present";
+
     /// <summary>Gets the error code: the service's (<c>not_found</c>, <c>invalid_api_key</c>, <c>too_many_requests</c>, ...) or one of this class's constants.</summary>
     public string? Code { get; init; }
 

@@ -40,6 +40,37 @@ public sealed class DeleteConversationResult
     /// </summary>
     public bool NotFoundAfterRetry { get; init; }
 
+    /// <summary>
+    /// Gets how many of the conversation's items an erasure deleted before the conversation itself (OpenAI dialect, with
+    /// <see cref="BulkDeleteOptions.DeleteItems"/>); 0 for other calls and on Dify, which deletes messages itself.
+    /// </summary>
+    public int ItemsDeleted { get; init; }
+
+    /// <summary>
+    /// Gets what an erasure found when it asked for the conversation after deleting it
+    /// (<see cref="BulkDeleteOptions.Verify"/>): <see cref="ErasureVerification.Gone"/>, <see cref="ErasureVerification.StillPresent"/>,
+    /// or <see cref="ErasureVerification.NotChecked"/> (not asked, the delete failed, or the check itself failed).
+    /// </summary>
+    public ErasureVerification Verification { get; init; }
+
+    /// <summary>The outcome a later result of the same conversation replaces (an erasure's final look found it still there); null otherwise.</summary>
+    internal DeleteConversationOutcome? Supersedes { get; init; }
+
+    /// <summary>This result with an erasure's item count and verification.</summary>
+    internal DeleteConversationResult WithErasure(int itemsDeleted, ErasureVerification verification) => new()
+    {
+        ConversationId = ConversationId,
+        Outcome = Outcome,
+        StatusCode = StatusCode,
+        Error = Error,
+        Attempts = Attempts,
+        RequestId = RequestId,
+        RetryAfter = RetryAfter,
+        NotFoundAfterRetry = NotFoundAfterRetry,
+        ItemsDeleted = itemsDeleted,
+        Verification = verification,
+    };
+
     /// <summary>Throws unless the conversation was deleted, for callers who prefer exceptions.</summary>
     /// <returns>This result, when <see cref="IsSuccess"/> is true.</returns>
     /// <exception cref="ConversationApiException">The outcome is <see cref="DeleteConversationOutcome.NotFound"/> or <see cref="DeleteConversationOutcome.Failed"/>.</exception>

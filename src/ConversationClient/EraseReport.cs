@@ -34,13 +34,38 @@ public sealed class EraseReport
     /// </summary>
     public IReadOnlyList<ErasureLimit> Limits { get; init; } = [];
 
-    /// <summary>Gets whether the user has no conversation left that this run saw (apart from those skipped): nothing failed, nothing stopped the run, and the listing reached its end. When false, running the erasure again continues the job.</summary>
-    public bool IsComplete => Failures.Count == 0 && ListingError is null && !Stopped;
+    /// <summary>Gets how many items were deleted before their conversations (OpenAI dialect, <see cref="BulkDeleteOptions.DeleteItems"/>).</summary>
+    public int ItemsDeleted { get; init; }
+
+    /// <summary>
+    /// Gets whether verification (<see cref="BulkDeleteOptions.Verify"/>) proved the erasure: every conversation answered
+    /// as deleted was asked for and is gone, and the listing from the top after the run shows none of them. False when
+    /// verification was off, found something left (<see cref="StillPresent"/>), could not ask (a check that failed), or
+    /// the run ended before it.
+    /// </summary>
+    public bool Verified { get; init; }
+
+    /// <summary>Gets the ids of the conversations the service still had after answering their deletes as done (each also in <see cref="Failures"/>, with <see cref="ConversationApiError.StillPresentCode"/>).</summary>
+    public IReadOnlyList<string> StillPresent { get; init; } = [];
+
+    /// <summary>Whether the erasure was asked to verify its work.</summary>
+    internal bool VerificationRequested { get; init; }
+
+    /// <summary>
+    /// Gets whether the user has no conversation left that this run saw (apart from those skipped): nothing failed,
+    /// nothing stopped the run, the listing reached its end, and, with <see cref="BulkDeleteOptions.Verify"/> on (the
+    /// default), verification proved it (<see cref="Verified"/>). When false, running the erasure again continues the job.
+    /// <see cref="Limits"/> says what no erasure through the API reaches.
+    /// </summary>
+    public bool IsComplete => Failures.Count == 0 && ListingError is null && !Stopped && StillPresent.Count == 0 && (Verified || !VerificationRequested);
 
     /// <inheritdoc />
     public override string ToString() =>
         $"{Listed} listed, {Deleted} deleted, {NotFound} not found, {Failed} failed"
         + (Skipped == 0 ? "" : $", {Skipped} skipped")
+        + (ItemsDeleted == 0 ? "" : $", {ItemsDeleted} items deleted")
         + (Stopped ? ", stopped before the end" : "")
+        + (StillPresent.Count == 0 ? "" : $", {StillPresent.Count} still present")
+        + (VerificationRequested ? (Verified ? ", verified" : ", not verified") : "")
         + (ListingError is null ? "" : $", listing stopped: {ListingError}");
 }

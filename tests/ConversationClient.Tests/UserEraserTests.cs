@@ -15,7 +15,7 @@ public sealed class UserEraserTests
             PageRead.Failed(failure));
         var tally = new ErasureTally();
 
-        var results = await UserEraser.RunAsync(operations, "u", Batch(), 3, tally, CancellationToken.None).ToListAsync();
+        var results = await UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify: false), "u", Batch(), 3, tally, CancellationToken.None).ToListAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -40,7 +40,7 @@ public sealed class UserEraserTests
         };
         var tally = new ErasureTally();
 
-        var results = await UserEraser.RunAsync(operations, "u", Batch(), 2, tally, CancellationToken.None).ToListAsync();
+        var results = await UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify: false), "u", Batch(), 2, tally, CancellationToken.None).ToListAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -63,7 +63,7 @@ public sealed class UserEraserTests
         };
         var tally = new ErasureTally();
 
-        await UserEraser.RunAsync(operations, "u", Batch(), 1, tally, CancellationToken.None).ToListAsync();
+        await UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify: false), "u", Batch(), 1, tally, CancellationToken.None).ToListAsync();
 
         Assert.That(tally.ListingFailure?.Message, Is.EqualTo("gone again"), "no endless loop: a second start with nothing new ends the run");
         Assert.That(operations.Cursors, Has.Count.EqualTo(4));

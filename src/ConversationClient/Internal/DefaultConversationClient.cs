@@ -384,14 +384,14 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     {
         Guard.RequiredUser(user, _dialect, nameof(user));
         var batch = NewBatch(options, checkPageSize: true);
-        return EraseStreamAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, cancellationToken);
+        return EraseStreamAsync(user, batch, options ?? new BulkDeleteOptions(), cancellationToken);
     }
 
-    private async IAsyncEnumerable<DeleteConversationResult> EraseStreamAsync(string user, BatchSettings batch, int pageSize,
+    private async IAsyncEnumerable<DeleteConversationResult> EraseStreamAsync(string user, BatchSettings batch, BulkDeleteOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tally = new ErasureTally();
-        await foreach (var result in UserEraser.RunAsync(this, user, batch, pageSize, tally, cancellationToken).ConfigureAwait(false))
+        await foreach (var result in UserEraser.RunAsync(Erasure(options), user, batch, options.PageSize, tally, cancellationToken).ConfigureAwait(false))
         {
             yield return result;
         }
@@ -407,11 +407,17 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     {
         Guard.RequiredUser(user, _dialect, nameof(user));
         var batch = NewBatch(options, checkPageSize: true);
-        return EraseCountingAsync(user, batch, options?.PageSize ?? new BulkDeleteOptions().PageSize, progress, cancellationToken);
+        return EraseCountingAsync(user, batch, options ?? new BulkDeleteOptions(), progress, cancellationToken);
     }
 
-    /// <summary>The streamed erasure, counted: its results become the report's counts and failures.</summary>
-    private async Task<EraseReport> EraseCountingAsync(string user, BatchSettings batch, int pageSize, IProgress<EraseProgress>? progress,
+    /// <summary>An erasure's delete: items first, then the conversation, then a look, as <paramref name="options"/> say.</summary>
+    private CompleteErasure Erasure(BulkDeleteOptions options) => new(this, options.DeleteItems, options.Verify);
+
+    /// <summary>
+    /// The streamed erasure, counted: its results become the report's counts and failures (a result that supersedes an
+    /// earlier one of its conversation, found still there by the verification pass, moves it to the failures).
+    /// </summary>
+    private async Task<EraseReport> EraseCountingAsync(string user, BatchSettings batch, BulkDeleteOptions options, IProgress<EraseProgress>? progress,
         CancellationToken cancellationToken)
     {
         var failures = new List<DeleteConversationResult>();
@@ -420,9 +426,18 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         void Report() => progress?.Report(new EraseProgress(tally.Listed, deleted, notFound, failures.Count) { Retries = retries, Skipped = tally.Skipped });
         tally.PageListed = Report;
 
-        await foreach (var result in UserEraser.RunAsync(this, user, batch, pageSize, tally, cancellationToken).ConfigureAwait(false))
+        await foreach (var result in UserEraser.RunAsync(Erasure(options), user, batch, options.PageSize, tally, cancellationToken).ConfigureAwait(false))
         {
             retries += Math.Max(0, result.Attempts - 1);
+            if (result.Supersedes == DeleteConversationOutcome.Deleted)
+            {
+                deleted--;
+            }
+            else if (result.Supersedes == DeleteConversationOutcome.NotFound)
+            {
+                notFound--;
+            }
+
             switch (result.Outcome)
             {
                 case DeleteConversationOutcome.Deleted:
@@ -449,6 +464,10 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             Stopped = tally.Stopped,
             ListingError = tally.ListingError,
             Limits = _dialect.ErasureLimits(_settings.BaseAddress),
+            ItemsDeleted = tally.ItemsDeleted,
+            StillPresent = tally.StillPresent,
+            VerificationRequested = options.Verify,
+            Verified = options.Verify && tally.VerificationFinished && tally.StillPresent.Count == 0 && tally.Unverified == 0,
         };
     }
 

@@ -15,6 +15,18 @@ internal sealed class ErasureTally
 
     public ConversationApiError? ListingError { get; set; }
 
+    /// <summary>Items deleted before their conversations.</summary>
+    public int ItemsDeleted { get; set; }
+
+    /// <summary>Conversations the service still had after answering their deletes as done.</summary>
+    public List<string> StillPresent { get; } = [];
+
+    /// <summary>Conversations answered as deleted whose check could not tell whether they are gone.</summary>
+    public int Unverified { get; set; }
+
+    /// <summary>Whether the verification pass (the listing from the top after the erasure) reached the end of the listing.</summary>
+    public bool VerificationFinished { get; set; }
+
     /// <summary>The failure to throw at the end of a streamed erasure, when the listing ended early.</summary>
     public ConversationApiException? ListingFailure { get; set; }
 

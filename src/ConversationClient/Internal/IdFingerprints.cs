@@ -45,10 +45,28 @@ internal sealed class IdFingerprints
     /// <summary>True the first time an id is seen.</summary>
     public bool Add(string id)
     {
+        var (high, low, segment) = Fingerprint(id);
+        return Add(high, low, segment);
+    }
+
+    /// <summary>Whether an id was added (or one with the same fingerprint).</summary>
+    public bool Contains(string id)
+    {
+        var (high, low, segment) = Fingerprint(id);
+        if (high == 0 && low == 0)
+        {
+            low = 1;
+        }
+
+        return _segments[segment]?.Contains(high, low) == true;
+    }
+
+    private static (ulong High, ushort Low, int Segment) Fingerprint(string id)
+    {
         // The UTF-16 code units, so ids that differ only in ill-formed surrogates stay different.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(MemoryMarshal.AsBytes(id.AsSpan()), hash);
-        return Add(BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt16LittleEndian(hash[8..]),
+        return (BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt16LittleEndian(hash[8..]),
             BinaryPrimitives.ReadUInt16LittleEndian(hash[10..]) & (SegmentCount - 1));
     }
 
@@ -80,6 +98,8 @@ internal sealed class IdFingerprints
         private int _count;
 
         public long AllocatedBytes => ((long)_high.Length * sizeof(ulong)) + ((long)_low.Length * sizeof(ushort));
+
+        public bool Contains(ulong high, ushort low) => Find(_high, _low, high, low, out _);
 
         public bool Add(ulong high, ushort low)
         {

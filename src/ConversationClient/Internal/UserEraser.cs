@@ -17,10 +17,16 @@ namespace ConversationClient.Internal;
 /// </summary>
 internal static class UserEraser
 {
-    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(IBatchOperations operations, string user, BatchSettings batch,
+    public static async IAsyncEnumerable<DeleteConversationResult> RunAsync(CompleteErasure operations, string user, BatchSettings batch,
         int pageSize, ErasureTally tally, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var handled = new IdFingerprints();
+
+        // What this run reported deleted or not found, for the verification pass, and what that pass looked at again.
+        var deleted = new IdFingerprints();
+        var notFound = new IdFingerprints();
+        var rechecked = new IdFingerprints();
+        var verifying = false;
         var deletes = batch.WithoutSkip();
         string? cursor = null;
         var cursorOutlivesDeletes = operations.CursorOutlivesDeletes;
@@ -62,6 +68,29 @@ internal static class UserEraser
             {
                 if (!handled.Add(item.Id))
                 {
+                    var earlier = deleted.Contains(item.Id) ? DeleteConversationOutcome.Deleted
+                        : notFound.Contains(item.Id) ? DeleteConversationOutcome.NotFound
+                        : (DeleteConversationOutcome?)null;
+                    if (verifying && earlier is { } outcome && rechecked.Add(item.Id))
+                    {
+                        // The verification pass lists one this run erased: ask for it again. Gone: the listing lags.
+                        var again = await operations.RecheckAsync(item.Id, outcome, user, batch.Pacer, cancellationToken).ConfigureAwait(false);
+                        if (again.Verification == ErasureVerification.Gone)
+                        {
+                            continue;
+                        }
+
+                        if (again.Verification == ErasureVerification.StillPresent)
+                        {
+                            tally.StillPresent.Add(item.Id);
+                            yield return again;
+                        }
+                        else
+                        {
+                            tally.Unverified++;
+                        }
+                    }
+
                     // Handled before and listed again: it still stands (its delete failed, or the listing lags).
                     standing = item.Id;
                     continue;
@@ -90,9 +119,27 @@ internal static class UserEraser
                 await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh, cancellationToken), user, deletes, cancellationToken)
                     .ConfigureAwait(false))
                 {
-                    if (result.Outcome == DeleteConversationOutcome.Failed)
+                    tally.ItemsDeleted += result.ItemsDeleted;
+                    switch (result.Outcome)
                     {
-                        (failed ??= new HashSet<string>(StringComparer.Ordinal)).Add(result.ConversationId);
+                        case DeleteConversationOutcome.Failed:
+                            (failed ??= new HashSet<string>(StringComparer.Ordinal)).Add(result.ConversationId);
+                            break;
+                        case DeleteConversationOutcome.Deleted:
+                            deleted.Add(result.ConversationId);
+                            break;
+                        default:
+                            notFound.Add(result.ConversationId);
+                            break;
+                    }
+
+                    if (result.Verification == ErasureVerification.StillPresent)
+                    {
+                        tally.StillPresent.Add(result.ConversationId);
+                    }
+                    else if (operations.Verifies && result.Outcome != DeleteConversationOutcome.Failed && result.Verification == ErasureVerification.NotChecked)
+                    {
+                        tally.Unverified++;
                     }
 
                     yield return result;
@@ -134,18 +181,23 @@ internal static class UserEraser
                 yield break;
             }
 
-            if (!page.HasMore || page.Items.Count == 0)
-            {
-                yield break;
-            }
-
             // A cursor that outlives deletes: after the page's last id. Otherwise: after the last conversation of this
             // page known to stand; with none, from where this page was asked (what it held that was deleted is gone).
             var next = cursorOutlivesDeletes ? page.NextCursor : standing ?? cursor;
 
-            // No cursor to go on from, or the same place again when this page changed nothing: the listing is done.
-            if ((cursorOutlivesDeletes && next is null) || (next == cursor && newToRun == 0))
+            // The last page, no cursor to go on from, or the same place again when this page changed nothing: the
+            // listing is done. With verification, list once more from the top: what this run erased must not be there.
+            if (!page.HasMore || page.Items.Count == 0 || (cursorOutlivesDeletes && next is null) || (next == cursor && newToRun == 0))
             {
+                if (operations.Verifies && !verifying)
+                {
+                    verifying = true;
+                    cursor = null;
+                    progressSinceTop = false;
+                    continue;
+                }
+
+                tally.VerificationFinished = verifying;
                 yield break;
             }
 

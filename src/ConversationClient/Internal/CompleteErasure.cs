@@ -1,0 +1,172 @@
+using System.Globalization;
+
+namespace ConversationClient.Internal;
+
+/// <summary>
+/// One conversation erased completely, as an erasure's delete (<see cref="UserEraser"/> hands it to
+/// <see cref="BulkDeleter"/> in place of the plain delete): where the service keeps items after their conversation's
+/// delete (OpenAI dialect), every item first, and the conversation only when a listing of its items comes back empty;
+/// then, with verification on, a look that the conversation is gone. Every call runs in the conversation's batch slot
+/// at the batch's pace. The other operations pass through.
+/// </summary>
+internal sealed class CompleteErasure(IBatchOperations operations, bool deleteItems, bool verify) : IBatchOperations
+{
+    /// <summary>How many items each listing page of a conversation being erased asks for (the service's largest page).</summary>
+    public const int ItemPageSize = 100;
+
+    public bool CursorOutlivesDeletes => operations.CursorOutlivesDeletes;
+
+    public bool DeletesItemsWithConversation => operations.DeletesItemsWithConversation;
+
+    public bool Verifies => verify;
+
+    public async Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken)
+    {
+        var itemsDeleted = 0;
+        if (deleteItems && !operations.DeletesItemsWithConversation)
+        {
+            var (deleted, itemsLeft) = await DeleteItemsAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+            if (itemsLeft is not null)
+            {
+                return itemsLeft;
+            }
+
+            itemsDeleted = deleted;
+        }
+
+        var result = await operations.DeleteAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+        if (!verify || result.Outcome == DeleteConversationOutcome.Failed)
+        {
+            return result.WithErasure(itemsDeleted, ErasureVerification.NotChecked);
+        }
+
+        return await CheckGoneAsync(result.WithErasure(itemsDeleted, ErasureVerification.NotChecked), user, pacer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the service for the conversation of <paramref name="result"/>, which it answered as deleted (or not found):
+    /// gone, still present (then the result is a failure: it is not erased), or not checked when the look itself failed.
+    /// </summary>
+    public async Task<DeleteConversationResult> CheckGoneAsync(DeleteConversationResult result, string? user, BatchPacer pacer,
+        CancellationToken cancellationToken)
+    {
+        var check = await operations.GetConversationAsync(result.ConversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+        return check.Outcome switch
+        {
+            CallOutcome.NotFound => result.WithErasure(result.ItemsDeleted, ErasureVerification.Gone),
+            CallOutcome.Succeeded => new DeleteConversationResult
+            {
+                ConversationId = result.ConversationId,
+                Outcome = DeleteConversationOutcome.Failed,
+                StatusCode = result.StatusCode,
+                Attempts = result.Attempts,
+                RequestId = result.RequestId,
+                ItemsDeleted = result.ItemsDeleted,
+                Verification = ErasureVerification.StillPresent,
+                Supersedes = result.Supersedes,
+                Error = new ConversationApiError
+                {
+                    Code = ConversationApiError.StillPresentCode,
+                    Message = $"The service answered the delete ({result.Outcome}), yet still has the conversation when asked for it " +
+                        $"(HTTP {Number(check.StatusCode)}): it is not erased. Run the erasure again.",
+                },
+            },
+            _ => result,
+        };
+    }
+
+    /// <summary>
+    /// Asks again for a conversation this run erased (its result was <paramref name="earlier"/>) that the listing shows
+    /// once more: the result that replaces the earlier one when it is still there (<see cref="DeleteConversationResult.Supersedes"/>).
+    /// </summary>
+    public Task<DeleteConversationResult> RecheckAsync(string conversationId, DeleteConversationOutcome earlier, string? user, BatchPacer pacer,
+        CancellationToken cancellationToken) =>
+        CheckGoneAsync(new DeleteConversationResult { ConversationId = conversationId, Outcome = earlier, Supersedes = earlier }, user, pacer, cancellationToken);
+
+    /// <summary>
+    /// Deletes the conversation's items, listing its first page again after each page until it comes back empty: the
+    /// items deleted, and the result to report instead of deleting the conversation when some are left.
+    /// </summary>
+    private async Task<(int Deleted, DeleteConversationResult? ItemsLeft)> DeleteItemsAsync(string conversationId, string? user, BatchPacer pacer,
+        CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        while (true)
+        {
+            // Always the first page: what was deleted is gone from it, so no cursor can name a deleted item.
+            var read = await operations.ReadItemPageAsync(conversationId, user, null, ItemPageSize, ConversationListOrder.OldestFirst, pacer, cancellationToken)
+                .ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                // Gone already: no item can be reached any more, and the conversation's delete says not found.
+                return read.ConversationGone
+                    ? (deleted, null)
+                    : (deleted, ItemsLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId,
+                        $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
+            }
+
+            var items = read.Page.Items;
+            if (items.Count == 0)
+            {
+                return (deleted, null);
+            }
+
+            var deletedFromPage = 0;
+            foreach (var item in items)
+            {
+                var itemResult = await operations.DeleteItemAsync(conversationId, item.Id, user, pacer, cancellationToken).ConfigureAwait(false);
+                if (itemResult.IsFailed)
+                {
+                    return (deleted, ItemsLeft(conversationId, deleted, itemResult.StatusCode, itemResult.RequestId,
+                        $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"));
+                }
+
+                if (itemResult.Outcome == CallOutcome.Succeeded)
+                {
+                    deleted++;
+                    deletedFromPage++;
+                }
+            }
+
+            // Every item of the page was already gone, yet listed: listing again would find them again.
+            if (deletedFromPage == 0)
+            {
+                return (deleted, ItemsLeft(conversationId, deleted, null, null,
+                    $"the service lists {Plural(items.Count, "item")} that it says do not exist when deleted"));
+            }
+        }
+    }
+
+    private static DeleteConversationResult ItemsLeft(string conversationId, int deleted, int? statusCode, string? requestId, string why) => new()
+    {
+        ConversationId = conversationId,
+        Outcome = DeleteConversationOutcome.Failed,
+        StatusCode = statusCode,
+        RequestId = requestId,
+        ItemsDeleted = deleted,
+        Error = new ConversationApiError
+        {
+            Code = ConversationApiError.ItemsLeftCode,
+            Message = $"The conversation was not deleted because {why}; {Plural(deleted, "item")} deleted before that. " +
+                "It is left in place so that its items can still be listed: run the erasure again to finish.",
+        },
+    };
+
+    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "no answer";
+
+    private static string Plural(int count, string noun) =>
+        count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {noun}s";
+
+    public Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
+        operations.ReadPageAsync(user, cursor, pageSize, cancellationToken);
+
+    public Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        BatchPacer? pacer, CancellationToken cancellationToken) =>
+        operations.ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken);
+
+    public Task<CallResult> DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+        operations.DeleteItemAsync(conversationId, itemId, user, pacer, cancellationToken);
+
+    public Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
+        operations.GetConversationAsync(conversationId, user, pacer, cancellationToken);
+}
