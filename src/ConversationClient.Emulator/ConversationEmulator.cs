@@ -95,15 +95,17 @@ public sealed class ConversationEmulator : IAsyncDisposable
     public string SeedOpenAIConversation(string? userIsolationKey = null, IReadOnlyDictionary<string, string>? metadata = null) =>
         _state.SeedOpenAI(1, userIsolationKey, metadata)[0];
 
-    /// <summary>Creates many conversations in the OpenAI dialect, oldest first.</summary>
+    /// <summary>Creates many conversations in the OpenAI dialect, oldest first, each with message items if asked.</summary>
     /// <param name="count">How many.</param>
     /// <param name="userIsolationKey">The isolation key they are visible under; null for requests without the header.</param>
+    /// <param name="itemsEach">How many message items each holds (<c>msg_…</c>, user and assistant in turn).</param>
     /// <returns>Their ids, in creation order.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    public IReadOnlyList<string> SeedOpenAIConversations(int count, string? userIsolationKey = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> or <paramref name="itemsEach"/> is negative.</exception>
+    public IReadOnlyList<string> SeedOpenAIConversations(int count, string? userIsolationKey = null, int itemsEach = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return _state.SeedOpenAI(count, userIsolationKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(itemsEach);
+        return _state.SeedOpenAI(count, userIsolationKey, items: itemsEach);
     }
 
     /// <summary>Creates a Dify conversation owned by <paramref name="user"/>.</summary>
@@ -117,16 +119,18 @@ public sealed class ConversationEmulator : IAsyncDisposable
         return _state.SeedDify(1, user, name)[0];
     }
 
-    /// <summary>Creates many Dify conversations owned by <paramref name="user"/>, oldest first.</summary>
+    /// <summary>Creates many Dify conversations owned by <paramref name="user"/>, oldest first, each with messages if asked.</summary>
     /// <param name="count">How many.</param>
     /// <param name="user">The end user who owns them.</param>
+    /// <param name="messagesEach">How many messages (a query and its answer each) each holds.</param>
     /// <returns>Their ids, in creation order.</returns>
-    /// <exception cref="ArgumentException"><paramref name="user"/> is null or empty, or <paramref name="count"/> is negative.</exception>
-    public IReadOnlyList<string> SeedDifyConversations(int count, string user)
+    /// <exception cref="ArgumentException"><paramref name="user"/> is null or empty, or a count is negative.</exception>
+    public IReadOnlyList<string> SeedDifyConversations(int count, string user, int messagesEach = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(messagesEach);
         ArgumentException.ThrowIfNullOrEmpty(user);
-        return _state.SeedDify(count, user, null);
+        return _state.SeedDify(count, user, null, messagesEach);
     }
 
     /// <summary>Gets whether an OpenAI-dialect conversation exists under an isolation key.</summary>
@@ -151,6 +155,27 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <param name="user">The end user.</param>
     /// <returns>How many exist.</returns>
     public int CountDifyConversations(string user) => _state.Dify.Count(user);
+
+    /// <summary>
+    /// Counts the items stored for an OpenAI-dialect conversation, also after it is deleted: OpenAI's conversation delete
+    /// leaves the items stored ("Items in the conversation will not be deleted"), out of the API's reach.
+    /// </summary>
+    /// <param name="conversationId">The id.</param>
+    /// <param name="userIsolationKey">The isolation key it belongs to; null for none.</param>
+    /// <returns>How many items are stored; 0 for a conversation that key never had.</returns>
+    public int CountOpenAIItems(string conversationId, string? userIsolationKey = null) =>
+        _state.OpenAI.CountItems(conversationId, userIsolationKey) ?? 0;
+
+    /// <summary>Counts the items left stored by deleted OpenAI-dialect conversations of an isolation key, which the API can no longer reach.</summary>
+    /// <param name="userIsolationKey">The isolation key; null for none.</param>
+    /// <returns>How many items of deleted conversations are stored.</returns>
+    public int CountOrphanedOpenAIItems(string? userIsolationKey = null) => _state.OpenAI.CountOrphanedItems(userIsolationKey);
+
+    /// <summary>Counts the messages of a user's Dify conversation (none once it is deleted: Dify deletes them with it).</summary>
+    /// <param name="conversationId">The id.</param>
+    /// <param name="user">The end user.</param>
+    /// <returns>How many messages it holds; 0 when it does not exist for <paramref name="user"/>.</returns>
+    public int CountDifyMessages(string conversationId, string user) => _state.Dify.CountMessages(conversationId, user) ?? 0;
 
     /// <summary>Replaces the injected faults; the count of <see cref="ServiceFaultOptions.FailFirst"/> starts again.</summary>
     /// <param name="faults">The new faults (copied).</param>

@@ -43,7 +43,7 @@ internal static class Program
               OpenAI       {emulator.OpenAIBaseAddress}  key {emulator.OpenAIApiKey}
               Azure        {emulator.AzureBaseAddress}  key {emulator.OpenAIApiKey} (bearer or api-key)
               Dify         {emulator.DifyBaseAddress}  key {emulator.DifyApiKey}
-              Admin        {emulator.BaseAddress}__emulator/info | counters | faults | rate-limit | seed | reset
+              Admin        {emulator.BaseAddress}__emulator/info | counters | faults | rate-limit | seed | orphaned-items | reset
             """)).ConfigureAwait(false);
 
         if (emulator.RateLimit is { IsActive: true } limit)
@@ -55,17 +55,17 @@ internal static class Program
 
         if (command.SeedOpenAI > 0)
         {
-            emulator.SeedOpenAIConversations(command.SeedOpenAI, command.SeedUser);
+            emulator.SeedOpenAIConversations(command.SeedOpenAI, command.SeedUser, command.SeedItems);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Seeded {command.SeedOpenAI} OpenAI conversations (isolation key: {command.SeedUser ?? "none"}).")).ConfigureAwait(false);
+                $"Seeded {command.SeedOpenAI} OpenAI conversations of {command.SeedItems} items (isolation key: {command.SeedUser ?? "none"}).")).ConfigureAwait(false);
         }
 
         if (command.SeedDify > 0)
         {
             var user = command.SeedUser ?? "demo-user";
-            emulator.SeedDifyConversations(command.SeedDify, user);
+            emulator.SeedDifyConversations(command.SeedDify, user, command.SeedItems);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Seeded {command.SeedDify} Dify conversations for user {user}.")).ConfigureAwait(false);
+                $"Seeded {command.SeedDify} Dify conversations of {command.SeedItems} messages for user {user}.")).ConfigureAwait(false);
         }
 
         if (command.AddressFile is { } file)

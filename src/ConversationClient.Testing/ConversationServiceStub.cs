@@ -75,7 +75,7 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <summary>Gets the key the stub accepts; any other key is answered 401 in the service's envelope.</summary>
     public string ApiKey => Kind == ConversationServiceKind.Dify ? DifyKey : OpenAIKey;
 
-    /// <summary>Gets the deletes received so far, oldest first, each with its number of attempts.</summary>
+    /// <summary>Gets the conversation deletes received so far, oldest first, each with its number of attempts (item deletes are counted in <see cref="ServiceCounters.ItemsDeleted"/>, not listed here).</summary>
     public IReadOnlyList<ReceivedDelete> Deletes
     {
         get
@@ -121,17 +121,73 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) they belong to; null for none (not allowed for Dify).</param>
     /// <returns>Their ids, oldest first.</returns>
     /// <exception cref="ArgumentException">Dify and <paramref name="user"/> is null or empty, or <paramref name="count"/> is negative.</exception>
-    public IReadOnlyList<string> AddConversations(int count, string? user = null)
+    public IReadOnlyList<string> AddConversations(int count, string? user = null) => AddConversationsWithItems(count, 0, user);
+
+    /// <summary>
+    /// Adds conversations, oldest first, each with <paramref name="itemsEach"/> items: in the OpenAI dialect message items
+    /// (<c>msg_…</c>, user and assistant in turn), in Dify messages (a query and its answer each).
+    /// </summary>
+    /// <param name="count">How many conversations.</param>
+    /// <param name="itemsEach">How many items or messages each conversation holds.</param>
+    /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) they belong to; null for none (not allowed for Dify).</param>
+    /// <returns>Their ids, oldest first.</returns>
+    /// <exception cref="ArgumentException">Dify and <paramref name="user"/> is null or empty, or a count is negative.</exception>
+    public IReadOnlyList<string> AddConversationsWithItems(int count, int itemsEach, string? user = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(itemsEach);
         if (Kind == ConversationServiceKind.Dify)
         {
             ArgumentException.ThrowIfNullOrEmpty(user);
-            return _rules.State.SeedDify(count, user, null);
+            return _rules.State.SeedDify(count, user, null, itemsEach);
         }
 
-        return _rules.State.SeedOpenAI(count, string.IsNullOrEmpty(user) ? null : user);
+        return _rules.State.SeedOpenAI(count, ScopeOf(user), items: itemsEach);
     }
+
+    /// <summary>
+    /// Adds items to a conversation that exists: message items in the OpenAI dialect (user and assistant in turn), messages
+    /// in Dify (a query and its answer each).
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="count">How many items or messages.</param>
+    /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) the conversation belongs to; null for none.</param>
+    /// <returns>The new items' ids, oldest first.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="conversationId"/> names no conversation of <paramref name="user"/>, or <paramref name="count"/> is negative.
+    /// </exception>
+    public IReadOnlyList<string> AddItems(string conversationId, int count, string? user = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var ids = Kind == ConversationServiceKind.Dify
+            ? _rules.State.SeedDifyMessages(conversationId, ServiceRules.UserOrDefault(user), count)
+            : _rules.State.SeedOpenAIItems(conversationId, ScopeOf(user), count);
+        return ids ?? throw new ArgumentException("No conversation with this id exists for this user.", nameof(conversationId));
+    }
+
+    /// <summary>
+    /// Counts the items (OpenAI dialect) or messages (Dify) stored for a conversation. In the OpenAI dialect a deleted
+    /// conversation's items stay stored, as OpenAI keeps them ("Items in the conversation will not be deleted"), and are
+    /// still counted here although the API no longer reaches them; Dify deletes a conversation's messages with it.
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) it belongs to; null for none.</param>
+    /// <returns>How many are stored; 0 for a conversation this user never had (or a deleted Dify conversation).</returns>
+    public int CountItems(string conversationId, string? user = null) =>
+        (Kind == ConversationServiceKind.Dify
+            ? _rules.State.Dify.CountMessages(conversationId, ServiceRules.UserOrDefault(user))
+            : _rules.State.OpenAI.CountItems(conversationId, ScopeOf(user))) ?? 0;
+
+    /// <summary>
+    /// Counts the items left stored by deleted conversations of a user (isolation key), which the API can no longer list
+    /// or delete: an erasure that deletes conversations without their items first leaves them here. Always 0 for Dify,
+    /// which deletes a conversation's messages with it.
+    /// </summary>
+    /// <param name="user">The isolation key (OpenAI dialect); null for none.</param>
+    /// <returns>How many items of deleted conversations are stored.</returns>
+    public int CountOrphanedItems(string? user = null) =>
+        Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountOrphanedItems(ScopeOf(user));
 
     /// <summary>Gets whether a conversation still exists for a user (Dify) or isolation key (OpenAI dialect).</summary>
     /// <param name="conversationId">The id.</param>
@@ -140,7 +196,7 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     public bool ConversationExists(string conversationId, string? user = null) =>
         Kind == ConversationServiceKind.Dify
             ? _rules.State.Dify.Exists(conversationId, ServiceRules.UserOrDefault(user))
-            : _rules.State.OpenAI.Get(conversationId, string.IsNullOrEmpty(user) ? null : user) is not null;
+            : _rules.State.OpenAI.Get(conversationId, ScopeOf(user)) is not null;
 
     /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="statusCode"/> in the service's envelope.</summary>
     /// <param name="count">How many requests.</param>
@@ -330,6 +386,8 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
 
         return response;
     }
+
+    private static string? ScopeOf(string? user) => string.IsNullOrEmpty(user) ? null : user;
 
     private static string? ConversationIdOf(string path)
     {

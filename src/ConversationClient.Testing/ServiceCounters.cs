@@ -24,13 +24,16 @@ public sealed class ServiceCounters
     /// <summary>Gets the number of conversations created, by the API or by seeding.</summary>
     public long ConversationsCreated { get; init; }
 
-    /// <summary>Gets the number of delete requests that deleted a conversation.</summary>
+    /// <summary>Gets the number of delete requests that deleted a conversation (item deletes are in <see cref="ItemsDeleted"/>).</summary>
     public long ConversationsDeleted { get; init; }
 
-    /// <summary>Gets the number of delete requests answered 404.</summary>
+    /// <summary>Gets the number of delete requests answered 404: conversation deletes and item deletes (an unknown item, or a conversation that is gone).</summary>
     public long DeletesNotFound { get; init; }
 
-    /// <summary>Gets the number of DELETE requests that passed the key check, whatever their answer (deleted, 404, refused or a fault).</summary>
+    /// <summary>
+    /// Gets the number of DELETE requests that passed the key check, whatever their answer (deleted, 404, refused or a
+    /// fault): conversation deletes and item deletes alike.
+    /// </summary>
     public long DeleteRequests { get; init; }
 
     /// <summary>
@@ -39,6 +42,15 @@ public sealed class ServiceCounters
     /// </summary>
     public long DeletesRateLimited { get; init; }
 
-    /// <summary>Gets the number of list pages served.</summary>
+    /// <summary>Gets the number of conversation list pages served.</summary>
     public long ListPages { get; init; }
+
+    /// <summary>Gets the number of pages of a conversation's items (OpenAI dialect) or messages (Dify) served.</summary>
+    public long ItemListPages { get; init; }
+
+    /// <summary>Gets the number of item delete requests (OpenAI dialect) that deleted an item.</summary>
+    public long ItemsDeleted { get; init; }
+
+    /// <summary>Gets the number of requests for one conversation (<c>GET /conversations/{id}</c>, OpenAI dialect), answered 200 or 404.</summary>
+    public long ConversationGets { get; init; }
 }

@@ -10,7 +10,7 @@ public sealed class CommandLineTests
         var command = EmulatorCommandLine.Parse([
             "--urls", "http://127.0.0.1:0", "--openai-key", "sk-a", "--dify-key=app-b", "--isolation-header", "x-ms-user-identity",
             "--openai-public-listing", "--fail-first", "2", "--failure-rate", "0.25", "--too-many-requests-rate", "0.125", "--fault-status", "429", "--retry-after-ms", "1500",
-            "--latency-ms", "20", "--fault-method", "DELETE", "--fault-seed", "7", "--seed-openai", "3", "--seed-dify", "4",
+            "--latency-ms", "20", "--fault-method", "DELETE", "--fault-seed", "7", "--seed-openai", "3", "--seed-dify", "4", "--seed-items", "6",
             "--seed-user", "demo", "--address-file", "/tmp/address",
         ]);
 
@@ -32,6 +32,7 @@ public sealed class CommandLineTests
             Assert.That(options.Faults.Seed, Is.EqualTo(7));
             Assert.That(command.SeedOpenAI, Is.EqualTo(3));
             Assert.That(command.SeedDify, Is.EqualTo(4));
+            Assert.That(command.SeedItems, Is.EqualTo(6));
             Assert.That(command.SeedUser, Is.EqualTo("demo"));
             Assert.That(command.AddressFile, Is.EqualTo("/tmp/address"));
             Assert.That(command.ShowHelp, Is.False);

@@ -8,7 +8,7 @@ namespace ConversationClient.Emulator.Internal;
 /// <summary>
 /// The emulator's own endpoints, with no API key and not counted: <c>GET /__emulator/info</c>,
 /// <c>GET /__emulator/counters</c>, <c>GET|POST|DELETE /__emulator/faults</c>, <c>GET|POST|DELETE /__emulator/rate-limit</c>,
-/// <c>POST /__emulator/seed</c>,
+/// <c>POST /__emulator/seed</c>, <c>GET /__emulator/orphaned-items</c>,
 /// <c>POST /__emulator/reset</c>.
 /// </summary>
 internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptions options)
@@ -48,6 +48,9 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
                 return;
             case "/seed" when HttpMethods.IsPost(method):
                 await SeedAsync(context).ConfigureAwait(false);
+                return;
+            case "/orphaned-items" when HttpMethods.IsGet(method):
+                await HttpAnswers.Json(context, 200, OrphanedItems(context), EmulatorJsonContext.Default.AdminOrphanedItemsBody).ConfigureAwait(false);
                 return;
             case "/reset" when HttpMethods.IsPost(method):
                 state.Reset();
@@ -121,11 +124,13 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
     {
         var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminSeedRequest).ConfigureAwait(false);
         var count = body?.Count ?? 1;
+        var items = body?.Items ?? 0;
         var dialect = body?.Dialect?.ToUpperInvariant();
-        if (body is null || dialect is not ("OPENAI" or "DIFY") || count is < 1 or > 1_000_000)
+        if (body is null || dialect is not ("OPENAI" or "DIFY") || count is < 1 or > 1_000_000 || items is < 0 or > 1_000 || (long)count * items > 1_000_000)
         {
             await BadRequest(context, 400,
-                "Send {\"dialect\":\"openai\"|\"dify\",\"count\":1..1000000,\"user\":\"...\"}; Dify needs a user, OpenAI takes it as the isolation key.")
+                "Send {\"dialect\":\"openai\"|\"dify\",\"count\":1..1000000,\"user\":\"...\",\"items\":0..1000}; count x items at most 1000000; " +
+                "Dify needs a user, OpenAI takes it as the isolation key.")
                 .ConfigureAwait(false);
             return;
         }
@@ -137,11 +142,27 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
         }
 
         var ids = dialect == "DIFY"
-            ? state.SeedDify(count, body.User!, body.Name)
+            ? state.SeedDify(count, body.User!, body.Name, items)
             : state.SeedOpenAI(count, string.IsNullOrEmpty(body.User) ? null : body.User,
-                body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name });
+                body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name }, items);
         await HttpAnswers.Json(context, 200, new AdminSeedResponse(dialect.ToLowerInvariant(), body.User, ids),
             EmulatorJsonContext.Default.AdminSeedResponse).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The items left stored by deleted OpenAI-dialect conversations: of the isolation key in <c>?user=</c> (empty for
+    /// requests without the header), or of every key when <c>user</c> is absent.
+    /// </summary>
+    private AdminOrphanedItemsBody OrphanedItems(HttpContext context)
+    {
+        var query = context.Request.Query;
+        if (!query.TryGetValue("user", out var user))
+        {
+            return new AdminOrphanedItemsBody(null, AllUsers: true, state.OpenAI.CountOrphanedItems(null, allScopes: true));
+        }
+
+        var scope = string.IsNullOrEmpty(user) ? null : user.ToString();
+        return new AdminOrphanedItemsBody(scope, AllUsers: false, state.OpenAI.CountOrphanedItems(scope));
     }
 
     private AdminInfoBody Info()

@@ -11,7 +11,7 @@ internal sealed class EmulatorCommandLine
     private const string Description =
         "A local, in-memory stand-in for the OpenAI / Azure AI Foundry Conversations API and the Dify service API: " +
         "dotnet run --project src/ConversationClient.Emulator -- [options]. Admin endpoints under /__emulator " +
-        "(info, counters, faults, rate-limit, seed, reset).";
+        "(info, counters, faults, rate-limit, seed, orphaned-items, reset).";
 
     private static readonly Option<string> Urls = new("--urls")
     {
@@ -99,6 +99,9 @@ internal sealed class EmulatorCommandLine
 
     private static readonly Option<int> SeedDifyOption = Count("--seed-dify", "Create N Dify conversations at start for --seed-user (default demo-user).");
 
+    private static readonly Option<int> SeedItemsOption = Count("--seed-items",
+        "Give each seeded conversation N items (OpenAI: message items) or messages (Dify).");
+
     private static readonly Option<string?> SeedUserOption = new("--seed-user")
     {
         Description = "The user of seeded conversations.",
@@ -125,6 +128,8 @@ internal sealed class EmulatorCommandLine
     public int SeedOpenAI { get; private set; }
 
     public int SeedDify { get; private set; }
+
+    public int SeedItems { get; private set; }
 
     public string? SeedUser { get; private set; }
 
@@ -169,6 +174,7 @@ internal sealed class EmulatorCommandLine
 
         command.SeedOpenAI = parse.GetValue(SeedOpenAIOption);
         command.SeedDify = parse.GetValue(SeedDifyOption);
+        command.SeedItems = parse.GetValue(SeedItemsOption);
         command.SeedUser = parse.GetValue(SeedUserOption);
         command.AddressFile = parse.GetValue(AddressFileOption);
 
@@ -197,7 +203,7 @@ internal sealed class EmulatorCommandLine
         {
             Urls, OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing, FailFirst, FailureRate, TooManyRequestsRate, FaultStatus,
             RetryAfterMs, LatencyMs, FaultMethod, FaultSeed, DeleteRate, DeleteBurst, WaitHeader, SeedOpenAIOption, SeedDifyOption,
-            SeedUserOption, AddressFileOption,
+            SeedItemsOption, SeedUserOption, AddressFileOption,
         })
         {
             root.Options.Add(option);

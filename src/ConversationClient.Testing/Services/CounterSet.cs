@@ -14,6 +14,9 @@ internal sealed class CounterSet
     private long _deleteRequests;
     private long _deletesRateLimited;
     private long _listPages;
+    private long _itemListPages;
+    private long _itemsDeleted;
+    private long _conversationGets;
 
     public void Request(bool dify)
     {
@@ -37,6 +40,12 @@ internal sealed class CounterSet
 
     public void ListPage() => Interlocked.Increment(ref _listPages);
 
+    public void ItemListPage() => Interlocked.Increment(ref _itemListPages);
+
+    public void ItemDeleted() => Interlocked.Increment(ref _itemsDeleted);
+
+    public void ConversationGet() => Interlocked.Increment(ref _conversationGets);
+
     public ServiceCounters Snapshot() => new()
     {
         Requests = Interlocked.Read(ref _requests),
@@ -50,6 +59,9 @@ internal sealed class CounterSet
         DeleteRequests = Interlocked.Read(ref _deleteRequests),
         DeletesRateLimited = Interlocked.Read(ref _deletesRateLimited),
         ListPages = Interlocked.Read(ref _listPages),
+        ItemListPages = Interlocked.Read(ref _itemListPages),
+        ItemsDeleted = Interlocked.Read(ref _itemsDeleted),
+        ConversationGets = Interlocked.Read(ref _conversationGets),
     };
 
     public void Reset()
@@ -65,5 +77,8 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _deleteRequests, 0);
         Interlocked.Exchange(ref _deletesRateLimited, 0);
         Interlocked.Exchange(ref _listPages, 0);
+        Interlocked.Exchange(ref _itemListPages, 0);
+        Interlocked.Exchange(ref _itemsDeleted, 0);
+        Interlocked.Exchange(ref _conversationGets, 0);
     }
 }

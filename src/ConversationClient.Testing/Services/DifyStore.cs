@@ -1,6 +1,9 @@
 namespace ConversationClient.Testing.Services;
 
-/// <summary>Dify conversations in memory, each owned by one end user.</summary>
+/// <summary>
+/// Dify conversations and their messages in memory, each owned by one end user. Deleting a conversation deletes its
+/// messages, as Dify does (a background task after the 204 in Dify 1.13; here at once).
+/// </summary>
 internal sealed class DifyStore
 {
     /// <summary>The values Dify accepts for <c>sort_by</c>.</summary>
@@ -72,6 +75,7 @@ internal sealed class DifyStore
             }
 
             _byId.Remove(id);
+            entry.Messages.Clear();
             if (ListingLags)
             {
                 _deleted[id] = entry;
@@ -126,6 +130,79 @@ internal sealed class DifyStore
         }
     }
 
+    /// <summary>
+    /// Adds messages (a query and its answer each) to a conversation of this user, oldest first; null when there is none.
+    /// The first is created at <paramref name="createdAt"/> (or with the last one, if later), each next one a second later.
+    /// </summary>
+    public IReadOnlyList<string>? AddMessages(string conversationId, string user, IEnumerable<(string Query, string Answer)> messages, long createdAt)
+    {
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || entry.User != user)
+            {
+                return null;
+            }
+
+            var ids = new List<string>();
+            foreach (var (query, answer) in messages)
+            {
+                var message = new Message(Guid.NewGuid().ToString("D"), entry.Messages.Count > 0 ? entry.Messages[^1].Id : null, query, answer,
+                    Math.Max(createdAt, entry.Messages.Count > 0 ? entry.Messages[^1].CreatedAt : createdAt), ++_sequence);
+                entry.Messages.Add(message);
+                ids.Add(message.Id);
+                createdAt++;
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>
+    /// One page of a conversation's messages as Dify pages them: the <paramref name="limit"/> messages before
+    /// <paramref name="firstId"/> (or the newest), oldest first, with whether older ones are left.
+    /// </summary>
+    public ItemLookup ListMessages(string conversationId, string user, string? firstId, int limit, out DifyMessageListBody? page)
+    {
+        page = null;
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || entry.User != user)
+            {
+                return ItemLookup.ConversationNotFound;
+            }
+
+            // Newest first, as Dify queries them; ties in the same second go by the order they were added. (Dify's own
+            // query, created_at < first's, would skip messages of the same second as first_id; seeded messages are a
+            // second apart so that both agree.)
+            IEnumerable<Message> newestFirst = Enumerable.Reverse(entry.Messages);
+            if (!string.IsNullOrEmpty(firstId))
+            {
+                var first = entry.Messages.Find(message => message.Id == firstId);
+                if (first is null)
+                {
+                    return ItemLookup.ItemNotFound;
+                }
+
+                newestFirst = newestFirst.Where(message => message.Sequence < first.Sequence);
+            }
+
+            var taken = newestFirst.Take(limit + 1).ToList();
+            var data = taken.Take(limit).Select(message => message.ToBody(entry)).ToList();
+            data.Reverse();
+            page = new DifyMessageListBody(limit, taken.Count > limit, data);
+            return ItemLookup.Found;
+        }
+    }
+
+    /// <summary>The messages stored for a conversation of this user (none once it is deleted); null when it does not exist.</summary>
+    public int? CountMessages(string conversationId, string user)
+    {
+        lock (_lock)
+        {
+            return _byId.TryGetValue(conversationId, out var entry) && entry.User == user ? entry.Messages.Count : null;
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)
@@ -153,6 +230,14 @@ internal sealed class DifyStore
 
         public long UpdatedSequence { get; set; }
 
+        public List<Message> Messages { get; } = [];
+
         public DifyConversationBody ToBody() => new(Id, Name, Inputs, "normal", string.Empty, CreatedAt, UpdatedAt);
+    }
+
+    private sealed record Message(string Id, string? ParentId, string Query, string Answer, long CreatedAt, long Sequence)
+    {
+        public DifyMessageBody ToBody(Entry conversation) => new(Id, conversation.Id, ParentId, conversation.Inputs, Query, Answer, "normal",
+            null, [], null, [], [], CreatedAt);
     }
 }

@@ -1,10 +1,19 @@
 namespace ConversationClient.Testing.Services;
 
-/// <summary>OpenAI-dialect conversations in memory, each visible only under the isolation key it was created with.</summary>
+/// <summary>
+/// OpenAI-dialect conversations and their items in memory, each visible only under the isolation key it was created
+/// with. As OpenAI's own store does ("Items in the conversation will not be deleted"), deleting a conversation leaves its
+/// items stored, where the API can no longer reach them: <see cref="CountOrphanedItems"/> counts them.
+/// </summary>
 internal sealed class OpenAIStore
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+
+    // Items by conversation id, for live and deleted conversations alike; a deleted item keeps its place (Deleted) so
+    // that an "after" cursor naming it stays valid, as for conversations.
+    private readonly Dictionary<string, List<ItemEntry>> _items = new(StringComparer.Ordinal);
+    private long _itemSequence;
 
     // Deleted ids keep their place so that a list cursor ("after") stays valid while its conversation is deleted.
     private readonly Dictionary<string, Entry> _deleted = new(StringComparer.Ordinal);
@@ -93,13 +102,142 @@ internal sealed class OpenAIStore
         }
     }
 
+    /// <summary>Adds message items (each a role such as <c>user</c> or <c>assistant</c>, and a text) to a live conversation of this scope, oldest first; null when there is none.</summary>
+    public IReadOnlyList<string>? AddItems(string conversationId, string? scope, IEnumerable<(string Role, string Text)> messages)
+    {
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || !entry.IsIn(scope))
+            {
+                return null;
+            }
+
+            if (!_items.TryGetValue(conversationId, out var items))
+            {
+                items = [];
+                _items.Add(conversationId, items);
+            }
+
+            var ids = new List<string>();
+            foreach (var (role, text) in messages)
+            {
+                var item = new ItemEntry("msg_" + Guid.NewGuid().ToString("N"), role, text, ++_itemSequence);
+                items.Add(item);
+                ids.Add(item.Id);
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>
+    /// One page of a live conversation's items in the order they were added (<paramref name="ascending"/>) or the
+    /// reverse, after the item <paramref name="after"/>. <see cref="ItemLookup.ItemNotFound"/> when <paramref name="after"/>
+    /// names no item of the conversation (a deleted one still counts as a cursor).
+    /// </summary>
+    public ItemLookup ListItems(string conversationId, string? scope, int limit, bool ascending, string? after, out OpenAIItemListBody? page)
+    {
+        page = null;
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || !entry.IsIn(scope))
+            {
+                return ItemLookup.ConversationNotFound;
+            }
+
+            var items = _items.GetValueOrDefault(conversationId) ?? [];
+            long? cursor = null;
+            if (after is not null)
+            {
+                var mark = items.Find(item => item.Id == after);
+                if (mark is null)
+                {
+                    return ItemLookup.ItemNotFound;
+                }
+
+                cursor = mark.Sequence;
+            }
+
+            var live = items.Where(item => !item.Deleted);
+            var ordered = ascending
+                ? live.Where(item => cursor is null || item.Sequence > cursor)
+                : live.Reverse().Where(item => cursor is null || item.Sequence < cursor);
+            var taken = ordered.Take(limit + 1).ToList();
+            var data = taken.Take(limit).Select(item => item.ToBody()).ToList();
+            page = new OpenAIItemListBody("list", data, data.Count > 0 ? data[0].Id : null, data.Count > 0 ? data[^1].Id : null, taken.Count > limit);
+            return ItemLookup.Found;
+        }
+    }
+
+    /// <summary>Deletes an item of a live conversation of this scope; on success <paramref name="conversation"/> is the conversation, which the API answers.</summary>
+    public ItemLookup DeleteItem(string conversationId, string itemId, string? scope, out OpenAIConversationBody? conversation)
+    {
+        conversation = null;
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || !entry.IsIn(scope))
+            {
+                return ItemLookup.ConversationNotFound;
+            }
+
+            var item = _items.GetValueOrDefault(conversationId)?.Find(item => item.Id == itemId && !item.Deleted);
+            if (item is null)
+            {
+                return ItemLookup.ItemNotFound;
+            }
+
+            item.Deleted = true;
+            conversation = entry.ToBody();
+            return ItemLookup.Found;
+        }
+    }
+
+    /// <summary>The items stored for a conversation of this scope, whether the conversation is live or deleted; null when it never was.</summary>
+    public int? CountItems(string conversationId, string? scope)
+    {
+        lock (_lock)
+        {
+            if (!(_byId.TryGetValue(conversationId, out var entry) || _deleted.TryGetValue(conversationId, out entry)) || !entry.IsIn(scope))
+            {
+                return null;
+            }
+
+            return _items.GetValueOrDefault(conversationId)?.Count(item => !item.Deleted) ?? 0;
+        }
+    }
+
+    /// <summary>The items still stored for deleted conversations: of one scope, or of every scope when <paramref name="allScopes"/>.</summary>
+    public int CountOrphanedItems(string? scope, bool allScopes = false)
+    {
+        lock (_lock)
+        {
+            return _deleted.Values
+                .Where(entry => allScopes || entry.IsIn(scope))
+                .Sum(entry => _items.GetValueOrDefault(entry.Id)?.Count(item => !item.Deleted) ?? 0);
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)
         {
             _byId.Clear();
             _deleted.Clear();
+            _items.Clear();
         }
+    }
+
+    private sealed class ItemEntry(string id, string role, string text, long sequence)
+    {
+        public string Id { get; } = id;
+
+        public long Sequence { get; } = sequence;
+
+        public bool Deleted { get; set; }
+
+        // What a user sends is input text; what the model answered is output text (with its annotations and logprobs).
+        public OpenAIMessageItem ToBody() => new("message", Id, "completed", role,
+            [role == "assistant" ? new OpenAIContentPart("output_text", text, [], []) : new OpenAIContentPart("input_text", text, null, null)]);
     }
 
     private sealed record Entry(string Id, string? Scope, long CreatedAt, Dictionary<string, string> Metadata, long Sequence)

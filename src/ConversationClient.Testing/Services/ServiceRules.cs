@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -120,6 +121,7 @@ internal sealed class ServiceRules(ServiceState state)
         {
             if (HttpMethods.IsGet(request.Method))
             {
+                state.Counters.ConversationGet();
                 var conversation = state.OpenAI.Get(id, scope);
                 return conversation is null
                     ? OpenAINotFound(id)
@@ -130,12 +132,36 @@ internal sealed class ServiceRules(ServiceState state)
             {
                 if (state.OpenAI.Delete(id, scope))
                 {
+                    // Its items stay stored, as OpenAI's do; the API can no longer reach them.
                     state.Counters.Deleted();
                     return ServiceAnswer.Json(200, new OpenAIDeletedBody(id, "conversation.deleted", true), ServiceJsonContext.Default.OpenAIDeletedBody);
                 }
 
                 state.Counters.DeleteNotFound();
                 return OpenAINotFound(id);
+            }
+        }
+        else if (TryItemsPath(rest, out var conversationId, out var itemId))
+        {
+            if (itemId is null && HttpMethods.IsGet(request.Method))
+            {
+                return ListOpenAIItems(context, conversationId, scope);
+            }
+
+            if (itemId is not null && HttpMethods.IsDelete(request.Method))
+            {
+                switch (state.OpenAI.DeleteItem(conversationId, itemId, scope, out var conversation))
+                {
+                    case ItemLookup.Found:
+                        state.Counters.ItemDeleted();
+                        return ServiceAnswer.Json(200, conversation!, ServiceJsonContext.Default.OpenAIConversationBody);
+                    case ItemLookup.ItemNotFound:
+                        state.Counters.DeleteNotFound();
+                        return OpenAIItemNotFound(itemId);
+                    default:
+                        state.Counters.DeleteNotFound();
+                        return OpenAINotFound(conversationId);
+                }
             }
         }
 
@@ -163,29 +189,64 @@ internal sealed class ServiceRules(ServiceState state)
                 "invalid_request_error", "object_above_max_properties", "metadata");
         }
 
+        var items = new List<(string Role, string Text)>();
+        if (body?.Items is { ValueKind: not JsonValueKind.Null } itemsElement)
+        {
+            if (itemsElement.ValueKind != JsonValueKind.Array || itemsElement.EnumerateArray().Any(item => ReadMessage(item) is null))
+            {
+                return Responses.OpenAIError(400, "Invalid 'items': expected an array of messages with a role and text content.",
+                    "invalid_request_error", "invalid_value", "items");
+            }
+
+            if (itemsElement.GetArrayLength() > 20)
+            {
+                return Responses.OpenAIError(400,
+                    $"Invalid 'items': array too long. Expected an array with maximum length 20, but got an array with length {itemsElement.GetArrayLength().ToString(CultureInfo.InvariantCulture)} instead.",
+                    "invalid_request_error", "array_above_max_length", "items");
+            }
+
+            items.AddRange(itemsElement.EnumerateArray().Select(item => ReadMessage(item)!.Value));
+        }
+
         var conversation = state.OpenAI.Create(scope, body?.Metadata, state.Now);
+        state.OpenAI.AddItems(conversation.Id, scope, items);
         state.Counters.Created();
         return ServiceAnswer.Json(200, conversation, ServiceJsonContext.Default.OpenAIConversationBody);
     }
 
+    /// <summary>
+    /// A message item of a create request (<c>{"type":"message","role":"user","content":"Hi"}</c>, the content a string
+    /// or text parts): its role and text; null for another item type, which this model does not store.
+    /// </summary>
+    private static (string Role, string Text)? ReadMessage(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object ||
+            (item.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() != "message") ||
+            !item.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String ||
+            !item.TryGetProperty("content", out var content))
+        {
+            return null;
+        }
+
+        string? text = content.ValueKind switch
+        {
+            JsonValueKind.String => content.GetString(),
+            JsonValueKind.Array when content.EnumerateArray().All(part =>
+                part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String) =>
+                string.Concat(content.EnumerateArray().Select(part => part.GetProperty("text").GetString())),
+            _ => null,
+        };
+        return text is null ? null : (role.GetString()!, text);
+    }
+
     private ServiceAnswer ListOpenAI(ServiceRequest context, string? scope)
     {
-        var query = context.Query;
-        var limit = 20;
-        if (query.TryGetValue("limit", out var limitText) &&
-            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        if (!TryReadOpenAIPaging(context, out var limit, out var ascending, out var after, out var invalid))
         {
-            return Responses.OpenAIError(400, "Invalid 'limit': expected an integer between 1 and 100.", "invalid_request_error", "invalid_value", "limit");
+            return invalid;
         }
 
-        var order = query.TryGetValue("order", out var orderText) ? orderText : "desc";
-        if (order is not ("asc" or "desc"))
-        {
-            return Responses.OpenAIError(400, "Invalid 'order': expected 'asc' or 'desc'.", "invalid_request_error", "invalid_value", "order");
-        }
-
-        var after = query.TryGetValue("after", out var afterText) && !string.IsNullOrEmpty(afterText) ? afterText : null;
-        var page = state.OpenAI.List(scope, limit, order == "asc", after);
+        var page = state.OpenAI.List(scope, limit, ascending, after);
         if (page is null)
         {
             return Responses.OpenAIError(404, $"Conversation with id '{after}' not found.", "invalid_request_error", "not_found", "after");
@@ -195,8 +256,60 @@ internal sealed class ServiceRules(ServiceState state)
         return ServiceAnswer.Json(200, page, ServiceJsonContext.Default.OpenAIListBody);
     }
 
+    private ServiceAnswer ListOpenAIItems(ServiceRequest context, string conversationId, string? scope)
+    {
+        if (!TryReadOpenAIPaging(context, out var limit, out var ascending, out var after, out var invalid))
+        {
+            return invalid;
+        }
+
+        switch (state.OpenAI.ListItems(conversationId, scope, limit, ascending, after, out var page))
+        {
+            case ItemLookup.Found:
+                state.Counters.ItemListPage();
+                return ServiceAnswer.Json(200, page!, ServiceJsonContext.Default.OpenAIItemListBody);
+            case ItemLookup.ItemNotFound:
+                return Responses.OpenAIError(404, $"Item with id '{after}' not found.", "invalid_request_error", "not_found", "after");
+            default:
+                return OpenAINotFound(conversationId);
+        }
+    }
+
+    /// <summary>Reads <c>limit</c> (1..100, default 20), <c>order</c> (asc|desc, default desc) and <c>after</c>, as both OpenAI lists take them.</summary>
+    private static bool TryReadOpenAIPaging(ServiceRequest context, out int limit, out bool ascending, out string? after,
+        [NotNullWhen(false)] out ServiceAnswer? invalid)
+    {
+        var query = context.Query;
+        limit = 20;
+        ascending = false;
+        after = null;
+        invalid = null;
+        if (query.TryGetValue("limit", out var limitText) &&
+            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            invalid = Responses.OpenAIError(400, "Invalid 'limit': expected an integer between 1 and 100.", "invalid_request_error", "invalid_value", "limit");
+            return false;
+        }
+
+        var order = query.TryGetValue("order", out var orderText) ? orderText : "desc";
+        if (order is not ("asc" or "desc"))
+        {
+            invalid = Responses.OpenAIError(400, "Invalid 'order': expected 'asc' or 'desc'.", "invalid_request_error", "invalid_value", "order");
+            return false;
+        }
+
+        ascending = order == "asc";
+        after = query.TryGetValue("after", out var afterText) && !string.IsNullOrEmpty(afterText) ? afterText : null;
+        return true;
+    }
+
     private ServiceAnswer AnswerDify(ServiceRequest request, string rest)
     {
+        if (rest is "/messages" or "/messages/" && HttpMethods.IsGet(request.Method))
+        {
+            return ListDifyMessages(request);
+        }
+
         if (rest is Conversations or Conversations + "/" && HttpMethods.IsGet(request.Method))
         {
             return ListDify(request);
@@ -265,6 +378,45 @@ internal sealed class ServiceRules(ServiceState state)
         return ServiceAnswer.Json(200, page, ServiceJsonContext.Default.DifyListBody);
     }
 
+    /// <summary>
+    /// <c>GET /messages</c>: the conversation must be the user's (else 404 "Conversation Not Exists."); pages step back
+    /// from the newest by <c>first_id</c> (unknown: 404 "First Message Not Exists."), each page oldest first.
+    /// </summary>
+    private ServiceAnswer ListDifyMessages(ServiceRequest request)
+    {
+        var query = request.Query;
+        var limit = 20;
+        if (query.TryGetValue("limit", out var limitText) &&
+            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        {
+            return Responses.DifyError(400, "invalid_param", "limit: Invalid integer value, must be between 1 and 100.");
+        }
+
+        var conversationId = query.GetValueOrDefault("conversation_id");
+        if (string.IsNullOrEmpty(conversationId))
+        {
+            return Responses.DifyError(400, "invalid_param", "conversation_id: Missing required parameter in the query string");
+        }
+
+        // Dify reads conversation_id as a UUID (uuid_value): another id is a bad parameter, not an unknown conversation.
+        if (!IsUuid(conversationId))
+        {
+            return Responses.DifyError(400, "invalid_param", "conversation_id: not a valid uuid.");
+        }
+
+        var user = UserOrDefault(query.GetValueOrDefault("user"));
+        switch (state.Dify.ListMessages(conversationId, user, query.GetValueOrDefault("first_id"), limit, out var page))
+        {
+            case ItemLookup.Found:
+                state.Counters.ItemListPage();
+                return ServiceAnswer.Json(200, page!, ServiceJsonContext.Default.DifyMessageListBody);
+            case ItemLookup.ItemNotFound:
+                return Responses.DifyError(404, "not_found", "First Message Not Exists.");
+            default:
+                return Responses.DifyError(404, "not_found", "Conversation Not Exists.");
+        }
+    }
+
     private ServiceAnswer ChatDify(ServiceRequest request)
     {
         DifyChatRequest? body;
@@ -300,9 +452,10 @@ internal sealed class ServiceRules(ServiceState state)
             return Responses.DifyError(404, "not_found", "Conversation Not Exists.");
         }
 
-        var messageId = Guid.NewGuid().ToString("D");
+        const string Reply = "This is a fake of the service: no model runs here.";
+        var messageId = state.Dify.AddMessages(conversationId, user, [(body.Query, Reply)], now)![0];
         var answer = new DifyChatResponse("message", Guid.NewGuid().ToString("D"), messageId, messageId, conversationId, "advanced-chat",
-            "This is a fake of the service: no model runs here.", new Dictionary<string, string>(), now);
+            Reply, new Dictionary<string, string>(), now);
         return ServiceAnswer.Json(200, answer, ServiceJsonContext.Default.DifyChatResponse);
     }
 
@@ -351,6 +504,33 @@ internal sealed class ServiceRules(ServiceState state)
 
     private static ServiceAnswer OpenAINotFound(string id) =>
         Responses.OpenAIError(404, $"Conversation with id '{id}' not found.", "invalid_request_error", "not_found");
+
+    private static ServiceAnswer OpenAIItemNotFound(string itemId) =>
+        Responses.OpenAIError(404, $"Item with id '{itemId}' not found.", "invalid_request_error", "not_found");
+
+    /// <summary>
+    /// <c>/conversations/{id}/items</c> (<paramref name="itemId"/> null) or <c>/conversations/{id}/items/{item_id}</c>,
+    /// each id one escaped segment.
+    /// </summary>
+    internal static bool TryItemsPath(string rest, out string conversationId, out string? itemId)
+    {
+        conversationId = string.Empty;
+        itemId = null;
+        if (!rest.StartsWith(Conversations + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segments = rest[(Conversations.Length + 1)..].Split('/');
+        if (segments.Length is < 2 or > 3 || segments[0].Length == 0 || segments[1] != "items" || (segments.Length == 3 && segments[2].Length == 0))
+        {
+            return false;
+        }
+
+        conversationId = Uri.UnescapeDataString(segments[0]);
+        itemId = segments.Length == 3 ? Uri.UnescapeDataString(segments[2]) : null;
+        return true;
+    }
 
     internal static bool TryConversationId(string rest, out string id)
     {

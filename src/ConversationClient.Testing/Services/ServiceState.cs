@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ConversationClient.Testing.Services;
 
 /// <summary>Everything the fake services remember: both stores, the fault settings, the rate limit and the counters.</summary>
@@ -17,33 +19,52 @@ internal sealed class ServiceState(ServiceSettings settings)
 
     public long Now => Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
-    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Creates conversations, oldest first, each with <paramref name="items"/> message items (user and assistant in turn).</summary>
+    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null, int items = 0)
     {
         var ids = new List<string>(count);
         var now = Now;
         for (var i = 0; i < count; i++)
         {
             // Seeded conversations are spread over the past minutes, oldest first, so that orderings mean something.
-            ids.Add(OpenAI.Create(scope, metadata, now - count + 1 + i).Id);
+            var id = OpenAI.Create(scope, metadata, now - count + 1 + i).Id;
+            SeedOpenAIItems(id, scope, items);
+            ids.Add(id);
         }
 
         Counters.Created(count);
         return ids;
     }
 
-    public IReadOnlyList<string> SeedDify(int count, string user, string? name)
+    /// <summary>Creates a user's conversations, oldest first, each with <paramref name="messages"/> messages (a query and its answer each).</summary>
+    public IReadOnlyList<string> SeedDify(int count, string user, string? name, int messages = 0)
     {
         var ids = new List<string>(count);
         var now = Now;
         for (var i = 0; i < count; i++)
         {
             var title = name ?? "Seeded conversation";
-            ids.Add(Dify.Create(user, count == 1 ? title : $"{title} {i + 1}", null, now - count + 1 + i).Id);
+            var conversation = Dify.Create(user, count == 1 ? title : $"{title} {i + 1}", null, now - count + 1 + i);
+            SeedDifyMessages(conversation.Id, user, messages);
+            ids.Add(conversation.Id);
         }
 
         Counters.Created(count);
         return ids;
     }
+
+    /// <summary>Adds <paramref name="count"/> message items to a live conversation; null when it does not exist for <paramref name="scope"/>.</summary>
+    public IReadOnlyList<string>? SeedOpenAIItems(string conversationId, string? scope, int count) =>
+        OpenAI.AddItems(conversationId, scope, Enumerable.Range(1, count)
+            .Select(n => (n % 2 == 1 ? "user" : "assistant", $"Seeded message {n.ToString(CultureInfo.InvariantCulture)}")));
+
+    /// <summary>Adds <paramref name="count"/> messages to a user's conversation, a second apart from now on; null when it does not exist for <paramref name="user"/>.</summary>
+    public IReadOnlyList<string>? SeedDifyMessages(string conversationId, string user, int count) =>
+        Dify.AddMessages(conversationId, user, Enumerable.Range(1, count).Select(n =>
+        {
+            var text = n.ToString(CultureInfo.InvariantCulture);
+            return ("Seeded question " + text, "Seeded answer " + text);
+        }), Now);
 
     public void Reset()
     {

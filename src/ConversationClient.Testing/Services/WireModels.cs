@@ -12,6 +12,18 @@ internal sealed record OpenAIDeletedBody(string Id, string Object, bool Deleted)
 
 internal sealed record OpenAIListBody(string Object, IReadOnlyList<OpenAIConversationBody> Data, string? FirstId, string? LastId, bool HasMore);
 
+/// <summary>A message item of a conversation, in the shape of the spec's <c>Message</c> (no <c>created_at</c>: OpenAI's items carry none).</summary>
+internal sealed record OpenAIMessageItem(string Type, string Id, string Status, string Role, IReadOnlyList<OpenAIContentPart> Content);
+
+/// <summary><c>input_text</c> (type and text) or <c>output_text</c>, which also carries <c>annotations</c> and <c>logprobs</c>.</summary>
+internal sealed record OpenAIContentPart(
+    string Type,
+    string Text,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Annotations,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Logprobs);
+
+internal sealed record OpenAIItemListBody(string Object, IReadOnlyList<OpenAIMessageItem> Data, string? FirstId, string? LastId, bool HasMore);
+
 internal sealed record OpenAIError(string Message, string Type, string? Param, string? Code);
 
 internal sealed record OpenAIErrorBody(OpenAIError Error);
@@ -25,6 +37,24 @@ internal sealed record DifyConversationBody(string Id, string Name, IReadOnlyDic
 
 internal sealed record DifyListBody(int Limit, bool HasMore, IReadOnlyList<DifyConversationBody> Data);
 
+/// <summary>A message as Dify's <c>GET /messages</c> lists it (the spec's <c>ConversationMessageItem</c>).</summary>
+internal sealed record DifyMessageBody(
+    string Id,
+    string ConversationId,
+    string? ParentMessageId,
+    IReadOnlyDictionary<string, string> Inputs,
+    string Query,
+    string Answer,
+    string Status,
+    string? Error,
+    IReadOnlyList<string> MessageFiles,
+    string? Feedback,
+    IReadOnlyList<string> RetrieverResources,
+    IReadOnlyList<string> AgentThoughts,
+    long CreatedAt);
+
+internal sealed record DifyMessageListBody(int Limit, bool HasMore, IReadOnlyList<DifyMessageBody> Data);
+
 internal sealed record DifyDeleteRequest(string? User);
 
 internal sealed record DifyChatRequest(string? Query, string? User, string? ConversationId, Dictionary<string, string>? Inputs, string? ResponseMode);
@@ -36,10 +66,12 @@ internal sealed record DifyChatResponse(string Event, string TaskId, string Id, 
 [JsonSerializable(typeof(OpenAIConversationBody))]
 [JsonSerializable(typeof(OpenAIDeletedBody))]
 [JsonSerializable(typeof(OpenAIListBody))]
+[JsonSerializable(typeof(OpenAIItemListBody))]
 [JsonSerializable(typeof(OpenAIErrorBody))]
 [JsonSerializable(typeof(OpenAICreateRequest))]
 [JsonSerializable(typeof(DifyErrorBody))]
 [JsonSerializable(typeof(DifyListBody))]
+[JsonSerializable(typeof(DifyMessageListBody))]
 [JsonSerializable(typeof(DifyDeleteRequest))]
 [JsonSerializable(typeof(DifyChatRequest))]
 [JsonSerializable(typeof(DifyChatResponse))]

@@ -65,13 +65,29 @@ internal sealed class InMemoryConversationService : DelegatingHandler
     /// <summary>The conversations left of the users seeded.</summary>
     public int Count => _users.Keys.Sum(user => _dify ? _state.Dify.Count(user) : _state.OpenAI.Count(user.Length == 0 ? null : user));
 
-    /// <summary>Creates conversations of <paramref name="user"/> (the isolation key on OpenAI; null for none), oldest first.</summary>
+    /// <summary>
+    /// Creates conversations of <paramref name="user"/> (the isolation key on OpenAI; null for none), oldest first, each
+    /// with <paramref name="items"/> items (OpenAI: message items, user and assistant in turn) or messages (Dify).
+    /// </summary>
     /// <returns>Their ids, oldest first: the services' own (UUIDs on Dify, <c>conv_…</c> on OpenAI).</returns>
-    public IReadOnlyList<string> Seed(int count, string? user)
+    public IReadOnlyList<string> Seed(int count, string? user, int items = 0)
     {
         _users.TryAdd(user ?? string.Empty, 0);
-        return _dify ? _state.SeedDify(count, user!, null) : _state.SeedOpenAI(count, user);
+        return _dify ? _state.SeedDify(count, user!, null, items) : _state.SeedOpenAI(count, user, items: items);
     }
+
+    /// <summary>
+    /// The items (OpenAI) or messages (Dify) stored for a conversation of <paramref name="user"/>; on OpenAI also after
+    /// the conversation is deleted (OpenAI keeps them), on Dify none once it is deleted.
+    /// </summary>
+    public int CountItems(string conversationId, string? user) =>
+        (_dify ? _state.Dify.CountMessages(conversationId, user!) : _state.OpenAI.CountItems(conversationId, user)) ?? 0;
+
+    /// <summary>The items left stored by deleted OpenAI conversations of <paramref name="user"/> (always 0 on Dify).</summary>
+    public int CountOrphanedItems(string? user) => _dify ? 0 : _state.OpenAI.CountOrphanedItems(user);
+
+    /// <summary>What the service has answered (item pages, item deletes, conversation gets, ...).</summary>
+    public ConversationClient.Testing.ServiceCounters Counters => _state.Counters.Snapshot();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
