@@ -240,7 +240,20 @@ public sealed class EraseTests(ConversationApiDialect dialect)
         var report = await Client(service).EraseUserAsync("user-1");
 
         Assert.That(report.IsComplete, Is.True);
+        Assert.That(report.Verified, Is.True);
         Assert.That(report.Listed, Is.Zero);
+        Assert.That(service.ListCalls, Is.EqualTo(2), "the listing, then verification's listing from the top");
+    }
+
+    [Test]
+    public async Task EraseUserAsync_NothingToEraseWithoutVerification_ListsOnceAndIsCompleteUnverified()
+    {
+        var service = new InMemoryConversationService(dialect);
+
+        var report = await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { Verify = false });
+
+        Assert.That(report.IsComplete, Is.True);
+        Assert.That(report.Verified, Is.False);
         Assert.That(service.ListCalls, Is.EqualTo(1));
     }
 

@@ -13,6 +13,9 @@ namespace ConversationClient.Tests;
 [TestFixture(ConversationApiDialect.Dify)]
 public sealed class NotFoundClassificationTests(ConversationApiDialect dialect)
 {
+    // The conversation's delete alone: the item step and the verification have their own tests (CompleteErasureTests).
+    private static readonly BulkDeleteOptions PlainDeletes = new() { DeleteItems = false, Verify = false };
+
     // Dify routes only UUIDs, so a route miss on Dify is shown with a UUID id (see the non-UUID tests below).
     private const string DifyId = "5ad4cb98-f0c7-4085-b384-88c403be6290";
 
@@ -113,7 +116,7 @@ public sealed class NotFoundClassificationTests(ConversationApiDialect dialect)
         var handler = new ScriptedHandler().Then(_ => Task.FromResult(NotFound(body, mediaType)));
         var client = TestClients.Create(dialect, handler);
 
-        var report = await client.EraseUserAsync(User);
+        var report = await client.EraseUserAsync(User, PlainDeletes);
 
         using (Assert.EnterMultipleScope())
         {
@@ -133,7 +136,7 @@ public sealed class NotFoundClassificationTests(ConversationApiDialect dialect)
             .Then(_ => Task.FromResult(NotFound(body, mediaType)));
         var client = TestClients.Create(dialect, handler);
 
-        var report = await client.EraseUserAsync(User);
+        var report = await client.EraseUserAsync(User, PlainDeletes);
 
         using (Assert.EnterMultipleScope())
         {
@@ -207,7 +210,7 @@ public sealed class NotFoundClassificationTests(ConversationApiDialect dialect)
                 .Then(HttpStatusCode.NotFound, body);
             var client = TestClients.Create(dialect, handler);
 
-            var report = await client.EraseUserAsync(User);
+            var report = await client.EraseUserAsync(User, PlainDeletes);
 
             using (Assert.EnterMultipleScope())
             {

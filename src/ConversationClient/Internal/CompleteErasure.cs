@@ -101,7 +101,7 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
                 // Gone already: no item can be reached any more, and the conversation's delete says not found.
                 return read.ConversationGone
                     ? (deleted, null)
-                    : (deleted, ItemsLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId,
+                    : (deleted, ItemsLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
                         $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
             }
 
@@ -117,7 +117,7 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
                 var itemResult = await operations.DeleteItemAsync(conversationId, item.Id, user, pacer, cancellationToken).ConfigureAwait(false);
                 if (itemResult.IsFailed)
                 {
-                    return (deleted, ItemsLeft(conversationId, deleted, itemResult.StatusCode, itemResult.RequestId,
+                    return (deleted, ItemsLeft(conversationId, deleted, itemResult.StatusCode, itemResult.RequestId, itemResult.Error.Code,
                         $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"));
                 }
 
@@ -131,13 +131,18 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
             // Every item of the page was already gone, yet listed: listing again would find them again.
             if (deletedFromPage == 0)
             {
-                return (deleted, ItemsLeft(conversationId, deleted, null, null,
+                return (deleted, ItemsLeft(conversationId, deleted, null, null, null,
                     $"the service lists {Plural(items.Count, "item")} that it says do not exist when deleted"));
             }
         }
     }
 
-    private static DeleteConversationResult ItemsLeft(string conversationId, int deleted, int? statusCode, string? requestId, string why) => new()
+    /// <summary>
+    /// The result of a conversation left in place for its items: <see cref="ConversationApiError.ItemsLeftCode"/>, or
+    /// <see cref="ConversationApiError.RateLimitedCode"/> when the cause was the batch giving up under a rate limit (what
+    /// a caller waits out before running again, as for the conversations not sent).
+    /// </summary>
+    private static DeleteConversationResult ItemsLeft(string conversationId, int deleted, int? statusCode, string? requestId, string? causeCode, string why) => new()
     {
         ConversationId = conversationId,
         Outcome = DeleteConversationOutcome.Failed,
@@ -146,7 +151,7 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         ItemsDeleted = deleted,
         Error = new ConversationApiError
         {
-            Code = ConversationApiError.ItemsLeftCode,
+            Code = causeCode == ConversationApiError.RateLimitedCode ? ConversationApiError.RateLimitedCode : ConversationApiError.ItemsLeftCode,
             Message = $"The conversation was not deleted because {why}; {Plural(deleted, "item")} deleted before that. " +
                 "It is left in place so that its items can still be listed: run the erasure again to finish.",
         },

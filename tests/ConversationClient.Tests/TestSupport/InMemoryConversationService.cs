@@ -49,6 +49,7 @@ internal sealed class InMemoryConversationService : DelegatingHandler
     /// <summary>Ids whose delete answers 400 although the conversation is deleted (a failure that did happen).</summary>
     public ConcurrentBag<string> DeletedButFailingIds { get; } = [];
 
+    /// <summary>Conversation listing pages asked for (<c>GET .../conversations</c>).</summary>
     public int ListCalls;
 
     public int MaxInFlight;
@@ -91,13 +92,18 @@ internal sealed class InMemoryConversationService : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Method != HttpMethod.Delete)
+        var path = request.RequestUri!.AbsolutePath;
+        if (request.Method != HttpMethod.Delete || path.Contains("/items/", StringComparison.Ordinal))
         {
-            Interlocked.Increment(ref ListCalls);
+            // Conversation listings are counted; item pages, item deletes and gets are in Counters.
+            if (path.EndsWith("/conversations", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref ListCalls);
+            }
+
             return await base.SendAsync(request, cancellationToken);
         }
 
-        var path = request.RequestUri!.AbsolutePath;
         var id = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
         DeleteCalls.AddOrUpdate(id, 1, (_, n) => n + 1);
         InterlockedMax(ref MaxInFlight, Interlocked.Increment(ref _inFlight));
