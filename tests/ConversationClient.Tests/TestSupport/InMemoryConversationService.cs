@@ -34,7 +34,16 @@ internal sealed class InMemoryConversationService : DelegatingHandler
 
     public ConcurrentDictionary<string, int> DeleteCalls { get; } = new();
 
-    /// <summary>Ids whose deletes answer 400 <c>invalid_param</c> (a failure, not retried).</summary>
+    /// <summary>Item deletes asked for, by item id.</summary>
+    public ConcurrentDictionary<string, int> ItemDeleteCalls { get; } = new();
+
+    /// <summary>Conversation ids whose delete answers as done (200 confirming, Dify 204) while the service keeps the conversation.</summary>
+    public ConcurrentBag<string> KeptIds { get; } = [];
+
+    /// <summary>Conversation ids whose next looks (OpenAI <c>GET /conversations/{id}</c>, Dify's messages) answer 400, as many times as the value says.</summary>
+    public ConcurrentDictionary<string, int> FailingChecks { get; } = new();
+
+    /// <summary>Conversation or item ids whose deletes answer 400 <c>invalid_param</c> (a failure, not retried).</summary>
     public ConcurrentBag<string> FailingIds { get; } = [];
 
     /// <summary>Ids whose next deletes answer 503, as many times as the value says (a transient failure, retried).</summary>
@@ -52,6 +61,7 @@ internal sealed class InMemoryConversationService : DelegatingHandler
     /// <summary>Conversation listing pages asked for (<c>GET .../conversations</c>).</summary>
     public int ListCalls;
 
+    /// <summary>The most deletes (conversations and items) in flight at once.</summary>
     public int MaxInFlight;
 
     public TimeSpan DeleteLatency { get; set; }
@@ -93,19 +103,24 @@ internal sealed class InMemoryConversationService : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri!.AbsolutePath;
-        if (request.Method != HttpMethod.Delete || path.Contains("/items/", StringComparison.Ordinal))
+        if (request.Method != HttpMethod.Delete)
         {
-            // Conversation listings are counted; item pages, item deletes and gets are in Counters.
+            // Conversation listings are counted; item pages and gets are in Counters.
             if (path.EndsWith("/conversations", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref ListCalls);
+            }
+            else if (ConversationAskedFor(request) is { } asked && TakeOne(FailingChecks, asked))
+            {
+                return Answer(ServiceResponses.Error(_dify, 400, "invalid_param", "Refused.", "invalid_request_error"), request);
             }
 
             return await base.SendAsync(request, cancellationToken);
         }
 
         var id = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
-        DeleteCalls.AddOrUpdate(id, 1, (_, n) => n + 1);
+        var isItem = path.Contains("/items/", StringComparison.Ordinal);
+        (isItem ? ItemDeleteCalls : DeleteCalls).AddOrUpdate(id, 1, (_, n) => n + 1);
         InterlockedMax(ref MaxInFlight, Interlocked.Increment(ref _inFlight));
         try
         {
@@ -129,6 +144,13 @@ internal sealed class InMemoryConversationService : DelegatingHandler
                 return Answer(ServiceResponses.Error(_dify, 400, "invalid_param", "Refused.", "invalid_request_error"), request);
             }
 
+            if (KeptIds.Contains(id))
+            {
+                return _dify
+                    ? Responses.Make(System.Net.HttpStatusCode.NoContent)
+                    : Responses.Make(System.Net.HttpStatusCode.OK, $$"""{"id":"{{id}}","object":"conversation.deleted","deleted":true}""");
+            }
+
             var response = await base.SendAsync(request, cancellationToken);
             if (DeletedButFailingIds.Contains(id))
             {
@@ -142,6 +164,19 @@ internal sealed class InMemoryConversationService : DelegatingHandler
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <summary>The conversation a look at one conversation asks for (OpenAI: <c>GET .../conversations/{id}</c>; Dify: its messages), else null.</summary>
+    private static string? ConversationAskedFor(HttpRequestMessage request)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        if (path.EndsWith("/messages", StringComparison.Ordinal))
+        {
+            return System.Web.HttpUtility.ParseQueryString(request.RequestUri.Query)["conversation_id"];
+        }
+
+        var at = path.IndexOf("/conversations/", StringComparison.Ordinal);
+        return at >= 0 && !path.Contains("/items", StringComparison.Ordinal) ? Uri.UnescapeDataString(path[(at + "/conversations/".Length)..]) : null;
     }
 
     private static HttpResponseMessage Answer(ServiceAnswer answer, HttpRequestMessage request) => ServiceRulesHandler.ToResponse(answer, request);
