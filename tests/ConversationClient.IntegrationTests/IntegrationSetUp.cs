@@ -19,6 +19,7 @@ public sealed class IntegrationSetUp
         OpenAIStubs.Register(_server.WireMock);
         DifyStubs.Register(_server.WireMock);
         ConfirmationStubs.Register(_server.WireMock);
+        ItemStubs.Register(_server.WireMock);
     }
 
     [OneTimeTearDown]

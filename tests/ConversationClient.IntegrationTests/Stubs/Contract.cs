@@ -44,6 +44,32 @@ internal static class Contract
             .WithHeader("Content-Type", new RegexMatcher("^application/json(; ?charset=utf-8)?$"))
             .WithBody(new JsonMatcher(new { user }));
 
+    /// <summary>Azure AI Foundry: <c>GET /openai/v1{path}</c>, an <c>api-key</c>, the isolation key of <paramref name="user"/>, no content.</summary>
+    public static IRequestBuilder AzureGet(string path, string user) =>
+        WithoutContent(Request.Create()
+            .WithPath("/openai/v1" + path)
+            .UsingGet()
+            .WithHeader("api-key", new ExactMatcher(IntegrationTest.AzureKey))
+            .WithHeader("Authorization", "*", MatchBehaviour.RejectOnMatch)
+            .WithHeader("x-ms-client-request-id", new RegexMatcher(GuidRegex))
+            .WithHeader("x-ms-user-isolation-key", new ExactMatcher(user)));
+
+    /// <summary>Dify: <c>GET /v1/messages?conversation_id=&amp;user=&amp;limit=</c>, a bearer app key, no isolation header, no content.</summary>
+    public static IRequestBuilder DifyMessages(string conversationId, string user, string limit) =>
+        WithoutContent(Request.Create()
+            .WithPath("/v1/messages")
+            .UsingGet()
+            .WithParam("conversation_id", conversationId)
+            .WithParam("user", user)
+            .WithParam("limit", limit)
+            .WithHeader("Authorization", new ExactMatcher("Bearer " + IntegrationTest.DifyKey))
+            .WithHeader("x-ms-user-isolation-key", "*", MatchBehaviour.RejectOnMatch));
+
+    // A GET's body is not matched (WireMock.Net gives a bodiless GET no body to match a rejecting matcher against):
+    // no Content-Type tells that none was sent.
+    private static IRequestBuilder WithoutContent(IRequestBuilder request) =>
+        request.WithHeader("Content-Type", "*", MatchBehaviour.RejectOnMatch);
+
     private static IRequestBuilder WithoutBody(IRequestBuilder request) =>
         request
             .WithHeader("Content-Type", "*", MatchBehaviour.RejectOnMatch)

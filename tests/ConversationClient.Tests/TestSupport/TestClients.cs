@@ -20,7 +20,7 @@ internal static class TestClients
         return options;
     }
 
-    public static IConversationClient Create(ConversationApiDialect dialect, ScriptedHandler handler,
+    public static IConversationClient Create(ConversationApiDialect dialect, HttpMessageHandler handler,
         Action<ConversationClientOptions>? configure = null, TimeProvider? clock = null, Func<double>? random = null) =>
         ConversationClientFactory.Create(Options(dialect, configure), handler, clock ?? TimeProvider.System, random ?? (() => 0.5));
 
