@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace ConversationClient.Cli.Tests;
 
 /// <summary>
-/// An OpenAI-dialect conversation service on loopback (delete and list) that holds every delete in flight until
+/// An OpenAI-dialect conversation service on loopback (delete, list, and what an erasure asks besides: a
+/// conversation's items, which it has none of, and the conversation itself) that holds every delete in flight until
 /// <see cref="Release"/>, so a test knows which deletes are in flight when it presses Ctrl+C. Like a real service, it
 /// deletes a conversation whose request the client gave up on: the case a receipt must not lose.
 /// </summary>
@@ -63,6 +64,12 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         var service = new HeldDeletesService(app, conversations);
         app.MapDelete("/v1/conversations/{id}", service.DeleteAsync);
         app.MapGet("/v1/conversations", service.List);
+        app.MapGet("/v1/conversations/{id}/items", (string id) => service.Exists(id)
+            ? Results.Text("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false}""", "application/json")
+            : NotFound(id));
+        app.MapGet("/v1/conversations/{id}", (string id) => service.Exists(id)
+            ? Results.Text($$"""{"id":"{{id}}","object":"conversation","created_at":1760000000,"metadata":{} }""", "application/json")
+            : NotFound(id));
         await app.StartAsync();
         BaseAddressOf(app, service);
         return service;
@@ -120,6 +127,18 @@ internal sealed class HeldDeletesService : IAsyncDisposable
             ? Results.Text($$"""{"id":"{{id}}","object":"conversation.deleted","deleted":true}""", "application/json")
             : Results.Text("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""", "application/json", statusCode: 404);
     }
+
+    private bool Exists(string id)
+    {
+        lock (_store)
+        {
+            return _store.Contains(id);
+        }
+    }
+
+    private static IResult NotFound(string id) =>
+        Results.Text($$"""{"error":{"message":"Conversation with id '{{id}}' not found.","type":"invalid_request_error","param":null,"code":null} }""",
+            "application/json", statusCode: 404);
 
     private IResult List(HttpContext context)
     {
