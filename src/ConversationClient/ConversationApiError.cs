@@ -13,8 +13,9 @@ public sealed class ConversationApiError
 
     /// <summary>
     /// The code services give a conversation that does not exist (Dify's <c>not_found</c>, also used by some
-    /// OpenAI-compatible services). The client does not make this code itself: a 404 without the service's own
-    /// "conversation not found" is <see cref="EndpointNotFoundCode"/>.
+    /// OpenAI-compatible services). The client gives it itself only to the failure of an item listing or an export
+    /// whose conversation the service says does not exist (OpenAI's own 404 has no code); a delete keeps the service's
+    /// error as it came. A 404 without the service's own "conversation not found" is <see cref="EndpointNotFoundCode"/>.
     /// </summary>
     public const string NotFoundCode = "not_found";
 
