@@ -73,11 +73,6 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     [Test]
     public async Task EraseUserAsync_AnItemDeleteFails_LeavesTheConversationInPlaceAndARerunFinishes()
     {
-        if (!OpenAI)
-        {
-            Assert.Ignore("Dify has no item deletes.");
-        }
-
         var service = new InMemoryConversationService(dialect);
         var ids = service.Seed(3, User, items: 4);
         var stuck = ids[1];
@@ -85,6 +80,13 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
         service.FailingIds.Add(items[2].Id);
 
         var report = await Client(service).EraseUserAsync(User);
+        if (!OpenAI)
+        {
+            // Dify deletes messages itself: no message delete is sent, so none can fail.
+            Assert.That(report.IsComplete, Is.True, report.ToString());
+            Assert.That(service.ItemDeleteCalls, Is.Empty);
+            return;
+        }
 
         using (Assert.EnterMultipleScope())
         {

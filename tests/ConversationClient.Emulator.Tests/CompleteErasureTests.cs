@@ -1,0 +1,100 @@
+using ConversationClient.Testing;
+
+namespace ConversationClient.Emulator.Tests;
+
+/// <summary>
+/// Export and complete erasure through the SDK against the emulator over loopback: OpenAI's conversation delete leaves
+/// the items stored, so the erasure deletes them first; Dify's removes its messages itself; faults do not strand items.
+/// </summary>
+public sealed class CompleteErasureTests : EmulatorTestBase
+{
+    private static void FastRetries(ConversationClientOptions options)
+    {
+        options.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+        options.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxRetries = 8;
+    }
+
+    [Test]
+    public async Task Azure_EraseUser_DeletesEveryItemFirst_NothingLeftStored_UnderFaults()
+    {
+        var ids = Emulator.SeedOpenAIConversations(40, "user-a", itemsEach: 12);
+        Emulator.SeedOpenAIConversations(3, "user-b", itemsEach: 2);
+        Emulator.SetFaults(new ServiceFaultOptions { Method = "DELETE", FailureRate = 0.05, Seed = 11 });
+
+        var report = await AzureClient(FastRetries).EraseUserAsync("user-a", new BulkDeleteOptions { PageSize = 10, MaxConcurrency = 6 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.True, report.ToString());
+            Assert.That(report.Verified, Is.True);
+            Assert.That(report.Deleted, Is.EqualTo(40));
+            Assert.That(report.ItemsDeleted, Is.EqualTo(480));
+            Assert.That(Emulator.CountOpenAIConversations("user-a"), Is.Zero);
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-a"), Is.Zero, "no item left where nobody can list it");
+            Assert.That(ids.Select(id => Emulator.CountOpenAIItems(id, "user-a")), Is.All.Zero);
+            Assert.That(Emulator.CountOpenAIConversations("user-b"), Is.EqualTo(3), "another user's conversations are untouched");
+            Assert.That(Emulator.GetCounters().FaultsInjected, Is.GreaterThan(0), "the faults did happen");
+            Assert.That(report.Limits, Is.Not.Empty);
+        }
+    }
+
+    [Test]
+    public async Task Azure_EraseUserWithoutTheItemStep_LeavesTheItemsStored()
+    {
+        Emulator.SeedOpenAIConversations(5, "user-a", itemsEach: 4);
+
+        var report = await AzureClient().EraseUserAsync("user-a", new BulkDeleteOptions { DeleteItems = false });
+
+        Assert.That(report.Deleted, Is.EqualTo(5));
+        Assert.That(Emulator.CountOrphanedOpenAIItems("user-a"), Is.EqualTo(20), "OpenAI's delete keeps a conversation's items");
+    }
+
+    [Test]
+    public async Task Dify_EraseUser_TheServiceRemovesTheMessages_AndTheErasureVerifies()
+    {
+        var ids = Emulator.SeedDifyConversations(25, "alice", messagesEach: 5);
+
+        var report = await DifyClient().EraseUserAsync("alice", new BulkDeleteOptions { PageSize = 10 });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(report.IsComplete, Is.True, report.ToString());
+            Assert.That(report.Verified, Is.True);
+            Assert.That(report.ItemsDeleted, Is.Zero);
+            Assert.That(ids.Select(id => Emulator.CountDifyMessages(id, "alice")), Is.All.Zero);
+        }
+    }
+
+    [Test]
+    public async Task Azure_ExportUser_EveryConversationWithItsItemsInOrder()
+    {
+        var ids = Emulator.SeedOpenAIConversations(7, "user-a", itemsEach: 130);
+
+        var exports = await AzureClient().ExportUserAsync("user-a").ToListAsync();
+
+        Assert.That(exports.Select(e => e.Conversation.Id), Is.EquivalentTo(ids));
+        Assert.That(exports.Select(e => e.Items.Count), Is.All.EqualTo(130), "pages of 100 and the rest");
+        Assert.That(exports.Select(e => e.DeletedDuringExport), Is.All.False);
+        var first = exports[0].Items;
+        Assert.That(first.Select(i => i.Id), Is.Unique);
+        Assert.That(first.Select(i => i.Json), Is.All.StartsWith("{").And.All.Contains("\"type\""));
+        Assert.That(Emulator.CountOpenAIConversations("user-a"), Is.EqualTo(7), "an export deletes nothing");
+    }
+
+    [Test]
+    public async Task Dify_ExportUser_MessagesOldestFirstAcrossPages()
+    {
+        Emulator.SeedDifyConversations(3, "alice", messagesEach: 230);
+
+        var exports = await DifyClient().ExportUserAsync("alice").ToListAsync();
+
+        Assert.That(exports, Has.Count.EqualTo(3));
+        foreach (var export in exports)
+        {
+            Assert.That(export.Items, Has.Count.EqualTo(230));
+            Assert.That(export.Items.Select(i => i.CreatedAt), Is.Ordered, "oldest first although Dify pages back from the newest");
+            Assert.That(export.Items.Select(i => i.Id), Is.Unique);
+        }
+    }
+}
