@@ -222,9 +222,9 @@ public sealed class ItemOperationsTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(gone.Succeeded, Is.False);
-            Assert.That(gone.ConversationGone, Is.True);
+            Assert.That(gone.Gone, Is.True);
             Assert.That(gone.Failure!.Error!.Code, Is.EqualTo(ConversationApiError.NotFoundCode));
-            Assert.That(routeMiss.ConversationGone, Is.False);
+            Assert.That(routeMiss.Gone, Is.False);
             Assert.That(routeMiss.Failure!.Error!.Code, Is.EqualTo(ConversationApiError.EndpointNotFoundCode));
         }
     }

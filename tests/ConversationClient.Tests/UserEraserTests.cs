@@ -11,8 +11,8 @@ public sealed class UserEraserTests
         var failure = new ConversationApiException("Listing conversations failed with HTTP 500: boom", 500,
             new ConversationApiError { Code = "server_error", Message = "boom" });
         var operations = new ScriptedOperations(cursorOutlivesDeletes: true,
-            PageRead.Listed(Page(hasMore: true, "a", "b", "c")),
-            PageRead.Failed(failure));
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b", "c")),
+            PageRead<ConversationPage>.Failed(failure));
         var tally = new ErasureTally();
 
         var results = await UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify: false), "u", Batch(), 3, tally, CancellationToken.None).ToListAsync();
@@ -32,9 +32,9 @@ public sealed class UserEraserTests
         // A cursor that must name a standing conversation: b failed (it stands), the next page is asked after b, and
         // the service says b is gone after all (a failed delete that did happen): the run lists from the top again.
         var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
-            PageRead.Listed(Page(hasMore: true, "a", "b")),
-            PageRead.Failed(new ConversationApiException("gone", 404), cursorGone: true),
-            PageRead.Listed(Page(hasMore: false, "c")))
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone", 404), gone: true),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "c")))
         {
             Failing = { "b" },
         };
@@ -54,10 +54,10 @@ public sealed class UserEraserTests
     public async Task RunAsync_CursorGoneWithoutProgressSinceTheTop_EndsWithTheListingError()
     {
         var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
-            PageRead.Listed(Page(hasMore: true, "a")),
-            PageRead.Failed(new ConversationApiException("gone", 404), cursorGone: true),
-            PageRead.Listed(Page(hasMore: true, "a")),
-            PageRead.Failed(new ConversationApiException("gone again", 404), cursorGone: true))
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone", 404), gone: true),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone again", 404), gone: true))
         {
             Failing = { "a" },
         };
@@ -75,7 +75,7 @@ public sealed class UserEraserTests
     private static ConversationPage Page(bool hasMore, params string[] ids) =>
         new(ids.Select(id => new ConversationSummary { Id = id }).ToList(), hasMore, ids.Length > 0 ? ids[^1] : null);
 
-    private sealed class ScriptedOperations(bool cursorOutlivesDeletes, params PageRead[] pages) : IBatchOperations
+    private sealed class ScriptedOperations(bool cursorOutlivesDeletes, params PageRead<ConversationPage>[] pages) : IBatchOperations
     {
         private int _next;
 
@@ -93,7 +93,7 @@ public sealed class UserEraserTests
                 Attempts = 1,
             });
 
-        public Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken)
+        public Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken)
         {
             Cursors.Add(cursor);
             return Task.FromResult(pages[_next++]);
@@ -102,7 +102,7 @@ public sealed class UserEraserTests
         // The erasure of conversations alone: items are not asked for.
         public bool DeletesItemsWithConversation => true;
 
-        public Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+        public Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
             BatchPacer? pacer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<CallResult> DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>

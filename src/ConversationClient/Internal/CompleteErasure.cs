@@ -99,7 +99,7 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
             if (!read.Succeeded)
             {
                 // Gone already: no item can be reached any more, and the conversation's delete says not found.
-                return read.ConversationGone
+                return read.Gone
                     ? (deleted, null)
                     : (deleted, ItemsLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
                         $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
@@ -162,10 +162,10 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     private static string Plural(int count, string noun) =>
         count == 1 ? $"1 {noun}" : $"{count.ToString(CultureInfo.InvariantCulture)} {noun}s";
 
-    public Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
+    public Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
         operations.ReadPageAsync(user, cursor, pageSize, cancellationToken);
 
-    public Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+    public Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken) =>
         operations.ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken);
 

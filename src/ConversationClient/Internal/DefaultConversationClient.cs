@@ -147,7 +147,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     private async IAsyncEnumerable<ConversationItem> ListItemsCoreAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var failure = new StrongBox<ItemPageRead?>();
+        var failure = new StrongBox<PageRead<ItemPage>?>();
         await foreach (var item in ItemsInOrderAsync(conversationId, user, pageSize, order, failure, cancellationToken).ConfigureAwait(false))
         {
             yield return item;
@@ -166,7 +166,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// yielding the oldest.
     /// </summary>
     private async IAsyncEnumerable<ConversationItem> ItemsInOrderAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
-        StrongBox<ItemPageRead?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
+        StrongBox<PageRead<ItemPage>?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stepBack = _dialect.ItemPagesStepBack;
         var held = stepBack && order == ConversationListOrder.OldestFirst ? new List<ItemPage>() : null;
@@ -224,7 +224,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         const int PageSize = 100;
         await foreach (var conversation in ListCoreAsync(user, PageSize, null, cancellationToken).ConfigureAwait(false))
         {
-            var failure = new StrongBox<ItemPageRead?>();
+            var failure = new StrongBox<PageRead<ItemPage>?>();
             var items = new List<ConversationItem>();
             await foreach (var item in ItemsInOrderAsync(conversation.Id, user, PageSize, ConversationListOrder.OldestFirst, failure, cancellationToken)
                 .ConfigureAwait(false))
@@ -234,7 +234,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
             if (failure.Value is { } failed)
             {
-                if (!failed.ConversationGone)
+                if (!failed.Gone)
                 {
                     throw failed.Failure!;
                 }
@@ -249,7 +249,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     }
 
     /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
-    internal async Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
+    internal async Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -258,7 +258,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         if (response is null)
         {
             var error = ResultMapper.ErrorFromException(failure!, call);
-            return PageRead.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, failure));
+            return PageRead<ConversationPage>.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, failure));
         }
 
         using (response)
@@ -270,11 +270,11 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// <summary>
     /// One request for a page of a conversation's items (checked arguments), through the resilience pipeline;
     /// <paramref name="pacer"/> paces it with a batch (null outside one). A failure is a value, the conversation gone
-    /// among them (<see cref="ItemPageRead.ConversationGone"/>). <paramref name="order"/> is sent where the dialect pages
+    /// among them (<see cref="PageRead{TPage}.Gone"/>). <paramref name="order"/> is sent where the dialect pages
     /// in the order asked; where its pages step back in time (<see cref="ConversationDialect.ItemPagesStepBack"/>) the
     /// page comes as the service sent it.
     /// </summary>
-    internal async Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+    internal async Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -284,7 +284,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         if (response is null)
         {
             var error = ResultMapper.ErrorFromException(failure!, call);
-            return ItemPageRead.Failed(new ConversationApiException($"Reading the items of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+            return PageRead<ItemPage>.Failed(new ConversationApiException($"Reading the items of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
         }
 
         using (response)
@@ -476,12 +476,12 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     Task<DeleteConversationResult> IBatchOperations.DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         DeleteCoreAsync(conversationId, user, pacer, cancellationToken);
 
-    Task<PageRead> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
+    Task<PageRead<ConversationPage>> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
         ReadPageAsync(user, cursor, pageSize, null, cancellationToken);
 
     bool IBatchOperations.DeletesItemsWithConversation => _dialect.DeletesItemsWithConversation;
 
-    Task<ItemPageRead> IBatchOperations.ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+    Task<PageRead<ItemPage>> IBatchOperations.ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken) =>
         ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken);
 

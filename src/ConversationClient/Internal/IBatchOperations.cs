@@ -18,7 +18,7 @@ internal interface IBatchOperations
     Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken);
 
     /// <summary>One listing page after <paramref name="cursor"/> (null: the first); a failed request is a value, not an exception.</summary>
-    Task<PageRead> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken);
+    Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>
     /// Whether the service deletes a conversation's items with it (Dify). When it does not (OpenAI dialect), items
@@ -28,11 +28,11 @@ internal interface IBatchOperations
 
     /// <summary>
     /// One page of a conversation's items after <paramref name="cursor"/> (null: the first; then the page's
-    /// <see cref="ItemPage.NextCursor"/>), as a value: <see cref="ItemPageRead.ConversationGone"/> when the service says the
+    /// <see cref="ItemPage.NextCursor"/>), as a value: <see cref="PageRead{TPage}.Gone"/> when the service says the
     /// conversation does not exist. <paramref name="pacer"/>: the batch's (null outside one). The order is sent only
     /// where the service pages in the order asked (OpenAI dialect); Dify's pages step back from the newest, each page oldest first.
     /// </summary>
-    Task<ItemPageRead> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
+    Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken);
 
     /// <summary>

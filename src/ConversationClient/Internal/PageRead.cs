@@ -3,33 +3,35 @@ using System.Diagnostics.CodeAnalysis;
 namespace ConversationClient.Internal;
 
 /// <summary>
-/// What one listing page request came to, as a value: the page, or the failure that a listing throws to its caller.
-/// <see cref="CursorGone"/> tells a failure that is about the cursor (the service says the conversation it names does
-/// not exist: deleted since it was listed) from any other, so a caller that deletes while it pages can start again.
+/// What one page request came to, as a value: the page (<see cref="ConversationPage"/> of a listing, <see cref="ItemPage"/>
+/// of a conversation's items), or the failure that a listing throws to its caller. <see cref="Gone"/> tells a failure in
+/// which the service says the conversation the request names does not exist (a listing's cursor, deleted since it was
+/// listed; the conversation whose items were asked for) from any other, so a caller that deletes while it pages can go on.
 /// </summary>
-internal sealed class PageRead
+internal sealed class PageRead<TPage>
+    where TPage : class
 {
-    private PageRead(ConversationPage? page, ConversationApiException? failure, bool cursorGone)
+    private PageRead(TPage? page, ConversationApiException? failure, bool gone)
     {
         Page = page;
         Failure = failure;
-        CursorGone = cursorGone;
+        Gone = gone;
     }
 
     /// <summary>The page, when the request succeeded.</summary>
-    public ConversationPage? Page { get; }
+    public TPage? Page { get; }
 
-    /// <summary>Why the request failed (not thrown): what <see cref="IConversationClient.ListAsync"/> throws.</summary>
+    /// <summary>Why the request failed (not thrown): what the listing throws; its error's code is <see cref="ConversationApiError.NotFoundCode"/> for an item page whose conversation is <see cref="Gone"/>.</summary>
     public ConversationApiException? Failure { get; }
 
-    /// <summary>The service answered that the conversation the cursor names does not exist.</summary>
-    public bool CursorGone { get; }
+    /// <summary>The service answered that the conversation the request names does not exist.</summary>
+    public bool Gone { get; }
 
     [MemberNotNullWhen(true, nameof(Page))]
     [MemberNotNullWhen(false, nameof(Failure))]
     public bool Succeeded => Page is not null;
 
-    public static PageRead Listed(ConversationPage page) => new(page, null, cursorGone: false);
+    public static PageRead<TPage> Read(TPage page) => new(page, null, gone: false);
 
-    public static PageRead Failed(ConversationApiException failure, bool cursorGone = false) => new(null, failure, cursorGone);
+    public static PageRead<TPage> Failed(ConversationApiException failure, bool gone = false) => new(null, failure, gone);
 }

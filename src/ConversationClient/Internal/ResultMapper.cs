@@ -40,24 +40,24 @@ internal static class ResultMapper
     /// Reads a listing page; an answer that is not one is a failed read (a 404 about a conversation: the cursor is
     /// gone), whose server-supplied text is stored without the call's secrets (<see cref="ServerText"/>).
     /// </summary>
-    public static PageRead FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
+    public static PageRead<ConversationPage> FromListResponse(HttpResponseMessage response, CallState call, ClientSettings settings)
     {
         var verdict = call.Verdict!;
         if (verdict.Error is { } error)
         {
             // A 404 about a conversation is the cursor's (deleted meanwhile), not a route miss.
             var routeMiss = response.IsSuccessStatusCode || verdict.Kind == VerdictKind.NotFound ? null : settings.DialectRules.ListRouteMissMessage(response.StatusCode);
-            return PageRead.Failed(Failure("Listing conversations", response, verdict, error, routeMiss), cursorGone: verdict.Kind == VerdictKind.NotFound);
+            return PageRead<ConversationPage>.Failed(Failure("Listing conversations", response, verdict, error, routeMiss), gone: verdict.Kind == VerdictKind.NotFound);
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return PageRead.Listed(settings.DialectRules.ReadPage(body.Span));
+            return PageRead<ConversationPage>.Read(settings.DialectRules.ReadPage(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return PageRead.Failed(Unreadable("The service's conversation list could not be read.", response, verdict, body, ex));
+            return PageRead<ConversationPage>.Failed(Unreadable("The service's conversation list could not be read.", response, verdict, body, ex));
         }
     }
 
@@ -65,24 +65,24 @@ internal static class ResultMapper
     /// Reads a page of the items of <paramref name="conversationId"/>; an answer that is not one is a failed read, the
     /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
     /// </summary>
-    public static ItemPageRead FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings)
+    public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings)
     {
         var verdict = call.Verdict!;
         var what = $"Reading the items of conversation '{conversationId}'";
         if (verdict.Error is { } error)
         {
             var gone = verdict.Kind == VerdictKind.NotFound;
-            return ItemPageRead.Failed(Failure(what, response, verdict, gone ? NotFound(error) : error, routeMiss: null), conversationGone: gone);
+            return PageRead<ItemPage>.Failed(Failure(what, response, verdict, gone ? NotFound(error) : error, routeMiss: null), gone: gone);
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return ItemPageRead.Read(settings.DialectRules.ReadItemPage(body.Span));
+            return PageRead<ItemPage>.Read(settings.DialectRules.ReadItemPage(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return ItemPageRead.Failed(Unreadable($"{what} failed: the service's page could not be read.", response, verdict, body, ex));
+            return PageRead<ItemPage>.Failed(Unreadable($"{what} failed: the service's page could not be read.", response, verdict, body, ex));
         }
     }
 

@@ -45,7 +45,7 @@ internal static class UserEraser
             {
                 // The conversation paged on from is gone after all. Start again from the top, where what this run
                 // deleted is gone too, unless nothing was done since the last start (no endless loop).
-                if (read.CursorGone && cursor is not null && progressSinceTop)
+                if (read.Gone && cursor is not null && progressSinceTop)
                 {
                     cursor = null;
                     progressSinceTop = false;
