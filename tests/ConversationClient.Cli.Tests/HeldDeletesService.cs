@@ -42,6 +42,9 @@ internal sealed class HeldDeletesService : IAsyncDisposable
     /// <summary>How many list requests are answered before every later one fails with a 500; null: none fails.</summary>
     public int? ListingsBeforeFailure { get; set; }
 
+    /// <summary>Whether a GET of one conversation (an erasure's verification) fails with a 500.</summary>
+    public bool FailGets { get; set; }
+
     /// <summary>Whether a delete is answered as done while the conversation is kept.</summary>
     public bool KeepOnDelete { get; set; }
 
@@ -128,7 +131,9 @@ internal sealed class HeldDeletesService : IAsyncDisposable
             : Results.Text("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""", "application/json", statusCode: 404);
     }
 
-    private IResult Get(string id) => Exists(id)
+    private IResult Get(string id) => FailGets
+        ? Results.Text("""{"error":{"message":"The service is down.","type":"server_error","code":"server_error"}}""", "application/json", statusCode: 500)
+        : Exists(id)
         ? Results.Text($$"""{"id":"{{id}}","object":"conversation","created_at":1760000000,"metadata":{} }""", "application/json")
         : NotFound();
 
