@@ -27,17 +27,18 @@ internal static class CliApp
         // A root named after the installed command: System.CommandLine's RootCommand is named after the process's
         // entry assembly, which for a .NET tool is ConversationClient.Cli, not the command the user typed.
         var root = new Command(CommandName,
-            "Deletes, lists and erases chat conversations on OpenAI, Azure AI Foundry and Dify, writing a receipt of " +
+            "Deletes, lists, exports and erases chat conversations on OpenAI, Azure AI Foundry and Dify, writing a receipt of " +
             "every delete. The service is --service with --base-url, or the one whose environment variables are set " +
             "(OPENAI_API_KEY/OPENAI_BASE_URL, AZURE_OPENAI_API_KEY/AZURE_OPENAI_ENDPOINT, DIFY_API_KEY/DIFY_BASE_URL). " +
             Secrets + " Ctrl+C during delete or erase starts no new delete and lets those in flight finish with their receipt " +
             "lines; a second Ctrl+C aborts them, each with an Unknown line. Exit codes: 0 all Deleted or NotFound, " +
-            "1 some failed, 2 usage or configuration error, 130 stopped by Ctrl+C.");
+            "1 some failed (or an erasure not verified, or an export not complete), 2 usage or configuration error, 130 stopped by Ctrl+C.");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(DeleteCommand.Create(console));
         root.Subcommands.Add(EraseCommand.Create(console));
         root.Subcommands.Add(ListCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

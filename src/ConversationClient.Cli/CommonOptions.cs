@@ -46,8 +46,8 @@ internal sealed class CommonOptions
 
         if (receipt)
         {
-            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, time), then a summary line; missing folders are created.", HelpName = "FILE" });
-            _resume = Add(new Option<string>("--resume") { Description = "Skip the ids a receipt FILE says are Deleted or NotFound; retry the rest.", HelpName = "FILE" });
+            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
+            _resume = Add(new Option<string>("--resume") { Description = "Skip the ids a receipt FILE says are Deleted or NotFound (each id's last line counts); retry the rest.", HelpName = "FILE" });
             _yes = Add(new Option<bool>("--yes", "-y") { Description = "Confirm deleting on a service that is not on a loopback address (needed by erase and by a delete of more than one id)." });
         }
     }
@@ -92,10 +92,11 @@ internal sealed class CommonOptions
         var tokenCommand = arguments.TokenCommand is { Length: > 0 } command ? new TokenCommand(command, console.Time) : null;
         try
         {
-            var options = ServiceSettings.Resolve(arguments, console.Environment, tokenCommand);
+            var (service, options) = ServiceSettings.Resolve(arguments, console.Environment, tokenCommand);
             var client = ConversationClientFactory.Create(options);
             return new Session(client, options, tokenCommand)
             {
+                Service = service,
                 Bulk = new BulkDeleteOptions { MaxConcurrency = concurrency, PageSize = pageSize },
                 Output = parse.GetValue(_output),
                 ReceiptPath = _receipt is null ? null : parse.GetValue(_receipt),
@@ -124,6 +125,9 @@ internal sealed class Session(IConversationClient client, ConversationClientOpti
     public IConversationClient Client { get; } = client;
 
     public ConversationClientOptions Options { get; } = options;
+
+    /// <summary>The service the options were made for (its name goes into an export's header).</summary>
+    public required ConversationServicePreset Service { get; init; }
 
     public required BulkDeleteOptions Bulk { get; init; }
 

@@ -15,11 +15,18 @@ internal sealed class DeleteRun : IDisposable
     private readonly CancellationTokenRegistration _stopNotice;
     private readonly RunSummary _summary;
     private readonly RunDisplay _display;
+    private readonly IdSet? _exported;
     private long _asked;
     private long _skipped;
+    private long _notExported;
 
-    public DeleteRun(CliConsole console, Session session, RunSummary summary)
+    /// <param name="console">The console.</param>
+    /// <param name="session">The command's client and settings.</param>
+    /// <param name="summary">The run's counts; its <see cref="RunSummary.DeleteItems"/> and <see cref="RunSummary.Verify"/> go into <see cref="Options"/>.</param>
+    /// <param name="exported">For <c>erase --export-first</c>: the ids exported; any other conversation is left alone (and counted).</param>
+    public DeleteRun(CliConsole console, Session session, RunSummary summary, IdSet? exported = null)
     {
+        _exported = exported;
         _console = console;
         _session = session;
         _summary = summary;
@@ -33,10 +40,12 @@ internal sealed class DeleteRun : IDisposable
             PageSize = session.Bulk.PageSize,
             ShouldSkip = Skip,
             StopToken = console.CtrlC.FirstPress,
+            DeleteItems = summary.DeleteItems,
+            Verify = summary.Verify,
         };
     }
 
-    /// <summary>The options of the run's SDK call: the command line's, the resumed receipt's ids to skip, and the first Ctrl+C to stop.</summary>
+    /// <summary>The options of the run's SDK call: the command line's, the ids to skip (resumed receipt, export), and the first Ctrl+C to stop.</summary>
     public BulkDeleteOptions Options { get; }
 
     /// <summary>The token of the run's SDK call: the second Ctrl+C, which aborts the deletes in flight.</summary>
@@ -55,6 +64,8 @@ internal sealed class DeleteRun : IDisposable
             {
                 Record(result);
             }
+
+            _summary.Ended = true;
         }
         catch (OperationCanceledException) when (Abort.IsCancellationRequested)
         {
@@ -84,11 +95,12 @@ internal sealed class DeleteRun : IDisposable
         // The SDK asks the skip test once per distinct id it is about to delete: for erase, each conversation listed.
         _summary.Listed = Interlocked.Read(ref _asked);
         _summary.Skipped = Interlocked.Read(ref _skipped);
+        _summary.NotExported = Interlocked.Read(ref _notExported);
         _summary.Canceled = _console.CtrlC.FirstPress.IsCancellationRequested;
         _display.Finish();
         _receipt.WriteSummary(_summary);
         return _summary.Canceled ? ExitCodes.Canceled
-            : _summary.Failed > 0 || _summary.ListingError is not null || _summary.InputError is not null ? ExitCodes.SomeFailed
+            : _summary.IsIncomplete ? ExitCodes.SomeFailed
             : ExitCodes.Success;
     }
 
@@ -98,10 +110,19 @@ internal sealed class DeleteRun : IDisposable
         _receipt.Dispose();
     }
 
-    /// <summary>The SDK's skip test, asked on the SDK's own task: an id the resumed receipt says is done is left alone (and counted).</summary>
+    /// <summary>
+    /// The SDK's skip test, asked on the SDK's own task: an id the resumed receipt says is done, or (<c>--export-first</c>)
+    /// one that is not in the export, is left alone (and counted).
+    /// </summary>
     private bool Skip(string id)
     {
         Interlocked.Increment(ref _asked);
+        if (_exported?.Contains(id) == false)
+        {
+            Interlocked.Increment(ref _notExported);
+            return true;
+        }
+
         if (_session.Resume?.Contains(id) != true)
         {
             return false;

@@ -54,7 +54,8 @@ internal sealed class Receipt : IDisposable
 
     /// <summary>
     /// Writes a conversation's line: id, outcome, HTTP status, error code and <paramref name="message"/>, service request
-    /// id, attempts, UTC time.
+    /// id, attempts, the items an erasure deleted before the conversation, what its verification found, UTC time. A
+    /// later line of the same id (an erasure's verification finding it still present) replaces this one.
     /// </summary>
     public void Write(DeleteConversationResult result, string? message, DateTimeOffset time)
     {
@@ -71,6 +72,8 @@ internal sealed class Receipt : IDisposable
         _json.WriteString("message", message);
         _json.WriteString("requestId", result.RequestId);
         _json.WriteNumber("attempts", result.Attempts);
+        _json.WriteNumber("itemsDeleted", result.ItemsDeleted);
+        _json.WriteString("verification", VerificationName(result.Verification));
         _json.WriteString("time", Utc(time));
         _json.WriteEndObject();
         Flush();
@@ -79,7 +82,7 @@ internal sealed class Receipt : IDisposable
     /// <summary>
     /// Writes the line of a delete aborted in flight (by a second Ctrl+C, or as the run broke off): outcome Unknown, as no
     /// answer came, and <paramref name="reason"/> in the message; status, request id and attempts are null, as they are
-    /// not known. <c>--resume</c> tries such an id again.
+    /// not known, and so are the items deleted. <c>--resume</c> tries such an id again.
     /// </summary>
     public void WriteUnknown(string id, string reason, DateTimeOffset time)
     {
@@ -96,6 +99,8 @@ internal sealed class Receipt : IDisposable
         _json.WriteString("message", $"{reason}: the service may or may not have deleted it; a run with --resume tries it again.");
         _json.WriteNull("requestId");
         _json.WriteNull("attempts");
+        _json.WriteNull("itemsDeleted");
+        _json.WriteString("verification", VerificationName(ErasureVerification.NotChecked));
         _json.WriteString("time", Utc(time));
         _json.WriteEndObject();
         Flush();
@@ -125,6 +130,14 @@ internal sealed class Receipt : IDisposable
         DeleteConversationOutcome.Deleted => "Deleted",
         DeleteConversationOutcome.NotFound => "NotFound",
         _ => "Failed",
+    };
+
+    /// <summary>What an erasure's verification found, as the receipt spells it.</summary>
+    public static string VerificationName(ErasureVerification verification) => verification switch
+    {
+        ErasureVerification.Gone => "gone",
+        ErasureVerification.StillPresent => "still_present",
+        _ => "not_checked",
     };
 
     /// <summary>An ISO 8601 UTC time with milliseconds, as in every receipt line.</summary>

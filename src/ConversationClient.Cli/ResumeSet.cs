@@ -1,18 +1,18 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
 namespace ConversationClient.Cli;
 
 /// <summary>
-/// The ids a receipt says are done (Deleted or NotFound), for <c>--resume</c>. It keeps a 128-bit fingerprint per id
-/// (SHA-256, truncated), not the ids, so resuming a million-id run stays small; a collision would need 2^64 ids. The
-/// receipt is read line by line; a line that is not a conversation's (the summary, or a line cut short by a crash) is
-/// passed over.
+/// The ids a receipt says are done (Deleted or NotFound), for <c>--resume</c>, as an <see cref="IdSet"/>. The receipt is
+/// read line by line and the last line of an id wins: an erasure's verification writes a second line (Failed,
+/// <c>still_present</c>) for a conversation it reported deleted but finds still there, and a re-run appends to the same
+/// receipt, so a later Failed or Unknown line makes the id one to try again. A line that is not a conversation's (the
+/// summary, or a line cut short by a crash) is passed over.
 /// </summary>
 internal sealed class ResumeSet
 {
-    private readonly HashSet<UInt128> _done = [];
+    private readonly IdSet _done = new();
 
     /// <summary>How many distinct ids are done.</summary>
     public int Count => _done.Count;
@@ -25,9 +25,16 @@ internal sealed class ResumeSet
             using var reader = new StreamReader(path, Encoding.UTF8);
             while (reader.ReadLine() is { } line)
             {
-                if (Parse(line) is { } id)
+                if (Parse(line) is ({ } id, var done))
                 {
-                    set._done.Add(Fingerprint(id));
+                    if (done)
+                    {
+                        set._done.Add(id);
+                    }
+                    else
+                    {
+                        set._done.Remove(id);
+                    }
                 }
             }
         }
@@ -39,9 +46,10 @@ internal sealed class ResumeSet
         return set;
     }
 
-    public bool Contains(string id) => _done.Contains(Fingerprint(id));
+    public bool Contains(string id) => _done.Contains(id);
 
-    private static string? Parse(string line)
+    /// <summary>A conversation's line: its id, and whether its outcome is done (Deleted or NotFound); null for any other line.</summary>
+    private static (string Id, bool Done)? Parse(string line)
     {
         if (line.Length == 0 || line[0] != '{')
         {
@@ -54,21 +62,13 @@ internal sealed class ResumeSet
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("outcome", out var outcome) && outcome.GetString() is "Deleted" or "NotFound"
-                ? id.GetString()
+                && root.TryGetProperty("outcome", out var outcome) && outcome.ValueKind == JsonValueKind.String
+                ? (id.GetString()!, outcome.GetString() is "Deleted" or "NotFound")
                 : null;
         }
         catch (JsonException)
         {
             return null;
         }
-    }
-
-    private static UInt128 Fingerprint(string id)
-    {
-        var bytes = Encoding.UTF8.GetBytes(id);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, hash);
-        return new UInt128(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]));
     }
 }

@@ -94,13 +94,23 @@ internal sealed class RunDisplay
         }
         else
         {
-            var listed = _summary.Command == "erase" ? string.Create(CultureInfo.InvariantCulture, $"listed {_summary.Listed}, ") : "";
+            var erase = _summary.Command == "erase";
+            var listed = erase ? string.Create(CultureInfo.InvariantCulture, $"listed {_summary.Listed}, ") : "";
             var skipped = _summary.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", skipped {_summary.Skipped} (done in the resumed receipt)") : "";
+            var notExported = _summary.Export is not null
+                ? string.Create(CultureInfo.InvariantCulture, $", left {_summary.NotExported} not in the export (made after it)")
+                : "";
             var state = _summary.Aborted ? " (aborted by a second Ctrl+C)"
                 : _summary.Canceled ? " (stopped by Ctrl+C)"
                 : _summary.InputError is not null ? " (reading the ids failed)"
                 : "";
-            _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_summary.Command}{state}: {listed}{Status()}{skipped}"));
+            if (erase)
+            {
+                WriteLimits();
+            }
+
+            _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{_summary.Command}{state}: {listed}{Status()}{(erase && !_summary.DryRun ? Erasure() : "")}{skipped}{notExported}"));
         }
 
         _console.Out.Flush();
@@ -111,6 +121,36 @@ internal sealed class RunDisplay
         var unknown = _summary.Unknown > 0 ? string.Create(CultureInfo.InvariantCulture, $"unknown {_summary.Unknown}, ") : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, {unknown}retries {_summary.Retries}, {_summary.Rate:0.#}/s");
+    }
+
+    /// <summary>What an erase run's verification found, and the items it deleted.</summary>
+    private string Erasure()
+    {
+        var items = string.Create(CultureInfo.InvariantCulture, $", items deleted {_summary.ItemsDeleted}");
+        if (!_summary.Verify)
+        {
+            return items + ", not verified (--no-verify)";
+        }
+
+        var unverified = _summary.Unverified > 0 ? string.Create(CultureInfo.InvariantCulture, $", unverified {_summary.Unverified}") : "";
+        var verdict = _summary.IsVerified ? "verified" : "NOT verified";
+        return items + string.Create(CultureInfo.InvariantCulture,
+            $", gone {_summary.Verified}, still present {_summary.StillPresent}{unverified}: {verdict}");
+    }
+
+    /// <summary>The block of what the service's API cannot erase, each with its source, before an erase run's summary line.</summary>
+    private void WriteLimits()
+    {
+        if (_summary.Limits.Count == 0)
+        {
+            return;
+        }
+
+        _console.Out.WriteLine("Not erasable through the API (erase it by other means, and tell whoever asked for the erasure):");
+        foreach (var limit in _summary.Limits)
+        {
+            _console.Out.WriteLine($"  - {limit.Description} (source: {limit.Source})");
+        }
     }
 
     private void ClearLine()

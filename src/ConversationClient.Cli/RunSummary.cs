@@ -2,12 +2,31 @@ using System.Text.Json;
 
 namespace ConversationClient.Cli;
 
-/// <summary>The counts of a delete or erase run: the receipt's last line and the <c>--output json</c> summary.</summary>
+/// <summary>
+/// The counts of a delete or erase run: the receipt's last line and the <c>--output json</c> summary. An erasure's
+/// verification pass may report a conversation again (Failed, <c>still_present</c>) after its earlier line said Deleted
+/// or NotFound: the later result replaces the earlier one in the counts, as its later receipt line does for <c>--resume</c>.
+/// </summary>
 internal sealed class RunSummary
 {
+    /// <summary>The earlier result of each conversation this run reported done, by id fingerprint, while the verification pass may replace it.</summary>
+    private readonly Dictionary<UInt128, (DeleteConversationOutcome Outcome, ErasureVerification Verification)> _done = [];
+
     public required string Command { get; init; }
 
     public bool DryRun { get; init; }
+
+    /// <summary>Whether the run deletes a conversation's items before it (erase without <c>--keep-items</c>).</summary>
+    public bool DeleteItems { get; init; }
+
+    /// <summary>Whether the run verifies its deletes (erase without <c>--no-verify</c>).</summary>
+    public bool Verify { get; init; }
+
+    /// <summary>What the service's API cannot erase (erase runs); empty otherwise.</summary>
+    public IReadOnlyList<ErasureLimit> Limits { get; init; } = [];
+
+    /// <summary>The export read back before an <c>erase --export-first</c>, and its file; null otherwise.</summary>
+    public (string Path, ExportFile.Contents Contents)? Export { get; init; }
 
     /// <summary>The distinct conversations listed, skipped ones included (shown for <c>erase</c> only).</summary>
     public long Listed { get; set; }
@@ -21,7 +40,26 @@ internal sealed class RunSummary
     /// <summary>Deletes aborted in flight by a second Ctrl+C: whether the service deleted them is unknown.</summary>
     public long Unknown { get; set; }
 
+    /// <summary>Conversations left alone as the resumed receipt says they are done.</summary>
     public long Skipped { get; set; }
+
+    /// <summary>Conversations left alone by <c>erase --export-first</c> as they are not in the export (made after it).</summary>
+    public long NotExported { get; set; }
+
+    /// <summary>Items deleted before their conversations.</summary>
+    public long ItemsDeleted { get; set; }
+
+    /// <summary>Conversations asked for after their delete and found gone.</summary>
+    public long Verified { get; set; }
+
+    /// <summary>Conversations the service still had after answering their deletes as done (each also counted as failed).</summary>
+    public long StillPresent { get; set; }
+
+    /// <summary>Conversations answered as deleted whose verification could not tell whether they are gone.</summary>
+    public long Unverified { get; set; }
+
+    /// <summary>The SDK's results ran out without an error or Ctrl+C: with <see cref="Verify"/>, its listing from the top after the run was done too.</summary>
+    public bool Ended { get; set; }
 
     public long Retries { get; set; }
 
@@ -42,10 +80,23 @@ internal sealed class RunSummary
 
     public long Done => Deleted + NotFound + Failed;
 
+    /// <summary>Whether verification ran to its end and found everything gone; false when <see cref="Verify"/> is off.</summary>
+    public bool IsVerified => Verify && Ended && !Canceled && !Aborted && StillPresent == 0 && Unverified == 0;
+
+    /// <summary>Whether the run leaves anything to do: a failure, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
+    public bool IsIncomplete => Failed > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
+
     public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 
     public void Count(DeleteConversationResult result)
     {
+        if (Verify && result.Verification == ErasureVerification.StillPresent
+            && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
+        {
+            // The verification pass found still there one this run reported done: this result replaces that one.
+            Uncount(earlier.Outcome, earlier.Verification);
+        }
+
         switch (result.Outcome)
         {
             case DeleteConversationOutcome.Deleted:
@@ -60,6 +111,55 @@ internal sealed class RunSummary
         }
 
         Retries += Math.Max(0, result.Attempts - 1);
+        ItemsDeleted += result.ItemsDeleted;
+        if (!Verify)
+        {
+            return;
+        }
+
+        switch (result.Verification)
+        {
+            case ErasureVerification.Gone:
+                Verified++;
+                break;
+            case ErasureVerification.StillPresent:
+                StillPresent++;
+                break;
+            default:
+                // A delete that failed is not verified either, but it is counted as failed.
+                if (result.Outcome != DeleteConversationOutcome.Failed)
+                {
+                    Unverified++;
+                }
+
+                break;
+        }
+
+        if (result.Outcome != DeleteConversationOutcome.Failed)
+        {
+            _done[IdSet.Fingerprint(result.ConversationId)] = (result.Outcome, result.Verification);
+        }
+    }
+
+    private void Uncount(DeleteConversationOutcome outcome, ErasureVerification verification)
+    {
+        if (outcome == DeleteConversationOutcome.Deleted)
+        {
+            Deleted--;
+        }
+        else
+        {
+            NotFound--;
+        }
+
+        if (verification == ErasureVerification.Gone)
+        {
+            Verified--;
+        }
+        else
+        {
+            Unverified--;
+        }
     }
 
     public void WriteTo(Utf8JsonWriter json)
@@ -83,6 +183,26 @@ internal sealed class RunSummary
         json.WriteNumber("unknown", Unknown);
         json.WriteNumber("skipped", Skipped);
         json.WriteNumber("retries", Retries);
+        if (Command == "erase")
+        {
+            json.WriteNumber("itemsDeleted", ItemsDeleted);
+            json.WriteBoolean("verify", Verify);
+            json.WriteNumber("verified", Verified);
+            json.WriteNumber("stillPresent", StillPresent);
+            json.WriteNumber("unverified", Unverified);
+            json.WriteBoolean("complete", !IsIncomplete && !Canceled && !Aborted && !DryRun);
+        }
+
+        if (Export is var (path, contents))
+        {
+            json.WriteStartObject("export");
+            json.WriteString("file", path);
+            json.WriteNumber("conversations", contents.Conversations);
+            json.WriteNumber("items", contents.Items);
+            json.WriteNumber("notExported", NotExported);
+            json.WriteEndObject();
+        }
+
         if (ListingError is not null)
         {
             json.WriteString("listingError", ListingError);
@@ -98,6 +218,20 @@ internal sealed class RunSummary
         json.WriteNumber("elapsedSeconds", Math.Round(Elapsed.TotalSeconds, 3));
         json.WriteNumber("perSecond", Math.Round(Rate, 1));
         json.WriteString("time", Receipt.Utc(Finished));
+        if (Limits.Count > 0)
+        {
+            json.WriteStartArray("notErasable");
+            foreach (var limit in Limits)
+            {
+                json.WriteStartObject();
+                json.WriteString("description", limit.Description);
+                json.WriteString("source", limit.Source);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

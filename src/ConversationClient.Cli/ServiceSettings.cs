@@ -12,8 +12,8 @@ internal static class ServiceSettings
     /// <summary>The service names <c>--service</c> accepts.</summary>
     public static string[] Names { get; } = ConversationServicePreset.All.Select(service => service.Name).ToArray();
 
-    /// <summary>Builds the client options; throws <see cref="UsageException"/> with one clear line when something is missing.</summary>
-    public static ConversationClientOptions Resolve(ServiceArguments arguments, Func<string, string?> environment, TokenCommand? tokenCommand)
+    /// <summary>Picks the service and builds the client options; throws <see cref="UsageException"/> with one clear line when something is missing.</summary>
+    public static (ConversationServicePreset Service, ConversationClientOptions Options) Resolve(ServiceArguments arguments, Func<string, string?> environment, TokenCommand? tokenCommand)
     {
         var service = Pick(arguments, environment);
         var url = arguments.BaseUrl ?? NonEmpty(environment(service.BaseAddressVariable)) ?? service.DefaultBaseAddress?.AbsoluteUri
@@ -57,7 +57,7 @@ internal static class ServiceSettings
             options.TotalTimeout = Seconds(total, "--total-timeout");
         }
 
-        return options;
+        return (service, options);
     }
 
     private static ConversationServicePreset Pick(ServiceArguments arguments, Func<string, string?> environment)

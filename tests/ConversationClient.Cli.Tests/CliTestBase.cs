@@ -40,9 +40,22 @@ public abstract class CliTestBase
 
     protected string KeyOf(string service) => service == "dify" ? Emulator.DifyApiKey : Emulator.OpenAIApiKey;
 
-    /// <summary>Seeds conversations of <paramref name="user"/> on a dialect; returns their ids.</summary>
-    protected IReadOnlyList<string> Seed(string service, int count, string user) =>
-        service == "dify" ? Emulator.SeedDifyConversations(count, user) : Emulator.SeedOpenAIConversations(count, user);
+    /// <summary>Seeds conversations of <paramref name="user"/> on a dialect, each with <paramref name="itemsEach"/> items (Dify: messages); returns their ids.</summary>
+    protected IReadOnlyList<string> Seed(string service, int count, string user, int itemsEach = 0) =>
+        service == "dify" ? Emulator.SeedDifyConversations(count, user, itemsEach) : Emulator.SeedOpenAIConversations(count, user, itemsEach);
+
+    /// <summary>A client of the emulator's dialect, as the tool makes it (to read what the SDK sees).</summary>
+    protected IConversationClient ClientOf(string service)
+    {
+        var preset = ConversationServicePreset.Find(service)!;
+        var address = service switch
+        {
+            "openai" => Emulator.OpenAIBaseAddress,
+            "azure" => Emulator.AzureBaseAddress,
+            _ => Emulator.DifyBaseAddress,
+        };
+        return ConversationClientFactory.Create(preset.CreateOptions(KeyOf(service), address));
+    }
 
     protected bool Exists(string service, string id, string user) =>
         service == "dify" ? Emulator.DifyConversationExists(id, user) : Emulator.OpenAIConversationExists(id, user);

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace ConversationClient.Cli.Tests;
 
 /// <summary>
-/// An OpenAI-dialect conversation service on loopback (delete, list, and what an erasure asks besides: a
-/// conversation's items, which it has none of, and the conversation itself) that holds every delete in flight until
-/// <see cref="Release"/>, so a test knows which deletes are in flight when it presses Ctrl+C. Like a real service, it
-/// deletes a conversation whose request the client gave up on: the case a receipt must not lose.
+/// An OpenAI-dialect conversation service on loopback (delete, list, get, and item lists that are always empty) that
+/// holds every delete in flight until <see cref="Release"/>, so a test knows which deletes are in flight when it presses
+/// Ctrl+C. Like a real service, it deletes a conversation whose request the client gave up on: the case a receipt must
+/// not lose. With <see cref="KeepOnDelete"/> it answers deletes as done and keeps the conversations (what an erasure's
+/// verification must catch).
 /// </summary>
 internal sealed class HeldDeletesService : IAsyncDisposable
 {
@@ -41,6 +42,12 @@ internal sealed class HeldDeletesService : IAsyncDisposable
     /// <summary>How many list requests are answered before every later one fails with a 500; null: none fails.</summary>
     public int? ListingsBeforeFailure { get; set; }
 
+    /// <summary>Whether a GET of one conversation (an erasure's verification) fails with a 500.</summary>
+    public bool FailGets { get; set; }
+
+    /// <summary>Whether a delete is answered as done while the conversation is kept.</summary>
+    public bool KeepOnDelete { get; set; }
+
     /// <summary>How many list requests were received.</summary>
     public int Listings => Volatile.Read(ref _listings);
 
@@ -64,12 +71,8 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         var service = new HeldDeletesService(app, conversations);
         app.MapDelete("/v1/conversations/{id}", service.DeleteAsync);
         app.MapGet("/v1/conversations", service.List);
-        app.MapGet("/v1/conversations/{id}/items", (string id) => service.Exists(id)
-            ? Results.Text("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false}""", "application/json")
-            : NotFound(id));
-        app.MapGet("/v1/conversations/{id}", (string id) => service.Exists(id)
-            ? Results.Text($$"""{"id":"{{id}}","object":"conversation","created_at":1760000000,"metadata":{} }""", "application/json")
-            : NotFound(id));
+        app.MapGet("/v1/conversations/{id}", service.Get);
+        app.MapGet("/v1/conversations/{id}/items", service.ListItems);
         await app.StartAsync();
         BaseAddressOf(app, service);
         return service;
@@ -120,13 +123,23 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         bool existed;
         lock (_store)
         {
-            existed = _store.Remove(id);
+            existed = KeepOnDelete ? _store.Contains(id) : _store.Remove(id);
         }
 
         return existed
             ? Results.Text($$"""{"id":"{{id}}","object":"conversation.deleted","deleted":true}""", "application/json")
             : Results.Text("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""", "application/json", statusCode: 404);
     }
+
+    private IResult Get(string id) => FailGets
+        ? Results.Text("""{"error":{"message":"The service is down.","type":"server_error","code":"server_error"}}""", "application/json", statusCode: 500)
+        : Exists(id)
+        ? Results.Text($$"""{"id":"{{id}}","object":"conversation","created_at":1760000000,"metadata":{} }""", "application/json")
+        : NotFound();
+
+    private IResult ListItems(string id) => Exists(id)
+        ? Results.Text("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false}""", "application/json")
+        : NotFound();
 
     private bool Exists(string id)
     {
@@ -136,9 +149,8 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         }
     }
 
-    private static IResult NotFound(string id) =>
-        Results.Text($$"""{"error":{"message":"Conversation with id '{{id}}' not found.","type":"invalid_request_error","param":null,"code":null} }""",
-            "application/json", statusCode: 404);
+    private static IResult NotFound() =>
+        Results.Text("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","code":"not_found"}}""", "application/json", statusCode: 404);
 
     private IResult List(HttpContext context)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EraseUser;
 using Spectre.Console;
 
@@ -21,7 +22,7 @@ public sealed class EraseUserSampleTests
     }
 
     [Test]
-    public async Task NoConfiguration_ErasesTheDemoUserOnTheEmulatorDespiteFaults()
+    public async Task NoConfiguration_ErasesTheDemoUserOnTheEmulatorDespiteFaults_AndPrintsItemsVerificationAndWhatTheApiCannotErase()
     {
         var (exit, output) = await RunAsync([], []);
 
@@ -29,7 +30,46 @@ public sealed class EraseUserSampleTests
         Assert.That(output, Does.Match(@"│ 300\s+│ 300\s+│ 0\s+│ 0\s+│ yes"));
         Assert.That(output, Does.Contain("none is left on the service"));
         Assert.That(output, Does.Match(@"Erasing: 300 deleted, 0 not found, 0 failed of 300 found \(\d+ retr(y|ies)\)"));
+        Assert.That(output, Does.Match(@"│ 300\s+│ 300\s+│ 0\s+│ 0\s+│ yes\s+│ 0\s+│ yes\s+│ 0\s+│"), "Dify deletes messages itself: 0 items; verified");
+        Assert.That(output, Does.Contain("Not erasable through the API:"));
+        foreach (var limit in ErasureLimit.For(ConversationServicePreset.Dify.CreateOptions("key", new Uri("http://127.0.0.1/v1/"))))
+        {
+            Assert.That(Flat(output), Does.Contain(Flat($"- {limit.Description} (source: {limit.Source})")));
+        }
     }
+
+    [Test]
+    public async Task ExportFirst_WritesTheUsersConversationsWithTheirMessages_ThenErasesThem()
+    {
+        var folder = Directory.CreateTempSubdirectory("erase-user-sample-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "demo-user.jsonl");
+
+            var (exit, output) = await RunAsync(["--export-first", path], []);
+
+            var lines = File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+            Assert.That(exit, Is.Zero, output);
+            Assert.That(output, Does.Contain($"Exported 300 conversations to {path}."));
+            Assert.That(output, Does.Contain("none is left on the service"));
+            Assert.That(lines[0].GetProperty("type").GetString(), Is.EqualTo("header"));
+            Assert.That(lines[0].GetProperty("user_sha256").GetString(), Has.Length.EqualTo(64));
+            Assert.That(File.ReadAllText(path), Does.Not.Contain("demo-user"), "the user id is never in the file");
+            Assert.That(lines[1..^1].Select(line => line.GetProperty("items").GetArrayLength()), Has.All.EqualTo(2));
+            Assert.That(lines, Has.Count.EqualTo(302));
+            Assert.That(lines[1].GetProperty("items")[0].TryGetProperty("answer", out _), Is.True, "each message's JSON as Dify sent it");
+            Assert.That(lines[^1].GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(lines[^1].GetProperty("items").GetInt32(), Is.EqualTo(600));
+            Assert.That(File.Exists(path + ".partial"), Is.False);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The text without the line breaks and indentation a console table or wrapping may put in it.</summary>
+    private static string Flat(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     [Test]
     public async Task RateLimit_ErasesTheDemoUserUnderTheEmulatorsLimit_AndSaysWhatWasRefused()

@@ -1,0 +1,284 @@
+using System.Text.Json;
+
+namespace ConversationClient.Cli.Tests;
+
+/// <summary>erase with items, verification and an export first: receipts, summary, exit codes, and what is left on the emulator.</summary>
+public sealed class CompleteEraseTests : CliTestBase
+{
+    [TestCase("openai")]
+    [TestCase("azure")]
+    public async Task Erase_DeletesEveryItemBeforeItsConversation_NoItemIsLeftStored_AndEachLineSaysGone(string service)
+    {
+        var ids = Seed(service, 6, "user-1", itemsEach: 5);
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync(service, ["erase", "--user", "user-1", "--receipt", receiptPath, "--page-size", "4"]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.Zero, "no item left stored behind a deleted conversation");
+            Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("itemsDeleted").GetInt32()), Has.All.EqualTo(5));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("gone"));
+            Assert.That(summary.GetProperty("itemsDeleted").GetInt32(), Is.EqualTo(30));
+            Assert.That(summary.GetProperty("verified").GetInt32(), Is.EqualTo(6));
+            Assert.That(summary.GetProperty("stillPresent").GetInt32(), Is.Zero);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(run.Lines[^1], Does.Contain("items deleted 30, gone 6, still present 0: verified"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_KeepItems_DeletesTheConversationsOnly_LeavingTheirItemsStored()
+    {
+        Seed("openai", 3, "user-1", itemsEach: 4);
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("openai", ["erase", "--user", "user-1", "--keep-items", "--receipt", receiptPath]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountOpenAIConversations("user-1"), Is.Zero);
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.EqualTo(12), "what the item step is for");
+            Assert.That(Conversations(ReadReceipt(receiptPath)).Select(line => line.GetProperty("itemsDeleted").GetInt32()), Has.All.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Erase_Dify_DeletesNoItemsItself_AndVerifiesEachConversationIsGone()
+    {
+        var ids = Seed("dify", 4, "user-1", itemsEach: 3);
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--receipt", receiptPath]);
+
+        var lines = Conversations(ReadReceipt(receiptPath));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(lines.Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("gone"));
+            Assert.That(lines.Select(line => line.GetProperty("itemsDeleted").GetInt32()), Has.All.Zero);
+            Assert.That(ids.Select(id => Emulator.CountDifyMessages(id, "user-1")), Has.All.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Erase_NoVerify_AsksForNothingAfterTheDeletes_AndSaysSo()
+    {
+        Seed("dify", 3, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--no-verify", "--receipt", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("not_checked"));
+            Assert.That(Summary(receipt).GetProperty("verify").GetBoolean(), Is.False);
+            Assert.That(run.Lines[^1], Does.Contain("not verified (--no-verify)"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_ADeleteAnsweredButKept_IsStillPresent_FailedInTheReceipt_AndExitsOne()
+    {
+        await using var service = await HeldDeletesService.StartAsync(conversations: 4);
+        service.Release();
+        service.KeepOnDelete = true;
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
+            ["erase", "--user", "user-1", "--receipt", receiptPath, "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Failed"));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("error").GetString()), Has.All.EqualTo("still_present"));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("still_present"));
+            Assert.That(summary.GetProperty("stillPresent").GetInt32(), Is.EqualTo(4));
+            Assert.That(summary.GetProperty("deleted").GetInt32(), Is.Zero);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.False);
+            Assert.That(run.Lines[^1], Does.Contain("still present 4: NOT verified"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_AVerificationThatCannotAsk_IsNotComplete_AndExitsOne()
+    {
+        var receiptPath = PathFor("receipt.jsonl");
+        await using var service = await HeldDeletesService.StartAsync(conversations: 2);
+        service.Release();
+        service.FailGets = true;
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
+            ["erase", "--user", "user-1", "--max-retries", "0", "--receipt", receiptPath,
+             "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Deleted"));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("not_checked"));
+            Assert.That(Summary(receipt).GetProperty("unverified").GetInt32(), Is.EqualTo(2));
+            Assert.That(Summary(receipt).GetProperty("complete").GetBoolean(), Is.False);
+            Assert.That(run.Lines[^1], Does.Contain("unverified 2: NOT verified"));
+        });
+    }
+
+    [TestCase("openai")]
+    [TestCase("dify")]
+    public async Task Erase_ShowsWhatTheApiCannotErase_WithTheirSources(string service)
+    {
+        Seed(service, 1, "user-1");
+        var limits = ErasureLimit.For(ConversationServicePreset.Find(service)!.CreateOptions("key", service == "dify" ? Emulator.DifyBaseAddress : Emulator.OpenAIBaseAddress));
+
+        var text = await RunAsync(service, ["erase", "--user", "user-1"]);
+        Seed(service, 1, "user-1");
+        var json = await RunAsync(service, ["erase", "--user", "user-1", "--output", "json"]);
+
+        var listed = JsonDocument.Parse(json.Output).RootElement.GetProperty("notErasable").EnumerateArray()
+            .Select(limit => (limit.GetProperty("description").GetString(), limit.GetProperty("source").GetString())).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(limits, Is.Not.Empty);
+            Assert.That(text.Exit, Is.Zero, text.ToString());
+            Assert.That(text.Output, Does.Contain("Not erasable through the API"));
+            foreach (var limit in limits)
+            {
+                Assert.That(text.Output, Does.Contain($"  - {limit.Description} (source: {limit.Source})"));
+            }
+
+            Assert.That(text.Lines[^1], Does.StartWith("erase: listed 1, deleted 1"), "the summary line stays last");
+            Assert.That(listed, Is.EqualTo(limits.Select(limit => (limit.Description, limit.Source)).ToList()));
+        });
+    }
+
+    [Test]
+    public async Task Resume_AfterAStillPresentLine_TriesThatConversationAgain()
+    {
+        var ids = Seed("dify", 3, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        // An earlier run: ids[0] reported deleted, then found still there by the verification pass; ids[1] deleted and gone.
+        await File.WriteAllLinesAsync(receiptPath,
+        [
+            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
+            $"{{\"id\":\"{ids[1]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
+            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Failed\",\"error\":\"still_present\",\"verification\":\"still_present\"}}",
+        ]);
+        var resumed = PathFor("resumed.jsonl");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--resume", receiptPath, "--receipt", resumed]);
+
+        var receipt = ReadReceipt(resumed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(new[] { ids[0], ids[2] }));
+            Assert.That(Exists("dify", ids[0], "user-1"), Is.False, "the still-present one was tried again");
+            Assert.That(Exists("dify", ids[1], "user-1"), Is.True, "the receipt says it is done: left alone");
+            Assert.That(Summary(receipt).GetProperty("skipped").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [TestCase("azure")]
+    [TestCase("dify")]
+    public async Task EraseExportFirst_ExportsThenErases_LeavingAConversationMadeAfterTheExport(string service)
+    {
+        var ids = Seed(service, 5, "user-1", itemsEach: 2);
+        var exportPath = PathFor("alice.jsonl");
+        var receiptPath = PathFor("receipt.jsonl");
+        string? late = null;
+        // The export's last line on standard output is where the export is complete and the erasure not begun.
+        var output = new CallbackWriter(line =>
+        {
+            if (line.StartsWith("export:", StringComparison.Ordinal))
+            {
+                late = Seed(service, 1, "user-1", itemsEach: 1)[0];
+            }
+        });
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = KeyOf(service) }, "",
+            ["erase", "--user", "user-1", "--export-first", exportPath, "--receipt", receiptPath, .. Service(service)], output);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        var exported = ExportFile.Read(exportPath, "user-1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(late, Is.Not.Null, "seeded between the export and the erasure");
+            Assert.That(exported.Conversations, Is.EqualTo(5));
+            Assert.That(exported.Items, Is.EqualTo(10));
+            Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
+            Assert.That(Exists(service, late!, "user-1"), Is.True, "not in the export: left alone");
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
+            Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.EqualTo(1));
+            Assert.That(summary.GetProperty("export").GetProperty("conversations").GetInt32(), Is.EqualTo(5));
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(run.Lines[^1], Does.EndWith("left 1 not in the export (made after it)"));
+        });
+    }
+
+    [Test]
+    public async Task EraseExportFirst_WhenTheExportFails_ErasesNothing_AndExitsOne()
+    {
+        await using var service = await HeldDeletesService.StartAsync(conversations: 150);
+        service.Release();
+        service.ListingsBeforeFailure = 1;
+        var exportPath = PathFor("alice.jsonl");
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "sk-test" }, "",
+            ["erase", "--user", "user-1", "--export-first", exportPath, "--receipt", receiptPath, "--max-retries", "0",
+             "--service", "openai", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(1), run.ToString());
+            Assert.That(service.Received, Is.Empty, "no delete was sent");
+            Assert.That(service.Remaining, Is.EqualTo(150));
+            Assert.That(File.Exists(exportPath), Is.False);
+            Assert.That(File.Exists(exportPath + ".partial"), Is.True);
+            Assert.That(run.Error, Does.Contain("nothing was erased"));
+        });
+    }
+
+    [Test]
+    public async Task EraseExportFirst_WithDryRun_IsAUsageError()
+    {
+        Seed("dify", 1, "user-1");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--dry-run", "--export-first", PathFor("a.jsonl")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.EqualTo(2), run.ToString());
+            Assert.That(Emulator.CountDifyConversations("user-1"), Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>Standard output that tells each whole line to a callback as it is written.</summary>
+    private sealed class CallbackWriter(Action<string> onLine) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            onLine(value ?? "");
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+    }
+}

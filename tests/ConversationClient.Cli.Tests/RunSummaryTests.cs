@@ -1,0 +1,75 @@
+namespace ConversationClient.Cli.Tests;
+
+/// <summary>The run's counts when an erasure's verification pass reports a conversation again: the later result wins.</summary>
+public sealed class RunSummaryTests
+{
+    private static DeleteConversationResult Result(string id, DeleteConversationOutcome outcome, ErasureVerification verification, int items = 0) => new()
+    {
+        ConversationId = id,
+        Outcome = outcome,
+        Verification = verification,
+        ItemsDeleted = items,
+        Attempts = 1,
+        Error = outcome == DeleteConversationOutcome.Deleted ? null
+            : new ConversationApiError { Code = verification == ErasureVerification.StillPresent ? ConversationApiError.StillPresentCode : ConversationApiError.NotFoundCode },
+    };
+
+    [Test]
+    public void Count_AStillPresentResultAfterADeletedOne_ReplacesIt()
+    {
+        var summary = new RunSummary { Command = "erase", Verify = true };
+
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone, items: 3));
+        summary.Count(Result("conv_2", DeleteConversationOutcome.NotFound, ErasureVerification.Gone));
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Failed, ErasureVerification.StillPresent));
+        summary.Ended = true;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Deleted, Is.Zero, "conv_1's Deleted is replaced");
+            Assert.That(summary.NotFound, Is.EqualTo(1));
+            Assert.That(summary.Failed, Is.EqualTo(1));
+            Assert.That(summary.Verified, Is.EqualTo(1), "conv_2 only");
+            Assert.That(summary.StillPresent, Is.EqualTo(1));
+            Assert.That(summary.ItemsDeleted, Is.EqualTo(3), "the items were deleted all the same");
+            Assert.That(summary.IsVerified, Is.False);
+            Assert.That(summary.IsIncomplete, Is.True);
+        });
+    }
+
+    [Test]
+    public void Count_AStillPresentResultOfItsFirstCheck_ReplacesNothing()
+    {
+        var summary = new RunSummary { Command = "erase", Verify = true };
+
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone));
+        summary.Count(Result("conv_2", DeleteConversationOutcome.Failed, ErasureVerification.StillPresent));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Deleted, Is.EqualTo(1));
+            Assert.That(summary.Verified, Is.EqualTo(1));
+            Assert.That(summary.Failed, Is.EqualTo(1));
+            Assert.That(summary.StillPresent, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void IsVerified_OnlyWhenTheRunEndedWithEverythingGone()
+    {
+        var summary = new RunSummary { Command = "erase", Verify = true };
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone));
+        Assert.That(summary.IsVerified, Is.False, "the listing after the run has not ended");
+
+        summary.Ended = true;
+        Assert.That(summary.IsVerified, Is.True);
+
+        summary.Count(Result("conv_2", DeleteConversationOutcome.Deleted, ErasureVerification.NotChecked));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Unverified, Is.EqualTo(1));
+            Assert.That(summary.IsVerified, Is.False);
+            Assert.That(summary.IsIncomplete, Is.True);
+        });
+    }
+}
