@@ -80,10 +80,14 @@ public interface IConversationClient
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Erases a user, streaming one result per conversation: lists the user's conversations page by page and deletes
+    /// Erases a user, streaming one result per conversation: lists the user's conversations page by page and erases
     /// each one found (several at a time, paced like
     /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>), yielding each
-    /// result as it completes. This is the erasure <see cref="EraseUserAsync"/> counts; use it when each conversation
+    /// result as it completes. In the OpenAI dialect a conversation's items are deleted before it
+    /// (<see cref="BulkDeleteOptions.DeleteItems"/>), and each erased conversation is asked for again, then the user
+    /// listed once more (<see cref="BulkDeleteOptions.Verify"/>): a conversation that final listing shows after it was
+    /// reported deleted yields a second result, which replaces the first (<see cref="ErasureVerification.StillPresent"/>,
+    /// or <see cref="ErasureVerification.NotChecked"/> when the look failed). This is the erasure <see cref="EraseUserAsync"/> counts; use it when each conversation
     /// needs its own record (a receipt of an erasure request).
     /// </summary>
     /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
@@ -97,8 +101,8 @@ public interface IConversationClient
     /// request may have reached the service), then the enumeration throws <see cref="OperationCanceledException"/>.
     /// </param>
     /// <returns>
-    /// One result per conversation deleted (or tried), in completion order; every id the erasure sends yields exactly
-    /// one. A stop through <see cref="BulkDeleteOptions.StopToken"/> ends the enumeration normally after the deletes in
+    /// One result per conversation deleted (or tried), in completion order; every id the erasure sends yields at least
+    /// one, and a second only when verification's final listing shows it again (see above). A stop through <see cref="BulkDeleteOptions.StopToken"/> ends the enumeration normally after the deletes in
     /// flight have yielded theirs.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: erasing is about one user).</exception>

@@ -188,6 +188,29 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseUserStreamingAsync_TheListingShowsOneAgainAndItsLookFailsTwice_YieldsASecondResultNotChecked()
+    {
+        InMemoryConversationService KeptWithFailingLooks(out string kept)
+        {
+            var service = new InMemoryConversationService(dialect);
+            kept = service.Seed(3, User)[1];
+            service.KeptIds.Add(kept);
+            service.FailingChecks[kept] = 2;
+            return service;
+        }
+
+        var results = await Client(KeptWithFailingLooks(out var id)).EraseUserStreamingAsync(User).ToListAsync();
+        var report = await Client(KeptWithFailingLooks(out _)).EraseUserAsync(User);
+
+        var ofKept = results.Where(r => r.ConversationId == id).ToList();
+        Assert.That(ofKept.Select(r => r.Verification), Is.EqualTo(new[] { ErasureVerification.NotChecked, ErasureVerification.NotChecked }),
+            "the caller hears that the second look could not tell either");
+        Assert.That(ofKept.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(report.Deleted, Is.EqualTo(3), "counted once: the later result replaces the earlier");
+        Assert.That(report.Verified, Is.False);
+    }
+
+    [Test]
     public async Task EraseUserAsync_ACheckThatFails_IsNotVerifiedNorComplete()
     {
         var service = new InMemoryConversationService(dialect);

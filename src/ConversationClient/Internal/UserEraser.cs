@@ -80,15 +80,18 @@ internal static class UserEraser
                             continue;
                         }
 
+                        // Still there, or the look itself failed: a later result for the id says which, and replaces
+                        // the earlier one (which said it gone, or was not checked either).
                         if (again.Verification == ErasureVerification.StillPresent)
                         {
                             tally.StillPresent.Add(item.Id);
-                            yield return again;
                         }
                         else
                         {
                             tally.Unverified++;
                         }
+
+                        yield return again;
                     }
 
                     // Handled before and listed again: it still stands (its delete failed, or the listing lags).
