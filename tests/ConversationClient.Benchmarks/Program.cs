@@ -16,7 +16,8 @@ using Perfolizer.Metrology;
 //   --paired-filter S   only the paired comparisons whose names contain S
 //   --rate-limit [--conversations N] [--rate R] [--burst B]
 //                       batch pacing under the emulator's rate limit alone (RateLimitMeasurement; eng/rate-limit.sh)
-//   --erase-cost [--conversations N] [--items N] [--rate R] [--burst B]
+//   --erase-cost [--conversations N] [--items N] [--rate R] [--burst B] [--read-rate R] [--read-burst B]
+//                [--large-conversations N] [--large-items N] [--erase 0|1] [--export 0|1]
 //                       a complete erasure under the emulator's rate limit, and an export under its read limit
 //                       (EraseCostMeasurement; eng/erase-cost.sh)
 //   --alloc             bytes allocated per delete by each client, counted in-process (AllocationCount), and nothing else
@@ -49,6 +50,12 @@ if (args.Length > 0 && args[0] == "--erase-cost")
         {
             "--conversations" => settings with { Conversations = (int)value },
             "--items" => settings with { ItemsEach = (int)value },
+            "--read-rate" => settings with { ReadRate = value },
+            "--read-burst" => settings with { ReadBurst = (int)value },
+            "--large-conversations" => settings with { LargeConversations = (int)value },
+            "--large-items" => settings with { LargeItemsEach = (int)value },
+            "--erase" => settings with { Erase = value != 0 },
+            "--export" => settings with { Export = value != 0 },
             "--rate" => settings with { Rate = value },
             "--burst" => settings with { Burst = (int)value },
             _ => throw new ArgumentException($"Unknown argument: {args[i]}"),
