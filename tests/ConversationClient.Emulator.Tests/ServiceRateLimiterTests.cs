@@ -145,4 +145,36 @@ public sealed class ServiceRateLimiterTests
     [TestCase(2.5, 3)]
     public void DefaultBurst_IsOneSecondsWorth_AtLeastOne(double perSecond, int burst) =>
         Assert.That(new ServiceRateLimitOptions { DeletesPerSecond = perSecond }.EffectiveBurst, Is.EqualTo(burst));
+
+    [Test]
+    public void Reads_HaveABucketOfTheirOwn_ThatDeletesDoNotSpend()
+    {
+        var limiter = new ServiceRateLimiter(_clock);
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1, ReadsPerSecond = 250, ReadBurst = 2 });
+
+        var deletes = TakeAll(limiter);
+        var readsAllowed = new[] { limiter.TryAcquireRead(), limiter.TryAcquireRead() };
+        var refusedRead = limiter.TryAcquireRead();
+        _clock.Advance(TimeSpan.FromMilliseconds(4));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deletes, Is.EqualTo(1));
+            Assert.That(readsAllowed, Is.All.Null, "the spent delete bucket does not refuse reads");
+            Assert.That(refusedRead?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(4)));
+            Assert.That(limiter.TryAcquireRead(), Is.Null, "4 ms later one more read may go");
+            Assert.That(limiter.TryAcquireDelete()?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(996)), "reads do not refill the delete bucket");
+        }
+    }
+
+    [Test]
+    public void NoReadLimit_ReadsAlwaysGo_WhileDeletesAreLimited()
+    {
+        var limiter = Limiter(1, 1);
+
+        var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquireRead() is null);
+
+        Assert.That(unlimited, Is.True);
+        Assert.That(TakeAll(limiter), Is.EqualTo(1));
+    }
 }
