@@ -58,7 +58,7 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <summary>Gets a copy of the faults injected now.</summary>
     public ServiceFaultOptions Faults => _state.Faults.Options;
 
-    /// <summary>Gets a copy of the rate limit on DELETE requests enforced now.</summary>
+    /// <summary>Gets a copy of the rate limits on DELETE and GET requests enforced now.</summary>
     public ServiceRateLimitOptions RateLimit => _state.RateLimit.Options;
 
     /// <summary>Starts an emulator and waits until it listens.</summary>
@@ -190,8 +190,11 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <summary>Stops injecting faults and latency.</summary>
     public void ClearFaults() => _state.Faults.Configure(new ServiceFaultOptions());
 
-    /// <summary>Replaces the rate limit on DELETE requests; the bucket starts full (<see cref="ServiceRateLimitOptions.Burst"/> deletes may go at once).</summary>
-    /// <param name="rateLimit">The new limit (copied); a <see cref="ServiceRateLimitOptions.DeletesPerSecond"/> of 0 removes it.</param>
+    /// <summary>
+    /// Replaces the rate limits on DELETE and GET (read) requests; the buckets start full (<see cref="ServiceRateLimitOptions.Burst"/>
+    /// deletes and <see cref="ServiceRateLimitOptions.ReadBurst"/> reads may go at once).
+    /// </summary>
+    /// <param name="rateLimit">The new limits (copied); a rate of 0 removes that limit.</param>
     /// <exception cref="ArgumentNullException"><paramref name="rateLimit"/> is null.</exception>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void SetRateLimit(ServiceRateLimitOptions rateLimit)
@@ -200,7 +203,7 @@ public sealed class ConversationEmulator : IAsyncDisposable
         _state.RateLimit.Configure(rateLimit);
     }
 
-    /// <summary>Stops limiting the rate of deletes.</summary>
+    /// <summary>Stops limiting the rate of deletes and reads.</summary>
     public void ClearRateLimit() => _state.RateLimit.Configure(new ServiceRateLimitOptions());
 
     /// <summary>Returns a snapshot of the counters.</summary>

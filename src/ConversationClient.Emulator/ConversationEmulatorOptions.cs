@@ -49,7 +49,7 @@ public sealed class ConversationEmulatorOptions
     /// <summary>Gets the faults injected from the start; change them later with <see cref="ConversationEmulator.SetFaults"/>.</summary>
     public ServiceFaultOptions Faults { get; init; } = new();
 
-    /// <summary>Gets the rate limit on DELETE requests from the start; change it later with <see cref="ConversationEmulator.SetRateLimit"/>.</summary>
+    /// <summary>Gets the rate limits on DELETE and GET requests from the start; change them later with <see cref="ConversationEmulator.SetRateLimit"/>.</summary>
     public ServiceRateLimitOptions RateLimit { get; init; } = new();
 
     /// <summary>

@@ -49,7 +49,7 @@ internal static class Program
         if (emulator.RateLimit is { IsActive: true } limit)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Rate limit: {limit.DeletesPerSecond} deletes/s, burst {limit.Burst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}, 429 with wait header '{WaitHeaderNames.Name(limit.WaitHeader)}'."))
+                $"Rate limit: {(limit.DeletesPerSecond > 0 ? $"{limit.DeletesPerSecond} deletes/s, burst {limit.Burst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}" : "deletes unlimited")}; {(limit.ReadsPerSecond > 0 ? $"{limit.ReadsPerSecond} reads/s, burst {limit.ReadBurst?.ToString(CultureInfo.InvariantCulture) ?? "one second's worth"}" : "reads unlimited")}; 429 with wait header '{WaitHeaderNames.Name(limit.WaitHeader)}'."))
                 .ConfigureAwait(false);
         }
 

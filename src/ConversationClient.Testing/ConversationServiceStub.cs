@@ -227,26 +227,57 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="deletesPerSecond">The allowed rate, up to 1,000,000; 0 removes the limit.</param>
     /// <param name="burst">How many deletes may go at once after a quiet spell; null for one second's worth (the rate rounded up, at least 1).</param>
-    /// <param name="waitHeader">The header a refusal says its wait in.</param>
+    /// <param name="waitHeader">The header a refusal says its wait in (of deletes and reads alike).</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <remarks>A read limit (<see cref="LimitReadRate"/>) stays as it is, its bucket full again.</remarks>
     public void LimitDeleteRate(double deletesPerSecond, int? burst = null, RateLimitWaitHeader waitHeader = RateLimitWaitHeader.Seconds)
     {
-        if (double.IsNaN(deletesPerSecond) || deletesPerSecond is < 0 or > 1_000_000)
+        CheckLimit(deletesPerSecond, nameof(deletesPerSecond), burst, nameof(burst), waitHeader);
+        var limit = _rules.State.RateLimit.Options;
+        limit.DeletesPerSecond = deletesPerSecond;
+        limit.Burst = burst;
+        limit.WaitHeader = waitHeader;
+        _rules.State.RateLimit.Configure(limit);
+    }
+
+    /// <summary>
+    /// Limits the rate of GET requests (reads: conversation list pages, item and message pages, a conversation) like the
+    /// service's rate limit: a token bucket of its own that allows <paramref name="readsPerSecond"/> on average and
+    /// <paramref name="burst"/> at once (it starts full); a read beyond it is answered 429 in the service's envelope with
+    /// the wait until the next allowed read in the <paramref name="waitHeader"/> form. Replaces any earlier read limit;
+    /// scripted faults come first and take no token.
+    /// </summary>
+    /// <param name="readsPerSecond">The allowed rate, up to 1,000,000; 0 removes the limit.</param>
+    /// <param name="burst">How many reads may go at once after a quiet spell; null for one second's worth (the rate rounded up, at least 1).</param>
+    /// <param name="waitHeader">The header a refusal says its wait in (of deletes and reads alike).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <remarks>A delete limit (<see cref="LimitDeleteRate"/>) stays as it is, its bucket full again.</remarks>
+    public void LimitReadRate(double readsPerSecond, int? burst = null, RateLimitWaitHeader waitHeader = RateLimitWaitHeader.Seconds)
+    {
+        CheckLimit(readsPerSecond, nameof(readsPerSecond), burst, nameof(burst), waitHeader);
+        var limit = _rules.State.RateLimit.Options;
+        limit.ReadsPerSecond = readsPerSecond;
+        limit.ReadBurst = burst;
+        limit.WaitHeader = waitHeader;
+        _rules.State.RateLimit.Configure(limit);
+    }
+
+    private static void CheckLimit(double perSecond, string perSecondName, int? burst, string burstName, RateLimitWaitHeader waitHeader)
+    {
+        if (double.IsNaN(perSecond) || perSecond is < 0 or > 1_000_000)
         {
-            throw new ArgumentOutOfRangeException(nameof(deletesPerSecond), deletesPerSecond, "The rate must be between 0 and 1000000.");
+            throw new ArgumentOutOfRangeException(perSecondName, perSecond, "The rate must be between 0 and 1000000.");
         }
 
         if (burst is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(burst), burst, "The burst must be 1 or more.");
+            throw new ArgumentOutOfRangeException(burstName, burst, "The burst must be 1 or more.");
         }
 
         if (!Enum.IsDefined(waitHeader))
         {
             throw new ArgumentOutOfRangeException(nameof(waitHeader));
         }
-
-        _rules.State.RateLimit.Configure(new ServiceRateLimitOptions { DeletesPerSecond = deletesPerSecond, Burst = burst, WaitHeader = waitHeader });
     }
 
     /// <summary>

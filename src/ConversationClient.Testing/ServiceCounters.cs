@@ -42,6 +42,18 @@ public sealed class ServiceCounters
     /// </summary>
     public long DeletesRateLimited { get; init; }
 
+    /// <summary>
+    /// Gets the number of GET requests (reads: list pages, item and message pages, a conversation) that passed the key
+    /// check, whatever their answer.
+    /// </summary>
+    public long ReadRequests { get; init; }
+
+    /// <summary>
+    /// Gets the number of GET requests refused with 429 by the read limit (<see cref="ServiceRateLimitOptions.ReadsPerSecond"/>);
+    /// over <see cref="ReadRequests"/> it is the refused share of reads.
+    /// </summary>
+    public long ReadsRateLimited { get; init; }
+
     /// <summary>Gets the number of conversation list pages served.</summary>
     public long ListPages { get; init; }
 

@@ -16,6 +16,10 @@ using Perfolizer.Metrology;
 //   --paired-filter S   only the paired comparisons whose names contain S
 //   --rate-limit [--conversations N] [--rate R] [--burst B]
 //                       batch pacing under the emulator's rate limit alone (RateLimitMeasurement; eng/rate-limit.sh)
+//   --erase-cost [--conversations N] [--items N] [--rate R] [--burst B] [--read-rate R] [--read-burst B]
+//                [--large-conversations N] [--large-items N] [--erase 0|1] [--export 0|1]
+//                       a complete erasure under the emulator's rate limit, and an export under its read limit
+//                       (EraseCostMeasurement; eng/erase-cost.sh)
 //   --alloc             bytes allocated per delete by each client, counted in-process (AllocationCount), and nothing else
 //   --alloc-types       the same, with the types the bytes went to (the runtime's allocation sampling)
 if (args.Length > 0 && args[0] == "--rate-limit")
@@ -34,6 +38,31 @@ if (args.Length > 0 && args[0] == "--rate-limit")
     }
 
     return await RateLimitMeasurement.RunAsync(settings, Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "--erase-cost")
+{
+    var settings = new EraseCostMeasurement.Settings();
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        var value = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        settings = args[i] switch
+        {
+            "--conversations" => settings with { Conversations = (int)value },
+            "--items" => settings with { ItemsEach = (int)value },
+            "--read-rate" => settings with { ReadRate = value },
+            "--read-burst" => settings with { ReadBurst = (int)value },
+            "--large-conversations" => settings with { LargeConversations = (int)value },
+            "--large-items" => settings with { LargeItemsEach = (int)value },
+            "--erase" => settings with { Erase = value != 0 },
+            "--export" => settings with { Export = value != 0 },
+            "--rate" => settings with { Rate = value },
+            "--burst" => settings with { Burst = (int)value },
+            _ => throw new ArgumentException($"Unknown argument: {args[i]}"),
+        };
+    }
+
+    return await EraseCostMeasurement.RunAsync(settings, Console.Out);
 }
 
 if (args is ["--alloc" or "--alloc-types"])

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ConversationClient.Emulator.Tests;
 
-/// <summary>The emulator's rate limit on deletes, over HTTP on a fake clock: each wait-header form, each dialect's envelope, the counters.</summary>
+/// <summary>The emulator's rate limits on deletes and reads, over HTTP on a fake clock: each wait-header form, each dialect's envelope, the counters.</summary>
 public sealed class RateLimitTests : EmulatorTestBase
 {
     // A quarter of a second past the whole second, so that the date form's rounding up shows.
@@ -246,4 +246,105 @@ public sealed class RateLimitTests : EmulatorTestBase
     [TestCase(10.0, 0)]
     public void SetRateLimit_OutOfRange_Throws(double perSecond, int? burst) =>
         Assert.That(() => Emulator.SetRateLimit(new ServiceRateLimitOptions { DeletesPerSecond = perSecond, Burst = burst }), Throws.ArgumentException);
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task ReadBeyondTheReadBurst_Is429InTheDialectsEnvelope_AndDeletesAreNotLimited(bool dify)
+    {
+        var id = dify ? Emulator.SeedDifyConversations(1, "alice", 2)[0] : Emulator.SeedOpenAIConversations(1, null, 2)[0];
+        Emulator.SetRateLimit(new ServiceRateLimitOptions { ReadsPerSecond = 250, ReadBurst = 2, WaitHeader = RateLimitWaitHeader.Milliseconds });
+        var key = dify ? Emulator.DifyApiKey : Emulator.OpenAIApiKey;
+        var itemsPath = dify ? $"v1/messages?conversation_id={id}&user=alice" : $"v1/conversations/{id}/items";
+        var otherRead = dify ? "v1/conversations?user=alice" : $"v1/conversations/{id}";
+
+        var first = await SendAsync(HttpMethod.Get, otherRead, key);
+        var second = await SendAsync(HttpMethod.Get, itemsPath, key);
+        var refused = await SendAsync(HttpMethod.Get, itemsPath, key);
+        var delete = dify ? await DeleteDifyAsync(id) : await DeleteOpenAIAsync(id);
+        _clock.Advance(TimeSpan.FromMilliseconds(4));
+        var later = await SendAsync(HttpMethod.Get, otherRead, key);
+
+        var counters = Emulator.GetCounters();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(200));
+            Assert.That(refused.Status, Is.EqualTo(429));
+            Assert.That(refused.Header("retry-after-ms"), Is.EqualTo("4"));
+            Assert.That(refused.Header("Retry-After"), Is.EqualTo("1"));
+            Assert.That(dify ? refused.Json.GetProperty("code").GetString() : refused.Json.GetProperty("error").GetProperty("code").GetString(),
+                Is.EqualTo(dify ? "too_many_requests" : "rate_limit_exceeded"));
+            Assert.That(delete.Status, Is.EqualTo(dify ? 204 : 200), "deletes have their own limit, none here");
+            Assert.That(later.Status, Is.Not.EqualTo(429), "4 ms later one more read may go");
+            Assert.That((counters.ReadRequests, counters.ReadsRateLimited), Is.EqualTo((4L, 1L)));
+            Assert.That((counters.DeleteRequests, counters.DeletesRateLimited), Is.EqualTo((1L, 0L)));
+            Assert.That(counters.ItemListPages, Is.EqualTo(1), "a refused read serves nothing");
+        }
+    }
+
+    [Test]
+    public async Task SdkExport_UnderAReadLimit_IsPaced_AndExportsEverythingWithoutRetries()
+    {
+        // The real clock: the export waits for the service's bucket to refill.
+        await using var emulator = await ConversationEmulator.StartAsync(new ConversationEmulatorOptions
+        {
+            RateLimit = { ReadsPerSecond = 100, ReadBurst = 2, WaitHeader = RateLimitWaitHeader.Milliseconds },
+        });
+        emulator.SeedOpenAIConversations(20, "alice", 3);
+        var client = Client(ConversationApiDialect.OpenAI, emulator.AzureBaseAddress, emulator.OpenAIApiKey, options =>
+        {
+            options.ApiKeyHeaderName = "api-key";
+            options.Retry.MaxRetries = 0;
+        });
+
+        var exports = await client.ExportUserAsync("alice").ToListAsync();
+
+        var counters = emulator.GetCounters();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(exports, Has.Count.EqualTo(20));
+            Assert.That(exports.Sum(e => e.Items.Count), Is.EqualTo(60));
+            Assert.That(counters.ReadsRateLimited, Is.Positive, "the limit was met, and each refusal was tried again at the pace without a retry");
+        }
+    }
+
+    [Test]
+    public async Task AdminEndpoint_SetsAndReadsTheReadLimit()
+    {
+        var set = await SendAsync(HttpMethod.Post, "__emulator/rate-limit", null, """{"reads_per_second":100,"read_burst":5}""");
+        var limit = Emulator.RateLimit;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(set.Status, Is.EqualTo(200));
+            Assert.That(set.Json.GetProperty("reads_per_second").GetDouble(), Is.EqualTo(100));
+            Assert.That(set.Json.GetProperty("read_burst").GetInt32(), Is.EqualTo(5));
+            Assert.That(set.Json.GetProperty("deletes_per_second").GetDouble(), Is.Zero);
+            Assert.That((limit.ReadsPerSecond, limit.ReadBurst, limit.DeletesPerSecond), Is.EqualTo((100.0, (int?)5, 0.0)));
+            Assert.That(limit.IsActive, Is.True);
+        }
+    }
+
+    [TestCase("""{"reads_per_second":-1}""")]
+    [TestCase("""{"reads_per_second":10,"read_burst":0}""")]
+    public async Task AdminEndpoint_InvalidReadLimit_Returns400(string body)
+    {
+        var response = await SendAsync(HttpMethod.Post, "__emulator/rate-limit", null, body);
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(Emulator.RateLimit.IsActive, Is.False);
+    }
+
+    [Test]
+    public void CommandLine_ReadsTheReadLimit()
+    {
+        var command = EmulatorCommandLine.Parse(["--read-rate", "100", "--read-burst=20"]);
+
+        var limit = command.Options.RateLimit;
+        Assert.That((limit.ReadsPerSecond, limit.ReadBurst, limit.DeletesPerSecond), Is.EqualTo((100.0, (int?)20, 0.0)));
+    }
+
+    [TestCase("--read-rate", "-5")]
+    [TestCase("--read-burst", "0")]
+    public void CommandLine_BadReadLimit_IsAFormatError(string flag, string value) =>
+        Assert.That(() => EmulatorCommandLine.Parse([flag, value]), Throws.TypeOf<FormatException>());
 }

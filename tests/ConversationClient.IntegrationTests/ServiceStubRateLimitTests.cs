@@ -4,7 +4,7 @@ using NUnit.Framework;
 
 namespace ConversationClient.IntegrationTests;
 
-/// <summary>ConversationServiceStub.LimitDeleteRate: the same rate limit as the emulator's, on the stub's clock.</summary>
+/// <summary>ConversationServiceStub.LimitDeleteRate and LimitReadRate: the same rate limits as the emulator's, on the stub's clock.</summary>
 public sealed class ServiceStubRateLimitTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 2, 3, 4, 5, 250, TimeSpan.Zero);
@@ -91,5 +91,43 @@ public sealed class ServiceStubRateLimitTests
         using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
 
         Assert.That(() => stub.LimitDeleteRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [TestCase(ConversationServiceKind.AzureAIFoundry)]
+    [TestCase(ConversationServiceKind.Dify)]
+    public async Task LimitReadRate_ReadsBeyondTheBurstAre429_AndLimitDeleteRateKeepsIt(ConversationServiceKind kind)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var stub = ConversationServiceStub.Start(kind, clock);
+        var ids = stub.AddConversationsWithItems(2, 1, "user-1");
+        var options = stub.CreateClientOptions();
+        options.Retry.MaxRetries = 0;
+        var client = ConversationClientFactory.Create(options);
+        stub.LimitReadRate(250, burst: 1, RateLimitWaitHeader.Milliseconds);
+
+        // Set after the read limit: the read limit stays, its bucket full again.
+        stub.LimitDeleteRate(250, burst: 1);
+        var allowed = await client.ListItemsAsync(ids[0], "user-1").ToListAsync();
+        var refused = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListItemsAsync(ids[1], "user-1").ToListAsync());
+        var deleted = await client.DeleteAsync(ids[1], "user-1");
+
+        var counters = stub.GetCounters();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(allowed, Has.Count.EqualTo(1));
+            Assert.That(refused!.StatusCode, Is.EqualTo(429));
+            Assert.That(deleted.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), "reads do not spend the delete bucket");
+            Assert.That((counters.ReadRequests, counters.ReadsRateLimited), Is.EqualTo((2L, 1L)));
+        }
+    }
+
+    [TestCase(-1.0, null)]
+    [TestCase(double.NaN, null)]
+    [TestCase(10.0, 0)]
+    public void LimitReadRate_OutOfRange_Throws(double perSecond, int? burst)
+    {
+        using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
+
+        Assert.That(() => stub.LimitReadRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 }

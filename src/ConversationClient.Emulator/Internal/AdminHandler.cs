@@ -102,14 +102,17 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
         if (body is null || (body.WaitHeader is not null && !WaitHeaderNames.TryParse(body.WaitHeader, out form)))
         {
             await BadRequest(context, 400,
-                "Send a JSON object such as {\"deletes_per_second\":250,\"burst\":250,\"wait_header\":\"seconds|ms|date|none\"}.")
+                "Send a JSON object such as {\"deletes_per_second\":250,\"burst\":250,\"reads_per_second\":100,\"read_burst\":100,\"wait_header\":\"seconds|ms|date|none\"}.")
                 .ConfigureAwait(false);
             return;
         }
 
         try
         {
-            state.RateLimit.Configure(new ServiceRateLimitOptions { DeletesPerSecond = body.DeletesPerSecond ?? 0, Burst = body.Burst, WaitHeader = form });
+            state.RateLimit.Configure(new ServiceRateLimitOptions
+            {
+                DeletesPerSecond = body.DeletesPerSecond ?? 0, Burst = body.Burst, ReadsPerSecond = body.ReadsPerSecond ?? 0, ReadBurst = body.ReadBurst, WaitHeader = form,
+            });
         }
         catch (ArgumentException ex)
         {
@@ -172,7 +175,7 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
     }
 
     private static AdminRateLimitBody ToBody(ServiceRateLimitOptions rateLimit) =>
-        new(rateLimit.DeletesPerSecond, rateLimit.Burst, WaitHeaderNames.Name(rateLimit.WaitHeader));
+        new(rateLimit.DeletesPerSecond, rateLimit.Burst, WaitHeaderNames.Name(rateLimit.WaitHeader), rateLimit.ReadsPerSecond, rateLimit.ReadBurst);
 
     private static AdminFaultsBody ToBody(ServiceFaultOptions faults) => new(
         faults.FailFirst,

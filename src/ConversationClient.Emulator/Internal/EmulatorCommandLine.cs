@@ -87,9 +87,17 @@ internal sealed class EmulatorCommandLine
 
     private static readonly Option<int?> DeleteBurst = OptionalCount("--delete-burst", "Deletes allowed at once after a quiet spell (default: one second's worth).");
 
+    private static readonly Option<double> ReadRate = new("--read-rate")
+    {
+        Description = "Allow N GETs (reads: list, item and message pages, a conversation) a second, a token bucket of its own; beyond it answer 429 (default: no limit).",
+        HelpName = "N",
+    };
+
+    private static readonly Option<int?> ReadBurst = OptionalCount("--read-burst", "Reads allowed at once after a quiet spell (default: one second's worth).");
+
     private static readonly Option<string> WaitHeader = new("--wait-header")
     {
-        Description = "What the rate limit's 429 says: seconds (Retry-After), ms (Azure's retry-after-ms plus Retry-After), " +
+        Description = "What the rate limits' 429 says: seconds (Retry-After), ms (Azure's retry-after-ms plus Retry-After), " +
             "date (Retry-After as an HTTP date), none.",
         DefaultValueFactory = _ => WaitHeaderNames.Name(RateLimitWaitHeader.Seconds),
         HelpName = string.Join('|', WaitHeaderNames.All),
@@ -167,6 +175,8 @@ internal sealed class EmulatorCommandLine
         var rateLimit = options.RateLimit;
         rateLimit.DeletesPerSecond = parse.GetValue(DeleteRate);
         rateLimit.Burst = parse.GetValue(DeleteBurst);
+        rateLimit.ReadsPerSecond = parse.GetValue(ReadRate);
+        rateLimit.ReadBurst = parse.GetValue(ReadBurst);
         var form = parse.GetRequiredValue(WaitHeader);
         rateLimit.WaitHeader = WaitHeaderNames.TryParse(form, out var parsed)
             ? parsed
@@ -202,7 +212,7 @@ internal sealed class EmulatorCommandLine
         foreach (var option in new Option[]
         {
             Urls, OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing, FailFirst, FailureRate, TooManyRequestsRate, FaultStatus,
-            RetryAfterMs, LatencyMs, FaultMethod, FaultSeed, DeleteRate, DeleteBurst, WaitHeader, SeedOpenAIOption, SeedDifyOption,
+            RetryAfterMs, LatencyMs, FaultMethod, FaultSeed, DeleteRate, DeleteBurst, ReadRate, ReadBurst, WaitHeader, SeedOpenAIOption, SeedDifyOption,
             SeedItemsOption, SeedUserOption, AddressFileOption,
         })
         {

@@ -14,7 +14,7 @@ internal sealed record AdminOrphanedItemsBody(string? User, bool AllUsers, int O
 
 internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, double? TooManyRequestsRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
 
-internal sealed record AdminRateLimitBody(double? DeletesPerSecond, int? Burst, string? WaitHeader);
+internal sealed record AdminRateLimitBody(double? DeletesPerSecond, int? Burst, string? WaitHeader, double? ReadsPerSecond = null, int? ReadBurst = null);
 
 internal sealed record AdminInfoBody(
     [property: JsonPropertyName("openai_base_path")] string OpenAIBasePath,

@@ -13,6 +13,8 @@ internal sealed class CounterSet
     private long _deleteNotFound;
     private long _deleteRequests;
     private long _deletesRateLimited;
+    private long _readRequests;
+    private long _readsRateLimited;
     private long _listPages;
     private long _itemListPages;
     private long _itemsDeleted;
@@ -38,6 +40,10 @@ internal sealed class CounterSet
 
     public void DeleteRateLimited() => Interlocked.Increment(ref _deletesRateLimited);
 
+    public void ReadRequest() => Interlocked.Increment(ref _readRequests);
+
+    public void ReadRateLimited() => Interlocked.Increment(ref _readsRateLimited);
+
     public void ListPage() => Interlocked.Increment(ref _listPages);
 
     public void ItemListPage() => Interlocked.Increment(ref _itemListPages);
@@ -58,6 +64,8 @@ internal sealed class CounterSet
         DeletesNotFound = Interlocked.Read(ref _deleteNotFound),
         DeleteRequests = Interlocked.Read(ref _deleteRequests),
         DeletesRateLimited = Interlocked.Read(ref _deletesRateLimited),
+        ReadRequests = Interlocked.Read(ref _readRequests),
+        ReadsRateLimited = Interlocked.Read(ref _readsRateLimited),
         ListPages = Interlocked.Read(ref _listPages),
         ItemListPages = Interlocked.Read(ref _itemListPages),
         ItemsDeleted = Interlocked.Read(ref _itemsDeleted),
@@ -76,6 +84,8 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _deleteNotFound, 0);
         Interlocked.Exchange(ref _deleteRequests, 0);
         Interlocked.Exchange(ref _deletesRateLimited, 0);
+        Interlocked.Exchange(ref _readRequests, 0);
+        Interlocked.Exchange(ref _readsRateLimited, 0);
         Interlocked.Exchange(ref _listPages, 0);
         Interlocked.Exchange(ref _itemListPages, 0);
         Interlocked.Exchange(ref _itemsDeleted, 0);

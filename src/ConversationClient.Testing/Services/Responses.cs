@@ -47,17 +47,18 @@ internal static class Responses
     }
 
     /// <summary>
-    /// A delete refused by the rate limit: 429 in the dialect's envelope (OpenAI's <c>rate_limit_exceeded</c>, Dify's
+    /// A delete or a read refused by the rate limit: 429 in the dialect's envelope (OpenAI's <c>rate_limit_exceeded</c>, Dify's
     /// <c>too_many_requests</c>), with the wait in the header form asked for.
     /// </summary>
     /// <param name="dify">Whether to answer in Dify's envelope.</param>
     /// <param name="refusal">The wait until the next token and the header form.</param>
+    /// <param name="limited">What the limit is on, for OpenAI's message ("conversation deletes").</param>
     /// <param name="now">The services' clock, for the date form.</param>
-    public static ServiceAnswer RateLimited(bool dify, RateLimitRefusal refusal, DateTimeOffset now)
+    public static ServiceAnswer RateLimited(bool dify, RateLimitRefusal refusal, string limited, DateTimeOffset now)
     {
         var answer = dify
             ? DifyError(429, "too_many_requests", "Too many requests. Please try again later.")
-            : OpenAIError(429, "Rate limit reached for conversation deletes. Please try again later.", "requests", "rate_limit_exceeded");
+            : OpenAIError(429, $"Rate limit reached for {limited}. Please try again later.", "requests", "rate_limit_exceeded");
         var wait = refusal.Wait;
         var seconds = Math.Max(1, CeilingDiv(wait.Ticks, TimeSpan.TicksPerSecond)).ToString(CultureInfo.InvariantCulture);
         return refusal.WaitHeader switch

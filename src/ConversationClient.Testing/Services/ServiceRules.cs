@@ -80,15 +80,24 @@ internal sealed class ServiceRules(ServiceState state)
             await Task.Delay(latency, cancellationToken).ConfigureAwait(false);
         }
 
-        // The rate limit is the service's own gate, before the injected faults: a delete let through takes a token even
-        // when a fault then answers it.
+        // The rate limits are the service's own gate, before the injected faults: a request let through takes a token
+        // even when a fault then answers it.
         if (HttpMethods.IsDelete(context.Method))
         {
             state.Counters.DeleteRequest();
-            if (state.RateLimit.TryAcquire() is { } refusal)
+            if (state.RateLimit.TryAcquireDelete() is { } refusal)
             {
                 state.Counters.DeleteRateLimited();
-                return Responses.RateLimited(dify, refusal, options.TimeProvider.GetUtcNow());
+                return Responses.RateLimited(dify, refusal, "conversation deletes", options.TimeProvider.GetUtcNow());
+            }
+        }
+        else if (HttpMethods.IsGet(context.Method))
+        {
+            state.Counters.ReadRequest();
+            if (state.RateLimit.TryAcquireRead() is { } refusal)
+            {
+                state.Counters.ReadRateLimited();
+                return Responses.RateLimited(dify, refusal, "conversation reads", options.TimeProvider.GetUtcNow());
             }
         }
 

@@ -13,7 +13,7 @@ internal sealed class ServiceState(ServiceSettings settings)
 
     public FaultInjector Faults { get; } = new();
 
-    public DeleteRateLimiter RateLimit { get; } = new(settings.TimeProvider);
+    public ServiceRateLimiter RateLimit { get; } = new(settings.TimeProvider);
 
     public CounterSet Counters { get; } = new();
 

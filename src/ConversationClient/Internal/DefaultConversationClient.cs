@@ -103,16 +103,17 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         Guard.User(user, _dialect, nameof(user));
         var pageSize = options?.PageSize ?? new ConversationListOptions().PageSize;
         Guard.InRange(pageSize, 1, 100, "options.PageSize");
-        return ListCoreAsync(user, pageSize, options?.Order, cancellationToken);
+        return ListCoreAsync(user, pageSize, options?.Order, null, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ConversationSummary> ListCoreAsync(string? user, int pageSize, ConversationListOrder? order,
+    /// <summary>The user's conversations, page by page; <paramref name="pacer"/> paces the page reads (an export's), null for none.</summary>
+    private async IAsyncEnumerable<ConversationSummary> ListCoreAsync(string? user, int pageSize, ConversationListOrder? order, BatchPacer? pacer,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
         while (true)
         {
-            var read = await ReadPageAsync(user, cursor, pageSize, order, cancellationToken).ConfigureAwait(false);
+            var read = await ReadPageAsync(user, cursor, pageSize, order, pacer, cancellationToken).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 throw read.Failure;
@@ -148,7 +149,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var failure = new StrongBox<PageRead<ItemPage>?>();
-        await foreach (var item in ItemsInOrderAsync(conversationId, user, pageSize, order, failure, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ItemsInOrderAsync(conversationId, user, pageSize, order, null, failure, cancellationToken).ConfigureAwait(false))
         {
             yield return item;
         }
@@ -163,17 +164,17 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// A conversation's items in <paramref name="order"/>, page by page; a page that fails ends them and is left in
     /// <paramref name="failure"/> (the caller throws it, or sees the conversation gone). Where the dialect's pages step
     /// back in time (Dify), newest first yields each page reversed, and oldest first reads all the pages before
-    /// yielding the oldest.
+    /// yielding the oldest. <paramref name="pacer"/> paces the page reads (an export's), null for none.
     /// </summary>
     private async IAsyncEnumerable<ConversationItem> ItemsInOrderAsync(string conversationId, string? user, int pageSize, ConversationListOrder order,
-        StrongBox<PageRead<ItemPage>?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
+        BatchPacer? pacer, StrongBox<PageRead<ItemPage>?> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stepBack = _dialect.ItemPagesStepBack;
         var held = stepBack && order == ConversationListOrder.OldestFirst ? new List<ItemPage>() : null;
         string? cursor = null;
         while (true)
         {
-            var read = await ReadItemPageAsync(conversationId, user, cursor, pageSize, order, null, cancellationToken).ConfigureAwait(false);
+            var read = await ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 failure.Value = read;
@@ -218,15 +219,21 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         return ExportCoreAsync(user, cancellationToken);
     }
 
-    /// <summary>The user's conversations, a listing page at a time, each with all its items, oldest first: one conversation's items in memory at a time.</summary>
+    /// <summary>
+    /// The user's conversations, a listing page at a time, each with all its items, oldest first: one conversation's items
+    /// in memory at a time. Its page reads run at a pace, as a batch's attempts do (<see cref="BatchPacer"/>): an export is
+    /// thousands of reads, and under a service's rate limit a 429 slows it down instead of using up a read's retries (the
+    /// export fails with <c>rate_limited</c> only when the service refuses everything for the client's TotalTimeout).
+    /// </summary>
     private async IAsyncEnumerable<ConversationExport> ExportCoreAsync(string user, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int PageSize = 100;
-        await foreach (var conversation in ListCoreAsync(user, PageSize, null, cancellationToken).ConfigureAwait(false))
+        var pacer = new BatchPacer(_settings.MaxDelay, _settings.TotalTimeout, _timeProvider);
+        await foreach (var conversation in ListCoreAsync(user, PageSize, null, pacer, cancellationToken).ConfigureAwait(false))
         {
             var failure = new StrongBox<PageRead<ItemPage>?>();
             var items = new List<ConversationItem>();
-            await foreach (var item in ItemsInOrderAsync(conversation.Id, user, PageSize, ConversationListOrder.OldestFirst, failure, cancellationToken)
+            await foreach (var item in ItemsInOrderAsync(conversation.Id, user, PageSize, ConversationListOrder.OldestFirst, pacer, failure, cancellationToken)
                 .ConfigureAwait(false))
             {
                 items.Add(item);
@@ -248,12 +255,15 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
-    /// <summary>One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.</summary>
-    internal async Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order,
+    /// <summary>
+    /// One page request (through the resilience pipeline); a failure is a value, which <see cref="ListAsync"/> throws.
+    /// <paramref name="pacer"/> paces it (an export's reads), null for none.
+    /// </summary>
+    internal async Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user) };
+        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
@@ -477,7 +487,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         DeleteCoreAsync(conversationId, user, pacer, cancellationToken);
 
     Task<PageRead<ConversationPage>> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
-        ReadPageAsync(user, cursor, pageSize, null, cancellationToken);
+        ReadPageAsync(user, cursor, pageSize, null, null, cancellationToken);
 
     bool IBatchOperations.DeletesItemsWithConversation => _dialect.DeletesItemsWithConversation;
 

@@ -5,21 +5,21 @@ using Microsoft.Extensions.Time.Testing;
 namespace ConversationClient.Emulator.Tests;
 
 /// <summary>The shared services' token bucket on a fake clock: burst, refill, the wait until the next token.</summary>
-public sealed class DeleteRateLimiterTests
+public sealed class ServiceRateLimiterTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
-    private DeleteRateLimiter Limiter(double perSecond, int burst)
+    private ServiceRateLimiter Limiter(double perSecond, int burst)
     {
-        var limiter = new DeleteRateLimiter(_clock);
+        var limiter = new ServiceRateLimiter(_clock);
         limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = perSecond, Burst = burst });
         return limiter;
     }
 
-    private static int TakeAll(DeleteRateLimiter limiter)
+    private static int TakeAll(ServiceRateLimiter limiter)
     {
         var taken = 0;
-        while (limiter.TryAcquire() is null)
+        while (limiter.TryAcquireDelete() is null)
         {
             taken++;
         }
@@ -33,7 +33,7 @@ public sealed class DeleteRateLimiterTests
         var limiter = Limiter(250, 250);
 
         var taken = TakeAll(limiter);
-        var refusal = limiter.TryAcquire();
+        var refusal = limiter.TryAcquireDelete();
 
         Assert.That(taken, Is.EqualTo(250));
         Assert.That(refusal?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(4)));
@@ -48,7 +48,7 @@ public sealed class DeleteRateLimiterTests
         _clock.Advance(TimeSpan.FromMilliseconds(4));
         var afterOneInterval = TakeAll(limiter);
         _clock.Advance(TimeSpan.FromMilliseconds(3));
-        var afterThreeQuarters = limiter.TryAcquire();
+        var afterThreeQuarters = limiter.TryAcquireDelete();
 
         Assert.That(afterOneInterval, Is.EqualTo(1));
         Assert.That(afterThreeQuarters?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(1)));
@@ -89,7 +89,7 @@ public sealed class DeleteRateLimiterTests
 
         _clock.Advance(TimeSpan.FromMilliseconds(500));
 
-        Assert.That(limiter.TryAcquire()?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(1500)));
+        Assert.That(limiter.TryAcquireDelete()?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(1500)));
     }
 
     [Test]
@@ -98,34 +98,34 @@ public sealed class DeleteRateLimiterTests
         var limiter = Limiter(3, 1);
         TakeAll(limiter);
 
-        var wait = limiter.TryAcquire()!.Value.Wait;
+        var wait = limiter.TryAcquireDelete()!.Value.Wait;
         _clock.Advance(wait);
 
         Assert.That(wait, Is.EqualTo(TimeSpan.FromTicks(3_333_334)));
-        Assert.That(limiter.TryAcquire(), Is.Null);
+        Assert.That(limiter.TryAcquireDelete(), Is.Null);
     }
 
     [Test]
     public void Refusal_CarriesTheConfiguredHeaderForm()
     {
-        var limiter = new DeleteRateLimiter(_clock);
+        var limiter = new ServiceRateLimiter(_clock);
         limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1, WaitHeader = RateLimitWaitHeader.Date });
         TakeAll(limiter);
 
-        Assert.That(limiter.TryAcquire()?.WaitHeader, Is.EqualTo(RateLimitWaitHeader.Date));
+        Assert.That(limiter.TryAcquireDelete()?.WaitHeader, Is.EqualTo(RateLimitWaitHeader.Date));
     }
 
     [Test]
     public void NoLimit_LetsEverythingThrough_AndConfiguringARateOfZeroRemovesOne()
     {
-        var limiter = new DeleteRateLimiter(_clock);
-        var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquire() is null);
+        var limiter = new ServiceRateLimiter(_clock);
+        var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquireDelete() is null);
         limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1 });
         TakeAll(limiter);
         limiter.Configure(new ServiceRateLimitOptions());
 
         Assert.That(unlimited, Is.True);
-        Assert.That(limiter.TryAcquire(), Is.Null);
+        Assert.That(limiter.TryAcquireDelete(), Is.Null);
         Assert.That(limiter.Options.IsActive, Is.False);
     }
 
@@ -145,4 +145,36 @@ public sealed class DeleteRateLimiterTests
     [TestCase(2.5, 3)]
     public void DefaultBurst_IsOneSecondsWorth_AtLeastOne(double perSecond, int burst) =>
         Assert.That(new ServiceRateLimitOptions { DeletesPerSecond = perSecond }.EffectiveBurst, Is.EqualTo(burst));
+
+    [Test]
+    public void Reads_HaveABucketOfTheirOwn_ThatDeletesDoNotSpend()
+    {
+        var limiter = new ServiceRateLimiter(_clock);
+        limiter.Configure(new ServiceRateLimitOptions { DeletesPerSecond = 1, Burst = 1, ReadsPerSecond = 250, ReadBurst = 2 });
+
+        var deletes = TakeAll(limiter);
+        var readsAllowed = new[] { limiter.TryAcquireRead(), limiter.TryAcquireRead() };
+        var refusedRead = limiter.TryAcquireRead();
+        _clock.Advance(TimeSpan.FromMilliseconds(4));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deletes, Is.EqualTo(1));
+            Assert.That(readsAllowed, Is.All.Null, "the spent delete bucket does not refuse reads");
+            Assert.That(refusedRead?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(4)));
+            Assert.That(limiter.TryAcquireRead(), Is.Null, "4 ms later one more read may go");
+            Assert.That(limiter.TryAcquireDelete()?.Wait, Is.EqualTo(TimeSpan.FromMilliseconds(996)), "reads do not refill the delete bucket");
+        }
+    }
+
+    [Test]
+    public void NoReadLimit_ReadsAlwaysGo_WhileDeletesAreLimited()
+    {
+        var limiter = Limiter(1, 1);
+
+        var unlimited = Enumerable.Range(0, 10_000).All(_ => limiter.TryAcquireRead() is null);
+
+        Assert.That(unlimited, Is.True);
+        Assert.That(TakeAll(limiter), Is.EqualTo(1));
+    }
 }
