@@ -26,7 +26,8 @@ public sealed class BulkDeleteOptions
 
     /// <summary>
     /// Gets or sets whether an erasure (<see cref="IConversationClient.EraseUserAsync"/>,
-    /// <see cref="IConversationClient.EraseUserStreamingAsync"/>) deletes every item of a conversation before the
+    /// <see cref="IConversationClient.EraseUserStreamingAsync"/>,
+    /// <see cref="IConversationClient.EraseConversationsAsync"/>) deletes every item of a conversation before the
     /// conversation. In the OpenAI dialect (OpenAI, Azure AI Foundry) a conversation's delete leaves its items stored,
     /// where nobody can list them any more; with this on, the conversation is deleted only when none of its items is
     /// left, and a conversation whose items could not all be deleted stays in place, <see cref="DeleteConversationOutcome.Failed"/>
@@ -41,7 +42,7 @@ public sealed class BulkDeleteOptions
     /// <summary>
     /// Gets or sets whether an erasure proves its work: after each conversation's delete it asks for the conversation
     /// (OpenAI dialect: <c>GET /conversations/{id}</c> must answer 404; Dify: the conversation's messages must answer
-    /// "Conversation Not Exists."), and after the run it lists the user once more from the top. A conversation still
+    /// "Conversation Not Exists."), and after an erasure of a user it lists the user once more from the top. A conversation still
     /// there is <see cref="DeleteConversationOutcome.Failed"/> with <see cref="ConversationApiError.StillPresentCode"/>;
     /// see <see cref="DeleteConversationResult.Verification"/> and <see cref="EraseReport.Verified"/>.
     /// <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/> ignores it.

@@ -80,6 +80,25 @@ public interface IConversationClient
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Erases conversations whose ids the caller knows, completely, streaming each result as it completes: as
+    /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>, except that each
+    /// conversation is erased as <see cref="EraseUserStreamingAsync"/> erases one: in the OpenAI dialect its items first
+    /// (<see cref="BulkDeleteOptions.DeleteItems"/>; the conversation stays in place, <see cref="ConversationApiError.ItemsLeftCode"/>,
+    /// when some cannot be deleted), then the conversation, then a look that it is gone (<see cref="BulkDeleteOptions.Verify"/>;
+    /// no listing of the user follows, as the ids are the caller's). For OpenAI's public API, which cannot list
+    /// conversations, this is the complete erasure: the app keeps the ids of its users' conversations.
+    /// </summary>
+    /// <param name="conversationIds">The ids, read lazily (from a database cursor, say); an invalid id yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/>.</param>
+    /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
+    /// <param name="options">Concurrency, ids to skip, a stop token, the item step and the look; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the batch as for <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</param>
+    /// <returns>One result per distinct id, in completion order, with <see cref="DeleteConversationResult.ItemsDeleted"/> and <see cref="DeleteConversationResult.Verification"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
+    IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Erases a user, streaming one result per conversation: lists the user's conversations page by page and erases
     /// each one found (several at a time, paced like
     /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>), yielding each

@@ -40,6 +40,19 @@ public sealed class CompleteErasureTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task OpenAI_CannotListButErasesKnownIdsCompletely()
+    {
+        var ids = Emulator.SeedOpenAIConversations(6, itemsEach: 9);
+
+        var results = await OpenAIClient().EraseConversationsAsync(ids).ToListAsync();
+
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(results.Sum(r => r.ItemsDeleted), Is.EqualTo(54));
+        Assert.That(results.Select(r => r.Verification), Is.All.EqualTo(ErasureVerification.Gone));
+        Assert.That(Emulator.CountOrphanedOpenAIItems(), Is.Zero);
+    }
+
+    [Test]
     public async Task Azure_EraseUserWithoutTheItemStep_LeavesTheItemsStored()
     {
         Emulator.SeedOpenAIConversations(5, "user-a", itemsEach: 4);

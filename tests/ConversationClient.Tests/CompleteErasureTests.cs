@@ -269,6 +269,68 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseConversationsAsync_KnownIds_ItemsFirstThenALook_NoListing()
+    {
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(5, User, items: 3);
+        var bystander = service.Seed(1, User, items: 2)[0];
+
+        var results = await Client(service).EraseConversationsAsync([ids[0], ids[1], ids[0], ids[2], ids[3], ids[4]], User).ToListAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(ids), "a repeated id is erased and reported once");
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(results.Select(r => r.ItemsDeleted), Is.All.EqualTo(OpenAI ? 3 : 0));
+            Assert.That(results.Select(r => r.Verification), Is.All.EqualTo(ErasureVerification.Gone));
+            Assert.That(service.CountOrphanedItems(User), Is.Zero);
+            Assert.That(service.Count, Is.EqualTo(1), "only the ids given");
+            Assert.That(service.CountItems(bystander, User), Is.EqualTo(2));
+            Assert.That(service.ListCalls, Is.Zero, "the ids are the caller's: no listing of the user");
+        }
+    }
+
+    [Test]
+    public async Task EraseConversationsAsync_AConversationAlreadyGone_IsNotFoundAndGone()
+    {
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(1, User);
+        var missing = "5ad4cb98-f0c7-4085-b384-88c403be6290";
+
+        var results = await Client(service).EraseConversationsAsync([missing], User).ToListAsync();
+
+        Assert.That(results.Single().Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
+        Assert.That(results.Single().Verification, Is.EqualTo(ErasureVerification.Gone));
+    }
+
+    [Test]
+    public async Task EraseConversationsAsync_WithoutTheItemStep_IsDeleteManyWithALook()
+    {
+        var service = new InMemoryConversationService(dialect);
+        var ids = service.Seed(2, User, items: 4);
+
+        var results = await Client(service).EraseConversationsAsync(ids, User, new BulkDeleteOptions { DeleteItems = false }).ToListAsync();
+
+        Assert.That(results.Select(r => r.Verification), Is.All.EqualTo(ErasureVerification.Gone));
+        Assert.That(service.CountOrphanedItems(User), Is.EqualTo(OpenAI ? 8 : 0));
+    }
+
+    [Test]
+    public void EraseConversationsAsync_BadArguments_Throw()
+    {
+        var client = Client(new InMemoryConversationService(dialect));
+
+        Assert.That(() => client.EraseConversationsAsync(null!, User), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
+        if (!OpenAI)
+        {
+            Assert.That(() => client.EraseConversationsAsync(["a"], null), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
+        }
+
+        Assert.That(() => client.EraseConversationsAsync(["a"], User, new BulkDeleteOptions { MaxConcurrency = 0 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
     public async Task EraseUserAsync_WithoutVerification_AsksForNothing()
     {
         var service = new InMemoryConversationService(dialect);

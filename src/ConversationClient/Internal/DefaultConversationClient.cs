@@ -389,6 +389,15 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         return BulkDeleter.RunAsync(this, conversationIds, user, NewBatch(options, checkPageSize: false), cancellationToken);
     }
 
+    public IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        Guard.User(user, _dialect, nameof(user));
+        return BulkDeleter.RunAsync(Erasure(options ?? new BulkDeleteOptions()), BulkDeleter.ToAsync(conversationIds, cancellationToken), user,
+            NewBatch(options, checkPageSize: false), cancellationToken);
+    }
+
     public IAsyncEnumerable<DeleteConversationResult> EraseUserStreamingAsync(string user, BulkDeleteOptions? options = null,
         CancellationToken cancellationToken = default)
     {
