@@ -184,7 +184,14 @@ internal static class ExportFile
                     Directory.CreateDirectory(folder);
                 }
 
-                return new Writer(path, new FileStream(path + PartialSuffix, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1));
+                // A user's personal data: readable by its owner only (on Unix; Windows files inherit the folder's ACL).
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 1 };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                return new Writer(path, new FileStream(path + PartialSuffix, options));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -90,10 +90,10 @@ internal sealed class RunSummary
 
     public void Count(DeleteConversationResult result)
     {
-        if (Verify && result.Verification == ErasureVerification.StillPresent
-            && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
+        if (Verify && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
         {
-            // The verification pass found still there one this run reported done: this result replaces that one.
+            // A second result for an id comes only from the verification pass, which looked again at one this run
+            // reported done (still there, or the look failed): it replaces the earlier one.
             Uncount(earlier.Outcome, earlier.Verification);
         }
 

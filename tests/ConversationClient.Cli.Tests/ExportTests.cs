@@ -54,6 +54,10 @@ public sealed class ExportTests : CliTestBase
             Assert.That(lines[^1].GetProperty("items").GetInt32(), Is.EqualTo(12));
             Assert.That(lines[^1].GetProperty("complete").GetBoolean(), Is.True);
             Assert.That(File.Exists(path + ".partial"), Is.False, "renamed once complete");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "a user's data: its owner's only");
+            }
             Assert.That(run.Lines[^1], Is.EqualTo($"export: 3 conversations, 12 items to {path}"));
             Assert.That(ExportFile.Read(path, User).Ids.Count, Is.EqualTo(3), "the file reads back complete");
         });

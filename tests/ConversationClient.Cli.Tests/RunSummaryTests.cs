@@ -72,4 +72,19 @@ public sealed class RunSummaryTests
             Assert.That(summary.IsIncomplete, Is.True);
         });
     }
+
+    [Test]
+    public void Count_ASecondResultWhoseLookFailed_ReplacesTheFirst()
+    {
+        var summary = new RunSummary { Command = "erase", Verify = true };
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone));
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.NotChecked));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Deleted, Is.EqualTo(1), "counted once");
+            Assert.That(summary.Verified, Is.Zero);
+            Assert.That(summary.Unverified, Is.EqualTo(1));
+        });
+    }
 }

@@ -64,14 +64,14 @@ public sealed class ListItemsTests
     }
 
     [Test]
-    public async Task ListItemsAsync_HasMoreWithoutItems_Ends()
+    public void ListItemsAsync_HasMoreWithoutItems_ThrowsRatherThanEndShort()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.OK, OpenAIItems(true));
         var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
 
-        var items = await client.ListItemsAsync("conv_1").ToListAsync();
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListItemsAsync("conv_1").ToListAsync());
 
-        Assert.That(items, Is.Empty);
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
         Assert.That(handler.Requests, Has.Count.EqualTo(1));
     }
 

@@ -47,16 +47,24 @@ public sealed class ListPageTests
             .Then(HttpStatusCode.OK, $$"""{"object":"list","data":null,"last_id":"conv_x","has_more":{{(hasMore ? "true" : "false")}}}""");
         var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
 
+        if (hasMore)
+        {
+            // "More" with nothing to page on from: the rest cannot be seen, which is not the end of the listing.
+            var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync().ToListAsync());
+            Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+            return;
+        }
+
         var items = await client.ListAsync().ToListAsync();
 
         Assert.That(items, Is.Empty);
-        Assert.That(handler.Requests, Has.Count.EqualTo(1), "an empty page ends the listing");
+        Assert.That(handler.Requests, Has.Count.EqualTo(1), "an empty last page ends the listing");
     }
 
     [Test]
     public async Task ListAsync_DifyDataNull_IsAnEmptyPage()
     {
-        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"limit":20,"has_more":true,"data":null}""");
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"limit":20,"has_more":false,"data":null}""");
         var client = TestClients.Create(ConversationApiDialect.Dify, handler);
 
         var items = await client.ListAsync("u").ToListAsync();

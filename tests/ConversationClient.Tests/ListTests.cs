@@ -79,14 +79,22 @@ public sealed class ListTests
     }
 
     [Test]
-    public async Task ListAsync_HasMoreWithNoItems_Stops()
+    public async Task ListAsync_HasMoreWithNoItems_ThrowsAfterWhatCame()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.OK, DifyPage(true, "a")).Then(HttpStatusCode.OK, DifyPage(true));
         var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+        var items = new List<string>();
 
-        var items = await client.ListAsync("u").ToListAsync();
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () =>
+        {
+            await foreach (var item in client.ListAsync("u"))
+            {
+                items.Add(item.Id);
+            }
+        });
 
-        Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { "a" }));
+        Assert.That(items, Is.EqualTo(new[] { "a" }));
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
         Assert.That(handler.Requests, Has.Count.EqualTo(2));
     }
 

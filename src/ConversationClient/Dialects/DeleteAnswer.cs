@@ -103,6 +103,13 @@ internal struct DeleteAnswer
             };
         }
 
+        // An item delete answers the conversation itself: a deletion marker says the conversation went, not the item
+        // (a request the address resolved to the conversation, say), so it confirms nothing.
+        if (dialect is null && read.Deleted is not null)
+        {
+            return Unconfirmed($"The service answered the {what} with a deletion marker ('deleted'), not the conversation, so the {what} is not confirmed.", body);
+        }
+
         return dialect is null || dialect.ConfirmsDeletion(read) ? null : Unconfirmed(dialect.NotConfirmedMessage, body);
     }
 

@@ -36,10 +36,18 @@ internal static class ItemListReader
             throw new JsonException("The page is not a JSON object.");
         }
 
+        var dataSeen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("data"u8))
             {
+                // A second "data" would add its items again (an export with items twice): not a page of this API.
+                if (dataSeen)
+                {
+                    throw new JsonException("The page gives data twice.");
+                }
+
+                dataSeen = true;
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {

@@ -91,6 +91,9 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         CancellationToken cancellationToken)
     {
         var deleted = 0;
+
+        // The items whose deletes the service answered: one of them listed again means the deletes do not take.
+        HashSet<string>? answered = null;
         while (true)
         {
             // Always the first page: what was deleted is gone from it, so no cursor can name a deleted item.
@@ -108,12 +111,26 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
             var items = read.Page.Items;
             if (items.Count == 0)
             {
-                return (deleted, null);
+                // Empty, and the service says so: none left. Empty while it says it has more: not proven.
+                return read.Page.HasMore
+                    ? (deleted, ItemsLeft(conversationId, deleted, null, null, null, "the service says it has more items but listed none"))
+                    : (deleted, null);
             }
 
-            var deletedFromPage = 0;
             foreach (var item in items)
             {
+                if (Guard.ConversationIdProblem(item.Id) is { } problem)
+                {
+                    // ".." would address the conversation itself: never sent.
+                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service listed an item whose id cannot be sent ({problem})"));
+                }
+
+                // Answered as deleted (or not found) and listed again: deleting again would go on forever.
+                if (answered?.Contains(item.Id) == true)
+                {
+                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service still lists item {item.Id} after answering its delete"));
+                }
+
                 var itemResult = await operations.DeleteItemAsync(conversationId, item.Id, user, pacer, cancellationToken).ConfigureAwait(false);
                 if (itemResult.IsFailed)
                 {
@@ -121,18 +138,11 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
                         $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"));
                 }
 
+                (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Id);
                 if (itemResult.Outcome == CallOutcome.Succeeded)
                 {
                     deleted++;
-                    deletedFromPage++;
                 }
-            }
-
-            // Every item of the page was already gone, yet listed: listing again would find them again.
-            if (deletedFromPage == 0)
-            {
-                return (deleted, ItemsLeft(conversationId, deleted, null, null, null,
-                    $"the service lists {Plural(items.Count, "item")} that it says do not exist when deleted"));
             }
         }
     }

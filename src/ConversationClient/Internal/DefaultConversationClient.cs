@@ -125,15 +125,35 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
                 yield return item;
             }
 
-            // A page that says "more" but brings nothing, or no cursor to go on from, ends the listing.
-            if (!page.HasMore || page.Items.Count == 0 || page.NextCursor is null)
+            if (!page.HasMore)
             {
                 yield break;
+            }
+
+            // "More", yet no way to it (no item, no cursor, or the same cursor again): never a silently short listing.
+            if (NoWayOn(page.Items.Count, page.NextCursor, cursor) is { } problem)
+            {
+                throw new ConversationApiException($"Listing conversations failed: {problem.Message}", null, problem);
             }
 
             cursor = page.NextCursor;
         }
     }
+
+    /// <summary>
+    /// Why a page that says the service has more cannot lead to it: it brought nothing, or no cursor, or the cursor it
+    /// was asked with (a server that ignores the cursor would answer the same page forever); null when it can.
+    /// </summary>
+    internal static ConversationApiError? NoWayOn(int count, string? nextCursor, string? cursor) =>
+        count == 0 || nextCursor is null || nextCursor == cursor
+            ? new ConversationApiError
+            {
+                Code = ConversationApiError.UnexpectedResponseCode,
+                Message = count == 0
+                    ? "the service said it has more but sent an empty page, so the rest cannot be read."
+                    : "the service said it has more but the page gives no new place to go on from, so the rest cannot be read.",
+            }
+            : null;
 
     public IAsyncEnumerable<ConversationItem> ListItemsAsync(string conversationId, string? user = null, ConversationItemListOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -194,10 +214,17 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
                 }
             }
 
-            // As for a listing: a page that says "more" but brings nothing, or no cursor to go on from, ends it.
-            if (!page.HasMore || page.Items.Count == 0 || page.NextCursor is null)
+            if (!page.HasMore)
             {
                 break;
+            }
+
+            // "More", yet no way to it (no item, no cursor, or the same cursor again): never a silently short read.
+            if (NoWayOn(page.Items.Count, page.NextCursor, cursor) is { } problem)
+            {
+                failure.Value = PageRead<ItemPage>.Failed(new ConversationApiException(
+                    $"Reading the items of conversation '{conversationId}' failed: {problem.Message}", null, problem));
+                yield break;
             }
 
             cursor = page.NextCursor;

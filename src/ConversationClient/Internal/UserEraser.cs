@@ -188,9 +188,18 @@ internal static class UserEraser
             // page known to stand; with none, from where this page was asked (what it held that was deleted is gone).
             var next = cursorOutlivesDeletes ? page.NextCursor : standing ?? cursor;
 
+            // "More", yet an empty page or no cursor to go on from: the rest of the listing cannot be seen. Not the
+            // end of it: an erasure that stopped here would say complete with conversations left.
+            if (page.HasMore && (page.Items.Count == 0 || (cursorOutlivesDeletes && next is null)))
+            {
+                tally.ListingError = DefaultConversationClient.NoWayOn(page.Items.Count, null, cursor)!;
+                tally.ListingFailure = new ConversationApiException($"Listing conversations failed: {tally.ListingError.Message}", null, tally.ListingError);
+                yield break;
+            }
+
             // The last page, no cursor to go on from, or the same place again when this page changed nothing: the
             // listing is done. With verification, list once more from the top: what this run erased must not be there.
-            if (!page.HasMore || page.Items.Count == 0 || (cursorOutlivesDeletes && next is null) || (next == cursor && newToRun == 0))
+            if (!page.HasMore || (next == cursor && newToRun == 0))
             {
                 if (operations.Verifies && !verifying)
                 {

@@ -141,6 +141,7 @@ internal sealed class OpenAIDialect : ConversationDialect
             CreatedAt = FromUnixSeconds(item.CreatedAt),
             Json = json,
         }, out var hasMore, out var lastId);
-        return new ItemPage(items, hasMore, lastId ?? (items.Count > 0 ? items[^1].Id : null));
+        // `after` is an item id: the page's last item, whatever the page's last_id says (a server's stale or other value would skip items).
+        return new ItemPage(items, hasMore, items.Count > 0 ? items[^1].Id : null);
     }
 }

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Web;
+using ConversationClient.Tests.TestSupport;
+
+namespace ConversationClient.Tests;
+
+/// <summary>
+/// What a broken or hostile server can answer an erasure, an export or a listing, and why none of it may end as
+/// "erased" or "complete": an empty page that says "more", a cursor it ignores, an item id that would address the
+/// conversation, item deletes that do not take, a deletion marker for an item.
+/// </summary>
+public sealed class BrokenServerErasureTests
+{
+    private const string Conversation = "conv_1";
+    private const string ConversationObject = """{"id":"conv_1","object":"conversation","created_at":1741900000,"metadata":{}}""";
+
+    private static string ItemPage(bool hasMore, params string[] ids) =>
+        $$"""{"object":"list","data":[{{string.Join(",", ids.Select(id => $$"""{"type":"message","id":"{{id}}","status":"completed","role":"user","content":[]}"""))}}],"first_id":null,"last_id":"ignored","has_more":{{(hasMore ? "true" : "false")}}}""";
+
+    private static IConversationClient Client(RoutedHandler handler) => TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+    private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) => Responses.Make(status, json);
+
+    /// <summary>A service whose item pages and item deletes the test writes; conversation deletes and looks answer as OpenAI's do.</summary>
+    private static RoutedHandler Service(Func<HttpRequestMessage, HttpResponseMessage> items, Func<HttpRequestMessage, HttpResponseMessage>? itemDelete = null) =>
+        new(request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (path.EndsWith("/items", StringComparison.Ordinal))
+            {
+                return items(request);
+            }
+
+            if (path.Contains("/items/", StringComparison.Ordinal))
+            {
+                return (itemDelete ?? (_ => Json(ConversationObject)))(request);
+            }
+
+            return request.Method == HttpMethod.Delete
+                ? Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}""")
+                : Json("""{"error":{"message":"Conversation with id 'conv_1' not found.","type":"invalid_request_error","param":null,"code":null}}""", HttpStatusCode.NotFound);
+        });
+
+    private static int ConversationDeletes(RoutedHandler handler) =>
+        handler.Requests.Count(r => r.Method == HttpMethod.Delete && !r.RequestUri!.AbsolutePath.Contains("/items/", StringComparison.Ordinal));
+
+    [Test]
+    public async Task AnEmptyItemPageThatSaysMore_LeavesTheConversationInPlace()
+    {
+        var handler = Service(_ => Json(ItemPage(hasMore: true)));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("has more items but listed none"));
+        Assert.That(ConversationDeletes(handler), Is.Zero, "no item may be stranded");
+    }
+
+    [TestCase("..")]
+    [TestCase(".")]
+    [TestCase("")]
+    [TestCase("msg\n1")]
+    public async Task AnItemIdThatCannotBeSent_IsNotSent(string id)
+    {
+        var handler = Service(_ => Json(ItemPage(false, id.Replace("\n", "\\n", StringComparison.Ordinal))));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("cannot be sent"));
+        Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty, "neither the item nor the conversation");
+    }
+
+    [Test]
+    public async Task ItemDeletesThatDoNotTake_EndInsteadOfLoopingForever()
+    {
+        var handler = Service(_ => Json(ItemPage(false, "msg_1", "msg_2")));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("still lists item msg_1"));
+        Assert.That(result.ItemsDeleted, Is.EqualTo(2), "each answered once");
+        Assert.That(ConversationDeletes(handler), Is.Zero);
+    }
+
+    [Test]
+    public async Task AnItemDeleteAnsweredWithADeletionMarker_IsNotConfirmed()
+    {
+        var listed = 0;
+        var handler = Service(
+            _ => Json(Interlocked.Increment(ref listed) == 1 ? ItemPage(false, "msg_1") : ItemPage(false)),
+            _ => Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}"""));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("deletion marker"));
+        Assert.That(ConversationDeletes(handler), Is.Zero);
+    }
+
+    [Test]
+    public void ListItems_AnEmptyPageThatSaysMore_Throws()
+    {
+        var handler = Service(_ => Json(ItemPage(hasMore: true)));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).ListItemsAsync(Conversation).ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(ex.Message, Does.Contain(Conversation).And.Contain("empty page"));
+    }
+
+    [Test]
+    public void ListItems_AServerThatIgnoresTheCursor_ThrowsInsteadOfLoopingForever()
+    {
+        var handler = Service(_ => Json(ItemPage(true, "msg_1", "msg_2")));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).ListItemsAsync(Conversation).ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(handler.Requests, Has.Count.EqualTo(2), "the second page gave the same place again");
+    }
+
+    [Test]
+    public async Task ListItems_PagesOnFromTheLastItemNotFromLastId()
+    {
+        var handler = Service(request => HttpUtility.ParseQueryString(request.RequestUri!.Query)["after"] is null
+            ? Json(ItemPage(true, "msg_1", "msg_2"))
+            : Json(ItemPage(false, "msg_3")));
+
+        var items = await Client(handler).ListItemsAsync(Conversation).ToListAsync();
+
+        Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { "msg_1", "msg_2", "msg_3" }));
+        Assert.That(HttpUtility.ParseQueryString(handler.Requests[1].RequestUri!.Query)["after"], Is.EqualTo("msg_2"));
+    }
+
+    [Test]
+    public void ListAsync_AnEmptyPageThatSaysMore_Throws()
+    {
+        var handler = new RoutedHandler(_ => Json("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}"""));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).ListAsync().ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+    }
+
+    [Test]
+    public async Task EraseUser_AListingPageThatSaysMoreButIsEmpty_IsNotComplete()
+    {
+        var handler = new RoutedHandler(_ => Json("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}"""));
+
+        var report = await Client(handler).EraseUserAsync("user-1");
+
+        Assert.That(report.IsComplete, Is.False);
+        Assert.That(report.Verified, Is.False);
+        Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+    }
+
+    [Test]
+    public void ListItems_APageThatGivesDataTwice_IsNotRead()
+    {
+        var handler = Service(_ => Json("""{"object":"list","data":[{"type":"message","id":"msg_1"}],"data":[{"type":"message","id":"msg_1"}],"has_more":false}"""));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).ListItemsAsync(Conversation).ToListAsync());
+
+        Assert.That(ex!.Error?.Message, Does.Contain("data twice"));
+    }
+}
