@@ -154,15 +154,12 @@ internal static class ExportFile
     public sealed class Writer : IDisposable
     {
         private readonly string _path;
-        private readonly FileStream _file;
-        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-        private readonly Utf8JsonWriter _json;
+        private readonly JsonLineWriter _lines;
 
         private Writer(string path, FileStream file)
         {
             _path = path;
-            _file = file;
-            _json = new Utf8JsonWriter(_buffer);
+            _lines = new JsonLineWriter(file, 4096);
         }
 
         /// <summary>The file being written (FILE.partial).</summary>
@@ -202,44 +199,44 @@ internal static class ExportFile
         /// <summary>The header: service, host, the user's digest (never the id) and the time of the export.</summary>
         public void WriteHeader(string service, string host, string user, DateTimeOffset time)
         {
-            _json.WriteStartObject();
-            _json.WriteString("type", "header");
-            _json.WriteNumber("format", Format);
-            _json.WriteString("service", service);
-            _json.WriteString("host", host);
-            _json.WriteString("user_sha256", UserDigest(user));
-            _json.WriteString("time", Receipt.Utc(time));
-            _json.WriteEndObject();
-            Flush();
+            _lines.Json.WriteStartObject();
+            _lines.Json.WriteString("type", "header");
+            _lines.Json.WriteNumber("format", Format);
+            _lines.Json.WriteString("service", service);
+            _lines.Json.WriteString("host", host);
+            _lines.Json.WriteString("user_sha256", UserDigest(user));
+            _lines.Json.WriteString("time", Receipt.Utc(time));
+            _lines.Json.WriteEndObject();
+            _lines.EndLine();
         }
 
         /// <summary>A conversation's line, with each item's JSON as the service sent it (on one line: see <see cref="OneLine"/>).</summary>
         public void Write(ConversationExport export)
         {
             var conversation = export.Conversation;
-            _json.WriteStartObject();
-            _json.WriteString("type", "conversation");
-            _json.WriteString("id", conversation.Id);
+            _lines.Json.WriteStartObject();
+            _lines.Json.WriteString("type", "conversation");
+            _lines.Json.WriteString("id", conversation.Id);
             WriteTime("created_at", conversation.CreatedAt);
             WriteTime("updated_at", conversation.UpdatedAt);
-            _json.WriteString("name", conversation.Name);
-            _json.WriteStartObject("metadata");
+            _lines.Json.WriteString("name", conversation.Name);
+            _lines.Json.WriteStartObject("metadata");
             foreach (var (key, value) in conversation.Metadata)
             {
-                _json.WriteString(key, value);
+                _lines.Json.WriteString(key, value);
             }
 
-            _json.WriteEndObject();
-            _json.WriteBoolean("deleted_during_export", export.DeletedDuringExport);
-            _json.WriteStartArray("items");
+            _lines.Json.WriteEndObject();
+            _lines.Json.WriteBoolean("deleted_during_export", export.DeletedDuringExport);
+            _lines.Json.WriteStartArray("items");
             foreach (var item in export.Items)
             {
-                _json.WriteRawValue(OneLine(item.Json));
+                _lines.Json.WriteRawValue(OneLine(item.Json));
             }
 
-            _json.WriteEndArray();
-            _json.WriteEndObject();
-            Flush();
+            _lines.Json.WriteEndArray();
+            _lines.Json.WriteEndObject();
+            _lines.EndLine();
             Conversations++;
             Items += export.Items.Count;
             DeletedDuringExport += export.DeletedDuringExport ? 1 : 0;
@@ -249,7 +246,7 @@ internal static class ExportFile
         public void Complete()
         {
             WriteEnd(null);
-            _file.Dispose();
+            _lines.Dispose();
             File.Move(PartialPath, _path, overwrite: true);
         }
 
@@ -257,14 +254,10 @@ internal static class ExportFile
         public void Fail(string error)
         {
             WriteEnd(error);
-            _file.Dispose();
+            _lines.Dispose();
         }
 
-        public void Dispose()
-        {
-            _json.Dispose();
-            _file.Dispose();
-        }
+        public void Dispose() => _lines.Dispose();
 
         /// <summary>
         /// An item's JSON on one line. Valid JSON cannot hold a raw line break inside a string, so any CR or LF in it is
@@ -275,42 +268,31 @@ internal static class ExportFile
 
         private void WriteEnd(string? error)
         {
-            _json.WriteStartObject();
-            _json.WriteString("type", "end");
-            _json.WriteNumber("conversations", Conversations);
-            _json.WriteNumber("items", Items);
-            _json.WriteNumber("deleted_during_export", DeletedDuringExport);
-            _json.WriteBoolean("complete", error is null);
+            _lines.Json.WriteStartObject();
+            _lines.Json.WriteString("type", "end");
+            _lines.Json.WriteNumber("conversations", Conversations);
+            _lines.Json.WriteNumber("items", Items);
+            _lines.Json.WriteNumber("deleted_during_export", DeletedDuringExport);
+            _lines.Json.WriteBoolean("complete", error is null);
             if (error is not null)
             {
-                _json.WriteString("error", error);
+                _lines.Json.WriteString("error", error);
             }
 
-            _json.WriteEndObject();
-            Flush();
+            _lines.Json.WriteEndObject();
+            _lines.EndLine();
         }
 
         private void WriteTime(string name, DateTimeOffset? time)
         {
             if (time is { } value)
             {
-                _json.WriteString(name, Receipt.Utc(value));
+                _lines.Json.WriteString(name, Receipt.Utc(value));
             }
             else
             {
-                _json.WriteNull(name);
+                _lines.Json.WriteNull(name);
             }
-        }
-
-        private void Flush()
-        {
-            _json.Flush();
-            _buffer.GetSpan(1)[0] = (byte)'\n';
-            _buffer.Advance(1);
-            _file.Write(_buffer.WrittenSpan);
-            _file.Flush();
-            _buffer.ResetWrittenCount();
-            _json.Reset();
         }
     }
 }

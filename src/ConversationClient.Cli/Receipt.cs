@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -12,14 +11,11 @@ namespace ConversationClient.Cli;
 /// </summary>
 internal sealed class Receipt : IDisposable
 {
-    private readonly FileStream? _file;
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
-    private readonly Utf8JsonWriter _json;
+    private readonly JsonLineWriter? _lines;
 
     private Receipt(FileStream? file)
     {
-        _file = file;
-        _json = new Utf8JsonWriter(_buffer);
+        _lines = file is null ? null : new JsonLineWriter(file, 512);
     }
 
     /// <summary>A receipt written to <paramref name="path"/> (creating its missing folders), or one that writes nothing when it is null.</summary>
@@ -59,24 +55,26 @@ internal sealed class Receipt : IDisposable
     /// </summary>
     public void Write(DeleteConversationResult result, string? message, DateTimeOffset time)
     {
-        if (_file is null)
+        if (_lines is null)
         {
             return;
         }
 
-        _json.WriteStartObject();
-        _json.WriteString("id", result.ConversationId);
-        _json.WriteString("outcome", OutcomeName(result.Outcome));
-        WriteNumberOrNull("status", result.StatusCode);
-        _json.WriteString("error", result.Error?.Code);
-        _json.WriteString("message", message);
-        _json.WriteString("requestId", result.RequestId);
-        _json.WriteNumber("attempts", result.Attempts);
-        _json.WriteNumber("itemsDeleted", result.ItemsDeleted);
-        _json.WriteString("verification", VerificationName(result.Verification));
-        _json.WriteString("time", Utc(time));
-        _json.WriteEndObject();
-        Flush();
+        var json = _lines.Json;
+
+        json.WriteStartObject();
+        json.WriteString("id", result.ConversationId);
+        json.WriteString("outcome", OutcomeName(result.Outcome));
+        _lines.NumberOrNull("status", result.StatusCode);
+        json.WriteString("error", result.Error?.Code);
+        json.WriteString("message", message);
+        json.WriteString("requestId", result.RequestId);
+        json.WriteNumber("attempts", result.Attempts);
+        json.WriteNumber("itemsDeleted", result.ItemsDeleted);
+        json.WriteString("verification", VerificationName(result.Verification));
+        json.WriteString("time", Utc(time));
+        json.WriteEndObject();
+        _lines.EndLine();
     }
 
     /// <summary>
@@ -86,42 +84,45 @@ internal sealed class Receipt : IDisposable
     /// </summary>
     public void WriteUnknown(string id, string reason, DateTimeOffset time)
     {
-        if (_file is null)
+        if (_lines is null)
         {
             return;
         }
 
-        _json.WriteStartObject();
-        _json.WriteString("id", id);
-        _json.WriteString("outcome", UnknownOutcome);
-        _json.WriteNull("status");
-        _json.WriteString("error", AbortedInFlightError);
-        _json.WriteString("message", $"{reason}: the service may or may not have deleted it; a run with --resume tries it again.");
-        _json.WriteNull("requestId");
-        _json.WriteNull("attempts");
-        _json.WriteNull("itemsDeleted");
-        _json.WriteString("verification", VerificationName(ErasureVerification.NotChecked));
-        _json.WriteString("time", Utc(time));
-        _json.WriteEndObject();
-        Flush();
+        var json = _lines.Json;
+
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("outcome", UnknownOutcome);
+        json.WriteNull("status");
+        json.WriteString("error", AbortedInFlightError);
+        json.WriteString("message", $"{reason}: the service may or may not have deleted it; a run with --resume tries it again.");
+        json.WriteNull("requestId");
+        json.WriteNull("attempts");
+        json.WriteNull("itemsDeleted");
+        json.WriteString("verification", VerificationName(ErasureVerification.NotChecked));
+        json.WriteString("time", Utc(time));
+        json.WriteEndObject();
+        _lines.EndLine();
     }
 
     /// <summary>Writes the final summary line.</summary>
     public void WriteSummary(RunSummary summary)
     {
-        if (_file is null)
+        if (_lines is null)
         {
             return;
         }
 
-        summary.WriteTo(_json);
-        Flush();
+        var json = _lines.Json;
+
+        summary.WriteTo(json);
+        _lines.EndLine();
     }
 
     public void Dispose()
     {
-        _json.Dispose();
-        _file?.Dispose();
+        _lines?.Dispose();
     }
 
     /// <summary>The outcome as the receipt spells it (and <c>--resume</c> reads it).</summary>
@@ -143,27 +144,4 @@ internal sealed class Receipt : IDisposable
     /// <summary>An ISO 8601 UTC time with milliseconds, as in every receipt line.</summary>
     public static string Utc(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private void WriteNumberOrNull(string name, int? value)
-    {
-        if (value is { } number)
-        {
-            _json.WriteNumber(name, number);
-        }
-        else
-        {
-            _json.WriteNull(name);
-        }
-    }
-
-    private void Flush()
-    {
-        _json.Flush();
-        _buffer.GetSpan(1)[0] = (byte)'\n';
-        _buffer.Advance(1);
-        _file!.Write(_buffer.WrittenSpan);
-        _file.Flush();
-        _buffer.ResetWrittenCount();
-        _json.Reset();
-    }
 }

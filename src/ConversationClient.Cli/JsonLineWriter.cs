@@ -1,0 +1,49 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace ConversationClient.Cli;
+
+/// <summary>
+/// A file of JSON lines (the receipt, the export file), a line at a time: written with <see cref="Json"/> into one
+/// reused buffer, then <see cref="EndLine"/> adds the newline, writes the line to the file and flushes it, so a crash or
+/// Ctrl+C loses no line already ended. No reflection.
+/// </summary>
+internal sealed class JsonLineWriter(FileStream file, int capacity) : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(capacity);
+    private Utf8JsonWriter? _json;
+
+    /// <summary>The writer of the current line.</summary>
+    public Utf8JsonWriter Json => _json ??= new Utf8JsonWriter(_buffer);
+
+    /// <summary>Ends the current line and puts it into the file.</summary>
+    public void EndLine()
+    {
+        Json.Flush();
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        file.Write(_buffer.WrittenSpan);
+        file.Flush();
+        _buffer.ResetWrittenCount();
+        Json.Reset();
+    }
+
+    /// <summary>Writes <paramref name="name"/> with <paramref name="value"/>, or null.</summary>
+    public void NumberOrNull(string name, int? value)
+    {
+        if (value is { } number)
+        {
+            Json.WriteNumber(name, number);
+        }
+        else
+        {
+            Json.WriteNull(name);
+        }
+    }
+
+    public void Dispose()
+    {
+        _json?.Dispose();
+        file.Dispose();
+    }
+}
