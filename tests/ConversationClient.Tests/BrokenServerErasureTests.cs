@@ -165,4 +165,116 @@ public sealed class BrokenServerErasureTests
 
         Assert.That(ex!.Error?.Message, Does.Contain("data twice"));
     }
+
+    [TestCase("not UTF-8", "not valid UTF-8")]
+    [TestCase("[]", "not a JSON object")]
+    [TestCase("""{"object":"list","data":[],"has_more":false} {}""", "after a single JSON value")]
+    [TestCase("""{"object":"list","data":[1],"has_more":false}""", "not a JSON object")]
+    public void ListItems_APageThatIsNotOne_IsNotRead(string body, string why)
+    {
+        var handler = Service(_ => body == "not UTF-8"
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([(byte)'{', 0xFF, (byte)'}']) }
+            : Json(body));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).ListItemsAsync(Conversation).ToListAsync());
+
+        Assert.That(ex!.InnerException?.Message ?? ex.Error?.Message, Does.Contain(why));
+    }
+
+    [Test]
+    public async Task ListItems_MembersItDoesNotKnowAndNoHasMore_AreSkippedAndEndThePage()
+    {
+        var handler = Service(_ => Json("""{"object":"list","extra":{"a":[1,{"b":2}]},"first_id":"msg_1","data":[{"type":"message","id":"msg_1"}],"last_id":7}"""));
+
+        var items = await Client(handler).ListItemsAsync(Conversation).ToListAsync();
+
+        Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { "msg_1" }));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1), "no has_more: the last page");
+    }
+
+    [Test]
+    public async Task AConversationGoneBeforeItsItemsAreRead_IsNotFoundNotItemsLeft()
+    {
+        var handler = Service(_ => Json("""{"error":{"message":"Conversation with id 'conv_1' not found.","type":"invalid_request_error","param":null,"code":null}}""", HttpStatusCode.NotFound));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), "its delete is still sent, and answered");
+        Assert.That(result.Error, Is.Null);
+        Assert.That(ConversationDeletes(handler), Is.EqualTo(1));
+    }
+
+    /// <summary>A user with one conversation that the listing keeps showing; its delete answers 404 or deletes; its looks answer as given, in turn.</summary>
+    private static RoutedHandler ListedAgain(HttpStatusCode deleteAnswer, params HttpStatusCode[] looks)
+    {
+        var look = 0;
+        return new RoutedHandler(request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (path.EndsWith("/conversations", StringComparison.Ordinal))
+            {
+                return Json("""{"object":"list","data":[{"id":"conv_1","object":"conversation","created_at":1741900000,"metadata":{}}],"first_id":"conv_1","last_id":"conv_1","has_more":false}""");
+            }
+
+            if (path.EndsWith("/items", StringComparison.Ordinal))
+            {
+                return Json(ItemPage(false));
+            }
+
+            const string Missing = """{"error":{"message":"Conversation with id 'conv_1' not found.","type":"invalid_request_error","param":null,"code":null}}""";
+            if (request.Method == HttpMethod.Delete)
+            {
+                return deleteAnswer == HttpStatusCode.NotFound
+                    ? Json(Missing, HttpStatusCode.NotFound)
+                    : Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}""");
+            }
+
+            return looks[Math.Min(Interlocked.Increment(ref look), looks.Length) - 1] switch
+            {
+                HttpStatusCode.NotFound => Json(Missing, HttpStatusCode.NotFound),
+                HttpStatusCode.OK => Json(ConversationObject),
+                var status => Json("""{"error":{"message":"Refused.","type":"invalid_request_error","param":null,"code":"invalid_param"}}""", status),
+            };
+        });
+    }
+
+    [Test]
+    public async Task EraseUser_NotFoundThenStillThere_MovesItFromNotFoundToFailures()
+    {
+        var handler = ListedAgain(HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.OK);
+
+        var results = await Client(handler).EraseUserStreamingAsync("user-1").ToListAsync();
+        var report = await Client(ListedAgain(HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.OK)).EraseUserAsync("user-1");
+
+        Assert.That(results.Select(r => (r.Outcome, r.Verification)), Is.EqualTo(new[]
+        {
+            (DeleteConversationOutcome.NotFound, ErasureVerification.Gone),
+            (DeleteConversationOutcome.Failed, ErasureVerification.StillPresent),
+        }));
+        Assert.That(report.NotFound, Is.Zero);
+        Assert.That(report.Failed, Is.EqualTo(1));
+        Assert.That(report.StillPresent, Is.EqualTo(new[] { Conversation }));
+    }
+
+    [Test]
+    public async Task EraseUser_GoneThenTheSecondLookFails_IsNotVerified()
+    {
+        var report = await Client(ListedAgain(HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.BadRequest)).EraseUserAsync("user-1");
+
+        Assert.That(report.Deleted, Is.EqualTo(1));
+        Assert.That(report.Failures, Is.Empty);
+        Assert.That(report.Verified, Is.False, "the second look could not tell");
+        Assert.That(report.IsComplete, Is.False);
+    }
+
+    [Test]
+    public async Task EraseUser_AnEmptyListingPageThatSaysMoreWithACursor_IsNotComplete()
+    {
+        var handler = new RoutedHandler(_ => Json("""{"object":"list","data":[],"first_id":null,"last_id":"conv_x","has_more":true}"""));
+
+        var report = await Client(handler).EraseUserAsync("user-1");
+
+        Assert.That(report.IsComplete, Is.False);
+        Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+    }
 }

@@ -6,7 +6,7 @@ using System.Text.Unicode;
 namespace ConversationClient.Dialects;
 
 /// <summary>
-/// Reads a page of items, <c>{"data":[...],"has_more":...,"last_id":...}</c> (members in any order, others skipped):
+/// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped):
 /// each element of <c>data</c> typed by the dialect's wire model and kept as its exact text, so an item loses nothing
 /// its typed model does not know (its escapes, nested content, members of newer item types).
 /// </summary>
@@ -17,9 +17,8 @@ internal static class ItemListReader
     /// <param name="element">The dialect's wire model of one element.</param>
     /// <param name="map">Makes the item from the element typed and its exact JSON text.</param>
     /// <param name="hasMore"><c>has_more</c>; false when absent.</param>
-    /// <param name="lastId"><c>last_id</c> when it is a string.</param>
     public static List<ConversationItem> Read<TWire>(ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element, Func<TWire, string, ConversationItem> map,
-        out bool hasMore, out string? lastId)
+        out bool hasMore)
     {
         // The reader checks the UTF-8 of only the values it is asked for; the text kept must be the service's own.
         if (!Utf8.IsValid(body))
@@ -28,7 +27,6 @@ internal static class ItemListReader
         }
 
         hasMore = false;
-        lastId = null;
         var items = new List<ConversationItem>();
         var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -69,11 +67,6 @@ internal static class ItemListReader
                     JsonTokenType.False or JsonTokenType.Null => false,
                     _ => throw new JsonException("The page's has_more is not a boolean."),
                 };
-            }
-            else if (reader.ValueTextEquals("last_id"u8))
-            {
-                reader.Read();
-                lastId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
             else
             {

@@ -147,7 +147,7 @@ internal sealed class DifyDialect : ConversationDialect
             FeedbackRating = message.Feedback?.Rating,
             FileIds = FileIds(message.MessageFiles),
             Json = json,
-        }, out var hasMore, out _);
+        }, out var hasMore);
         return new ItemPage(items, hasMore, items.Count > 0 ? items[0].Id : null);
     }
 

@@ -129,7 +129,7 @@ internal sealed class OpenAIDialect : ConversationDialect
 
     public override bool DeletesItemsWithConversation => false;
 
-    /// <summary>The next page is after the page's last item (<c>last_id</c>, else the last item's id).</summary>
+    /// <summary>The next page is after the page's last item (its id, whatever the page's <c>last_id</c> says).</summary>
     public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
     {
         var items = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIItem, static (item, json) => new ConversationItem
@@ -140,7 +140,7 @@ internal sealed class OpenAIDialect : ConversationDialect
             Status = item.Status,
             CreatedAt = FromUnixSeconds(item.CreatedAt),
             Json = json,
-        }, out var hasMore, out var lastId);
+        }, out var hasMore);
         // `after` is an item id: the page's last item, whatever the page's last_id says (a server's stale or other value would skip items).
         return new ItemPage(items, hasMore, items.Count > 0 ? items[^1].Id : null);
     }
