@@ -277,4 +277,17 @@ public sealed class BrokenServerErasureTests
         Assert.That(report.IsComplete, Is.False);
         Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
     }
+
+    [Test]
+    public async Task ItemsThatCannotBeListed_LeaveTheConversationInPlace()
+    {
+        var handler = Service(_ => Json("""{"error":{"message":"Refused.","type":"invalid_request_error","param":null,"code":"invalid_param"}}""", HttpStatusCode.BadRequest));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("could not be listed: Refused."));
+        Assert.That(result.StatusCode, Is.EqualTo(400));
+        Assert.That(ConversationDeletes(handler), Is.Zero, "its items would be stranded");
+    }
 }
