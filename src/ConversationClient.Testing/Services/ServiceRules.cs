@@ -284,6 +284,14 @@ internal sealed class ServiceRules(ServiceState state)
         }
     }
 
+    /// <summary>Reads a listing's <c>limit</c>: 1..100, 20 when absent; false for any other value (each dialect answers it in its own envelope).</summary>
+    private static bool TryReadLimit(IReadOnlyDictionary<string, string> query, out int limit)
+    {
+        limit = 20;
+        return !query.TryGetValue("limit", out var text)
+            || (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= 100);
+    }
+
     /// <summary>Reads <c>limit</c> (1..100, default 20), <c>order</c> (asc|desc, default desc) and <c>after</c>, as both OpenAI lists take them.</summary>
     private static bool TryReadOpenAIPaging(ServiceRequest context, out int limit, out bool ascending, out string? after,
         [NotNullWhen(false)] out ServiceAnswer? invalid)
@@ -293,8 +301,7 @@ internal sealed class ServiceRules(ServiceState state)
         ascending = false;
         after = null;
         invalid = null;
-        if (query.TryGetValue("limit", out var limitText) &&
-            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        if (!TryReadLimit(query, out limit))
         {
             invalid = Responses.OpenAIError(400, "Invalid 'limit': expected an integer between 1 and 100.", "invalid_request_error", "invalid_value", "limit");
             return false;
@@ -362,9 +369,7 @@ internal sealed class ServiceRules(ServiceState state)
     private ServiceAnswer ListDify(ServiceRequest request)
     {
         var query = request.Query;
-        var limit = 20;
-        if (query.TryGetValue("limit", out var limitText) &&
-            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        if (!TryReadLimit(query, out var limit))
         {
             return Responses.DifyError(400, "invalid_param", "limit: Invalid integer value, must be between 1 and 100.");
         }
@@ -394,9 +399,7 @@ internal sealed class ServiceRules(ServiceState state)
     private ServiceAnswer ListDifyMessages(ServiceRequest request)
     {
         var query = request.Query;
-        var limit = 20;
-        if (query.TryGetValue("limit", out var limitText) &&
-            (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 100))
+        if (!TryReadLimit(query, out var limit))
         {
             return Responses.DifyError(400, "invalid_param", "limit: Invalid integer value, must be between 1 and 100.");
         }
