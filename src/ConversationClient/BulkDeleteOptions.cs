@@ -27,7 +27,7 @@ public sealed class BulkDeleteOptions
     /// <summary>
     /// Gets or sets whether an erasure (<see cref="IConversationClient.EraseUserAsync"/>,
     /// <see cref="IConversationClient.EraseUserStreamingAsync"/>,
-    /// <see cref="IConversationClient.EraseConversationsAsync"/>) deletes every item of a conversation before the
+    /// <see cref="IConversationClient.EraseConversationsAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>) deletes every item of a conversation before the
     /// conversation. In the OpenAI dialect (OpenAI, Azure AI Foundry) a conversation's delete leaves its items stored,
     /// where nobody can list them any more; with this on, the conversation is deleted only when none of its items is
     /// left, and a conversation whose items could not all be deleted stays in place, <see cref="DeleteConversationOutcome.Failed"/>

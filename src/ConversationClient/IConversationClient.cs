@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ConversationClient;
 
 /// <summary>
@@ -95,7 +97,25 @@ public interface IConversationClient
     /// <returns>One result per distinct id, in completion order, with <see cref="DeleteConversationResult.ItemsDeleted"/> and <see cref="DeleteConversationResult.Verification"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The pair mirrors DeleteManyAsync's (ids as IEnumerable or IAsyncEnumerable); the first parameter's type tells them apart, so no call is ambiguous.")]
     IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Erases conversations whose ids arrive as an asynchronous stream (a file, standard input, a database reader);
+    /// otherwise as <see cref="EraseConversationsAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="conversationIds">The ids, read lazily; an invalid id yields a <see cref="DeleteConversationOutcome.Failed"/> result with <see cref="ConversationApiError.InvalidIdCode"/>.</param>
+    /// <param name="user">The end user, as for <see cref="DeleteAsync"/> (required on Dify).</param>
+    /// <param name="options">Concurrency, ids to skip, a stop token, the item step and the look; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the batch as for <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</param>
+    /// <returns>One result per distinct id, in completion order, with <see cref="DeleteConversationResult.ItemsDeleted"/> and <see cref="DeleteConversationResult.Verification"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The pair mirrors DeleteManyAsync's (ids as IEnumerable or IAsyncEnumerable); the first parameter's type tells them apart, so no call is ambiguous.")]
+    IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -269,13 +269,16 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     }
 
     [Test]
-    public async Task EraseConversationsAsync_KnownIds_ItemsFirstThenALook_NoListing()
+    public async Task EraseConversationsAsync_KnownIds_ItemsFirstThenALook_NoListing([Values] bool idsStreamed)
     {
         var service = new InMemoryConversationService(dialect);
         var ids = service.Seed(5, User, items: 3);
         var bystander = service.Seed(1, User, items: 2)[0];
+        string[] given = [ids[0], ids[1], ids[0], ids[2], ids[3], ids[4]];
 
-        var results = await Client(service).EraseConversationsAsync([ids[0], ids[1], ids[0], ids[2], ids[3], ids[4]], User).ToListAsync();
+        var results = await (idsStreamed
+            ? Client(service).EraseConversationsAsync(given.ToAsyncEnumerable(), User)
+            : Client(service).EraseConversationsAsync(given, User)).ToListAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -320,10 +323,14 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     {
         var client = Client(new InMemoryConversationService(dialect));
 
-        Assert.That(() => client.EraseConversationsAsync(null!, User), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
+        Assert.That(() => client.EraseConversationsAsync((IEnumerable<string>)null!, User),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
+        Assert.That(() => client.EraseConversationsAsync((IAsyncEnumerable<string>)null!, User),
+            Throws.ArgumentNullException.With.Property("ParamName").EqualTo("conversationIds"));
         if (!OpenAI)
         {
             Assert.That(() => client.EraseConversationsAsync(["a"], null), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
+            Assert.That(() => client.EraseConversationsAsync(new[] { "a" }.ToAsyncEnumerable(), null), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("user"));
         }
 
         Assert.That(() => client.EraseConversationsAsync(["a"], User, new BulkDeleteOptions { MaxConcurrency = 0 }),

@@ -420,9 +420,16 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
+        return EraseConversationsAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
+    }
+
+    public IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
+        BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
         Guard.User(user, _dialect, nameof(user));
-        return BulkDeleter.RunAsync(Erasure(options ?? new BulkDeleteOptions()), BulkDeleter.ToAsync(conversationIds, cancellationToken), user,
-            NewBatch(options, checkPageSize: false), cancellationToken);
+        return BulkDeleter.RunAsync(Erasure(options ?? new BulkDeleteOptions()), conversationIds, user, NewBatch(options, checkPageSize: false),
+            cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> EraseUserStreamingAsync(string user, BulkDeleteOptions? options = null,
