@@ -18,6 +18,8 @@ internal sealed class CommonOptions
     private readonly Option<double> _totalTimeout;
     private readonly Option<OutputFormat> _output;
     private readonly Option<int>? _concurrency;
+    private readonly Option<bool>? _keepItems;
+    private readonly Option<bool>? _noVerify;
     private readonly Option<int>? _pageSize;
     private readonly Option<string>? _receipt;
     private readonly Option<string>? _resume;
@@ -37,6 +39,8 @@ internal sealed class CommonOptions
         if (bulk)
         {
             _concurrency = Add(new Option<int>("--concurrency") { Description = $"Deletes at a time, 1 to 64 (default: {BulkDefaults.MaxConcurrency}).", DefaultValueFactory = _ => BulkDefaults.MaxConcurrency, HelpName = "N" });
+            _keepItems = Add(new Option<bool>("--keep-items") { Description = "OpenAI/Azure: delete only the conversations, not their items first (the service keeps the items of a deleted conversation, no longer listable)." });
+            _noVerify = Add(new Option<bool>("--no-verify") { Description = "Do not ask for each conversation after its delete (erase: nor list the user again after the run)." });
         }
 
         if (paging)
@@ -97,7 +101,13 @@ internal sealed class CommonOptions
             return new Session(client, options, tokenCommand)
             {
                 Service = service,
-                Bulk = new BulkDeleteOptions { MaxConcurrency = concurrency, PageSize = pageSize },
+                Bulk = new BulkDeleteOptions
+                {
+                    MaxConcurrency = concurrency,
+                    PageSize = pageSize,
+                    DeleteItems = _keepItems is null || !parse.GetValue(_keepItems),
+                    Verify = _noVerify is null || !parse.GetValue(_noVerify),
+                },
                 Output = parse.GetValue(_output),
                 ReceiptPath = _receipt is null ? null : parse.GetValue(_receipt),
                 Resume = resumePath is null ? null : ResumeSet.Read(resumePath),

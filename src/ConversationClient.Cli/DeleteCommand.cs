@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace ConversationClient.Cli;
 
 /// <summary>
-/// <c>delete</c>: deletes conversations by id, the ids streamed from the arguments, a file or standard input, each with a
-/// receipt line.
+/// <c>delete</c>: erases conversations by id (the SDK's EraseConversationsAsync), the ids streamed from the arguments, a
+/// file or standard input, each with a receipt line: on the OpenAI dialect every item before its conversation (unless
+/// <c>--keep-items</c>), and each delete verified by a look (unless <c>--no-verify</c>).
 /// </summary>
 internal static class DeleteCommand
 {
@@ -19,7 +20,12 @@ internal static class DeleteCommand
         var file = new Option<string>("--file", "-f") { Description = "Read ids from this file, one per line (streamed: any size).", HelpName = "FILE" };
         var user = new Option<string>("--user", "-u") { Description = "The end user (required on Dify; the user isolation key on OpenAI/Azure).", HelpName = "USER" };
         var common = new CommonOptions(bulk: true, receipt: true);
-        var command = new Command("delete", "Deletes conversations by id, streaming the ids: arguments, --file, or '-' for standard input.") { ids, file, user };
+        var command = new Command("delete",
+            "Deletes conversations by id, streaming the ids: arguments, --file, or '-' for standard input. On OpenAI and Azure each " +
+            "conversation's items first; then checks that each is gone.")
+        {
+            ids, file, user,
+        };
         common.AddTo(command);
         // Ctrl+C reaches the run through console.CtrlC (DeleteRun), not System.CommandLine's token.
         command.SetAction((parse, _) => RunAsync(console, common, parse, parse.GetValue(ids) ?? [], parse.GetValue(file), parse.GetValue(user)));
@@ -58,7 +64,14 @@ internal static class DeleteCommand
             CommandSteps.Confirm(console, session, "Delete the listed conversations", stdinTaken: readsStdin);
         }
 
-        using var run = new DeleteRun(console, session, new RunSummary { Command = "delete" });
+        var summary = new RunSummary
+        {
+            Command = "delete",
+            DeleteItems = session.Bulk.DeleteItems,
+            Verify = session.Bulk.Verify,
+            Limits = ErasureLimit.For(session.Options),
+        };
+        using var run = new DeleteRun(console, session, summary);
 
         // The ids as the SDK reads them, one at a time: the arguments, standard input at '-', then the file. Its token
         // is its stop (the first Ctrl+C), which also ends a read waiting for a line that has not come yet.
@@ -94,11 +107,13 @@ internal static class DeleteCommand
             }
         }
 
-        // The whole input in one DeleteManyAsync call, however long: the SDK keeps about 15 bytes per distinct id to
-        // delete and report an id repeated anywhere in it once, and skips what the resumed receipt says is done.
+        // The whole input in one EraseConversationsAsync call, however long: each conversation's items first on OpenAI
+        // and Azure (unless --keep-items), then the conversation, then a look that it is gone (unless --no-verify). The
+        // SDK keeps about 15 bytes per distinct id to erase and report an id repeated anywhere in the input once, and
+        // skips what the resumed receipt says is done.
         Exception? readFailure = null;
-        await run.RecordAsync(session.Client.DeleteManyAsync(UntilReadingFails(Ids(), failure => readFailure = failure), user, run.Options, run.Abort))
-            .ConfigureAwait(false);
+        await run.RecordAsync(session.Client.EraseConversationsAsync(UntilReadingFails(Ids(), failure => readFailure = failure), user, run.Options,
+            run.Abort)).ConfigureAwait(false);
         return readFailure is null ? run.Finish() : run.InputFailed(readFailure);
     }
 

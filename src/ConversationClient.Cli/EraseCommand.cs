@@ -19,18 +19,16 @@ internal static class EraseCommand
             Description = "Export the user to FILE first (as the export command), read it back, and erase only the conversations it holds; nothing is erased unless the export is complete.",
             HelpName = "FILE",
         };
-        var keepItems = new Option<bool>("--keep-items") { Description = "OpenAI/Azure: delete only the conversations, not their items first (the service keeps the items of a deleted conversation, no longer listable)." };
-        var noVerify = new Option<bool>("--no-verify") { Description = "Do not ask for each conversation after its delete, nor list the user again after the run." };
         var common = new CommonOptions(bulk: true, receipt: true, paging: true);
         var command = new Command("erase",
             "Deletes all of a user's conversations (lists them and deletes what it lists, until none is left): on OpenAI and Azure each " +
             "conversation's items first, then checks that each is gone.")
         {
-            user, dryRun, exportFirst, keepItems, noVerify,
+            user, dryRun, exportFirst,
         };
         common.AddTo(command);
         command.SetAction((parse, cancellationToken) => RunAsync(console, common, parse, new EraseArguments(
-            parse.GetRequiredValue(user), parse.GetValue(dryRun), parse.GetValue(exportFirst), !parse.GetValue(keepItems), !parse.GetValue(noVerify)),
+            parse.GetRequiredValue(user), parse.GetValue(dryRun), parse.GetValue(exportFirst)),
             cancellationToken));
         return command;
     }
@@ -65,8 +63,8 @@ internal static class EraseCommand
         var summary = new RunSummary
         {
             Command = "erase",
-            DeleteItems = arguments.DeleteItems,
-            Verify = arguments.Verify,
+            DeleteItems = session.Bulk.DeleteItems,
+            Verify = session.Bulk.Verify,
             Limits = limits,
             Export = export,
         };
@@ -140,5 +138,5 @@ internal static class EraseCommand
         return summary.Canceled ? ExitCodes.Canceled : ExitCodes.Success;
     }
 
-    private sealed record EraseArguments(string User, bool DryRun, string? ExportFirst, bool DeleteItems, bool Verify);
+    private sealed record EraseArguments(string User, bool DryRun, string? ExportFirst);
 }

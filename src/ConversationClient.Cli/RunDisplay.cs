@@ -104,13 +104,9 @@ internal sealed class RunDisplay
                 : _summary.Canceled ? " (stopped by Ctrl+C)"
                 : _summary.InputError is not null ? " (reading the ids failed)"
                 : "";
-            if (erase)
-            {
-                WriteLimits();
-            }
-
+            WriteLimits();
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{_summary.Command}{state}: {listed}{Status()}{(erase && !_summary.DryRun ? Erasure() : "")}{skipped}{notExported}"));
+                $"{_summary.Command}{state}: {listed}{Status()}{(_summary.DryRun ? "" : Erasure())}{skipped}{notExported}"));
         }
 
         _console.Out.Flush();
@@ -123,7 +119,7 @@ internal sealed class RunDisplay
             $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, {unknown}retries {_summary.Retries}, {_summary.Rate:0.#}/s");
     }
 
-    /// <summary>What an erase run's verification found, and the items it deleted.</summary>
+    /// <summary>What a run's verification found, and the items it deleted.</summary>
     private string Erasure()
     {
         var items = string.Create(CultureInfo.InvariantCulture, $", items deleted {_summary.ItemsDeleted}");
@@ -138,7 +134,7 @@ internal sealed class RunDisplay
             $", gone {_summary.Verified}, still present {_summary.StillPresent}{unverified}: {verdict}");
     }
 
-    /// <summary>The block of what the service's API cannot erase, each with its source, before an erase run's summary line.</summary>
+    /// <summary>The block of what the service's API cannot erase, each with its source, before a run's summary line.</summary>
     private void WriteLimits()
     {
         if (_summary.Limits.Count == 0)

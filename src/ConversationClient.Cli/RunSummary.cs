@@ -16,13 +16,13 @@ internal sealed class RunSummary
 
     public bool DryRun { get; init; }
 
-    /// <summary>Whether the run deletes a conversation's items before it (erase without <c>--keep-items</c>).</summary>
+    /// <summary>Whether the run deletes a conversation's items before it (no <c>--keep-items</c>).</summary>
     public bool DeleteItems { get; init; }
 
-    /// <summary>Whether the run verifies its deletes (erase without <c>--no-verify</c>).</summary>
+    /// <summary>Whether the run verifies its deletes (no <c>--no-verify</c>).</summary>
     public bool Verify { get; init; }
 
-    /// <summary>What the service's API cannot erase (erase runs); empty otherwise.</summary>
+    /// <summary>What the service's API cannot erase (delete and erase runs); empty otherwise.</summary>
     public IReadOnlyList<ErasureLimit> Limits { get; init; } = [];
 
     /// <summary>The export read back before an <c>erase --export-first</c>, and its file; null otherwise.</summary>
@@ -88,9 +88,19 @@ internal sealed class RunSummary
 
     public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 
+    /// <summary>
+    /// Whether a later result may replace an earlier one of the same conversation: only an erase run's verification
+    /// pass (which lists the user again) reports a conversation twice, so only it keeps <see cref="_done"/>; a delete
+    /// of a million ids keeps nothing per id here.
+    /// </summary>
+    private bool MaySupersede => Verify && Command == "erase";
+
+    /// <summary>How many conversations the run keeps a result of, in case a later one replaces it (none for a delete run).</summary>
+    internal int KeptForReplacement => _done.Count;
+
     public void Count(DeleteConversationResult result)
     {
-        if (Verify && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
+        if (MaySupersede && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
         {
             // A second result for an id comes only from the verification pass, which looked again at one this run
             // reported done (still there, or the look failed): it replaces the earlier one.
@@ -135,7 +145,7 @@ internal sealed class RunSummary
                 break;
         }
 
-        if (result.Outcome != DeleteConversationOutcome.Failed)
+        if (MaySupersede && result.Outcome != DeleteConversationOutcome.Failed)
         {
             _done[IdSet.Fingerprint(result.ConversationId)] = (result.Outcome, result.Verification);
         }
@@ -183,7 +193,7 @@ internal sealed class RunSummary
         json.WriteNumber("unknown", Unknown);
         json.WriteNumber("skipped", Skipped);
         json.WriteNumber("retries", Retries);
-        if (Command == "erase")
+        if (!DryRun)
         {
             json.WriteNumber("itemsDeleted", ItemsDeleted);
             json.WriteBoolean("verify", Verify);

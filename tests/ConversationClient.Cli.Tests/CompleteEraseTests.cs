@@ -31,6 +31,59 @@ public sealed class CompleteEraseTests : CliTestBase
         });
     }
 
+    [TestCase("openai")]
+    [TestCase("azure")]
+    public async Task Delete_ErasesEachIdsItemsBeforeItsConversation_AndLooksThatItIsGone(string service)
+    {
+        var ids = Seed(service, 4, "user-1", itemsEach: 3);
+        var bystander = Seed(service, 1, "user-1", itemsEach: 2)[0];
+        var file = PathFor("ids.txt");
+        await File.WriteAllLinesAsync(file, ids);
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.ResetCounters();
+
+        var run = await RunAsync(service, ["delete", "--file", file, "--user", "user-1", "--receipt", receiptPath, "--output", "json"]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.Zero, "no item left stored behind a deleted conversation");
+            Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
+            Assert.That(Exists(service, bystander, "user-1"), Is.True, "only the ids given");
+            Assert.That(Emulator.GetCounters().ListPages, Is.Zero, "the ids are the operator's: no listing of the user");
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("itemsDeleted").GetInt32()), Has.All.EqualTo(3));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("gone"));
+            Assert.That(summary.GetProperty("itemsDeleted").GetInt32(), Is.EqualTo(12));
+            Assert.That(summary.GetProperty("verified").GetInt32(), Is.EqualTo(4));
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(summary.GetProperty("notErasable").GetArrayLength(), Is.GreaterThan(0), "what the API cannot erase is said for a delete too");
+        });
+    }
+
+    [Test]
+    public async Task Delete_KeepItemsNoVerify_IsTheServicesPlainDelete_LeavingItemsStored()
+    {
+        var ids = Seed("openai", 2, "user-1", itemsEach: 4);
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.ResetCounters();
+
+        var run = await RunAsync("openai", ["delete", .. ids, "--user", "user-1", "--keep-items", "--no-verify", "--receipt", receiptPath, "--yes"]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountOpenAIConversations("user-1"), Is.Zero);
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.EqualTo(8), "what the item step is for");
+            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "one DELETE per id, nothing else");
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("not_checked"));
+            Assert.That(Summary(receipt).GetProperty("verify").GetBoolean(), Is.False);
+            Assert.That(run.Lines[^1], Does.Contain("items deleted 0, not verified (--no-verify)"));
+        });
+    }
+
     [Test]
     public async Task Erase_KeepItems_DeletesTheConversationsOnly_LeavingTheirItemsStored()
     {

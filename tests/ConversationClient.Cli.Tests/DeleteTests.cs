@@ -69,7 +69,7 @@ public sealed class DeleteTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(run.Exit, Is.EqualTo(1), "the refused ids failed");
-            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "each of the two conversations is sent once");
+            Assert.That(Emulator.GetCounters().DeleteRequests, Is.EqualTo(2), "each of the two conversations is sent once");
             Assert.That(lines, Has.Count.EqualTo(70_002));
             Assert.That(lines.Where(line => line.GetProperty("id").GetString() == ids[0]).Select(line => line.GetProperty("outcome").GetString()),
                 Is.EqualTo(new[] { "Deleted" }));
@@ -223,7 +223,7 @@ public sealed class DeleteTests : CliTestBase
             Assert.That(run.Exit, Is.Zero, run.ToString());
             Assert.That(run.Output, Does.Not.Contain("Deleted "));
             Assert.That(run.Output.Split('\r', '\n').Last(line => line.Trim().Length > 0),
-                Does.Match(@"^delete: deleted 3, not found 0, failed 0, retries 0, [0-9.]+/s$"));
+                Does.Match(@"^delete: deleted 3, not found 0, failed 0, retries 0, [0-9.]+/s, items deleted 0, gone 3, still present 0: verified$"));
         });
     }
 }

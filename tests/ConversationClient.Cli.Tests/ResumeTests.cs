@@ -31,7 +31,7 @@ public sealed class ResumeTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(second.Exit, Is.Zero, second.ToString());
-            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "only the failed ids are sent again");
+            Assert.That(Emulator.GetCounters().DeleteRequests, Is.EqualTo(2), "only the failed ids are sent again");
             Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(failedIds));
             Assert.That(lines.Select(line => line.GetProperty("outcome").GetString()), Has.All.EqualTo("Deleted"));
             Assert.That(Summary(ReadReceipt(resumed)).GetProperty("skipped").GetInt32(), Is.EqualTo(5), "4 Deleted and 1 NotFound");
@@ -74,7 +74,7 @@ public sealed class ResumeTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(run.Exit, Is.Zero, run.ToString());
-            Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(1));
+            Assert.That(Emulator.GetCounters().DeleteRequests, Is.EqualTo(1));
             Assert.That(Exists("dify", ids[0], "user-1"), Is.True, "skipped: the receipt says Deleted");
             Assert.That(Exists("dify", ids[1], "user-1"), Is.False);
         });

@@ -38,6 +38,27 @@ public sealed class RunSummaryTests
     }
 
     [Test]
+    public void Count_AVerifiedDeleteRun_KeepsNothingPerConversation_AnEraseRunDoes()
+    {
+        // A delete of a million ids must stay flat: only an erase run's verification pass reports a conversation twice.
+        var delete = new RunSummary { Command = "delete", Verify = true };
+        var erase = new RunSummary { Command = "erase", Verify = true };
+        foreach (var summary in new[] { delete, erase })
+        {
+            summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone, items: 2));
+            summary.Count(Result("conv_2", DeleteConversationOutcome.NotFound, ErasureVerification.Gone));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(delete.KeptForReplacement, Is.Zero);
+            Assert.That(erase.KeptForReplacement, Is.EqualTo(2));
+            Assert.That(delete.Verified, Is.EqualTo(2));
+            Assert.That(delete.ItemsDeleted, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void Count_AStillPresentResultOfItsFirstCheck_ReplacesNothing()
     {
         var summary = new RunSummary { Command = "erase", Verify = true };

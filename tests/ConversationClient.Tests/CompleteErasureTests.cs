@@ -294,6 +294,28 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
     }
 
     [Test]
+    public async Task EraseConversationsAsync_NoCredential_SaysSo_NotItemsLeft_AndLeavesAllInPlace()
+    {
+        var service = new InMemoryConversationService(dialect);
+        var id = service.Seed(1, User, items: 2)[0];
+        var options = TestClients.Options(dialect);
+        options.ApiKey = null;
+        options.AccessTokenProvider = _ => throw new InvalidOperationException("not signed in");
+        var client = ConversationClientFactory.Create(options, service, TimeProvider.System, () => 0.5);
+
+        var result = (await client.EraseConversationsAsync([id], User).ToListAsync()).Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            // The caller's fix is the credential (as for a plain delete), not a re-run for items left.
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.CredentialUnavailableCode));
+            Assert.That(service.Count, Is.EqualTo(1));
+            Assert.That(service.CountItems(id, User), Is.EqualTo(2));
+        }
+    }
+
+    [Test]
     public async Task EraseConversationsAsync_AConversationAlreadyGone_IsNotFoundAndGone()
     {
         var service = new InMemoryConversationService(dialect);

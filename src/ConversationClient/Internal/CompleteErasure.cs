@@ -148,9 +148,10 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     }
 
     /// <summary>
-    /// The result of a conversation left in place for its items: <see cref="ConversationApiError.ItemsLeftCode"/>, or
-    /// <see cref="ConversationApiError.RateLimitedCode"/> when the cause was the batch giving up under a rate limit (what
-    /// a caller waits out before running again, as for the conversations not sent).
+    /// The result of a conversation left in place for its items: <see cref="ConversationApiError.ItemsLeftCode"/>, or the
+    /// cause's own code when it is what the caller must act on before running again, as for the conversations not sent:
+    /// <see cref="ConversationApiError.RateLimitedCode"/> (the batch gave up under a rate limit: wait) or
+    /// <see cref="ConversationApiError.CredentialUnavailableCode"/> (no credential: fix it).
     /// </summary>
     private static DeleteConversationResult ItemsLeft(string conversationId, int deleted, int? statusCode, string? requestId, string? causeCode, string why) => new()
     {
@@ -161,7 +162,9 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         ItemsDeleted = deleted,
         Error = new ConversationApiError
         {
-            Code = causeCode == ConversationApiError.RateLimitedCode ? ConversationApiError.RateLimitedCode : ConversationApiError.ItemsLeftCode,
+            Code = causeCode is ConversationApiError.RateLimitedCode or ConversationApiError.CredentialUnavailableCode
+                ? causeCode
+                : ConversationApiError.ItemsLeftCode,
             Message = $"The conversation was not deleted because {why}; {Plural(deleted, "item")} deleted before that. " +
                 "It is left in place so that its items can still be listed: run the erasure again to finish.",
         },
