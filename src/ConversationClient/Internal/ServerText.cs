@@ -34,7 +34,12 @@ internal readonly struct ServerText
         if (request?.Headers.NonValidated.TryGetValues("Authorization", out var values) == true)
         {
             var header = values.ToString();
-            token = header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) ? header[BearerPrefix.Length..].Trim() : null;
+            if (header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                // The configured key sent as the bearer token (the usual case) is already a secret here: no copy of it is cut out.
+                var sent = header.AsSpan(BearerPrefix.Length).Trim();
+                token = sent.SequenceEqual(apiKey) ? null : sent.ToString();
+            }
         }
 
         return new ServerText(apiKey, token);
