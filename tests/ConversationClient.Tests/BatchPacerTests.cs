@@ -359,6 +359,36 @@ public sealed class BatchPacerTests
         Assert.That(learned.Rate, Is.EqualTo(learnedRate + (10 * BatchPacer.TrackStep)).Within(1e-9));
     }
 
+    [TestCase(null, BatchPacer.TrackStep, TestName = "Passed_AfterLearningWithoutAWait_ClimbsAtTheTrackingPace")]
+    [TestCase(0.003, BatchPacer.TrackStep, TestName = "Passed_AfterLearningUnderWaitsInMilliseconds_ClimbsAtTheTrackingPace")]
+    [TestCase(0.5, BatchPacer.LongWaitTrackStep, TestName = "Passed_AfterLearningUnderAWaitOfHalfASecond_ClimbsMoreSlowly")]
+    [TestCase(1.0, BatchPacer.LongWaitTrackStep, TestName = "Passed_AfterLearningUnderWaitsInWholeSeconds_ClimbsMoreSlowly")]
+    public void Passed_AfterLearning_ClimbsMoreSlowlyWhenTheServiceAskedForALongWait(double? waitSeconds, double step)
+    {
+        var pacer = LearnedAt(250, waitSeconds is { } w ? TimeSpan.FromSeconds(w) : null);
+        var learnedRate = pacer.Rate;
+
+        for (var i = 0; i < 10; i++)
+        {
+            pacer.Passed(pacer.Now());
+        }
+
+        Assert.That(pacer.Rate, Is.EqualTo(learnedRate + (10 * step)).Within(1e-9));
+    }
+
+    [Test]
+    public void Passed_AfterALongWaitThenARefusalWithAShortOne_ClimbsAtTheTrackingPaceAgain()
+    {
+        var pacer = LearnedAt(250, TimeSpan.FromSeconds(1));
+        Advance(0.1);
+        pacer.Refused(pacer.Now(), TimeSpan.FromMilliseconds(3));
+        var rate = pacer.Rate;
+
+        pacer.Passed(pacer.Now());
+
+        Assert.That(pacer.Rate, Is.EqualTo(rate + BatchPacer.TrackStep).Within(1e-9), "the service's last word is a short wait: probes are cheap again");
+    }
+
     [Test]
     public void Passed_AttemptsThatStartedBeforeTheFirstRefusal_DoNotCountTowardsTheRate()
     {
@@ -479,8 +509,11 @@ public sealed class BatchPacerTests
         Assert.That(async () => await start.WaitAsync(RealWait), Throws.InstanceOf<OperationCanceledException>());
     }
 
-    /// <summary>A pacer that has learned that the service lets <paramref name="perSecond"/> through a second (after 39 before its first refusal).</summary>
-    private BatchPacer LearnedAt(int perSecond)
+    /// <summary>
+    /// A pacer that has learned that the service lets <paramref name="perSecond"/> through a second (after 39 before its
+    /// first refusal), from a refusal that asked for <paramref name="wait"/>.
+    /// </summary>
+    private BatchPacer LearnedAt(int perSecond, TimeSpan? wait = null)
     {
         var pacer = PacerAt200PerSecond();
         for (var i = 0; i < perSecond; i++)
@@ -489,7 +522,7 @@ public sealed class BatchPacerTests
             pacer.Passed(pacer.Now());
         }
 
-        pacer.Refused(pacer.Now(), null);
+        pacer.Refused(pacer.Now(), wait);
         Assert.That(pacer.IsLearned, Is.True);
         return pacer;
     }
