@@ -6,77 +6,36 @@ using Polly.Timeout;
 namespace ConversationClient.Pipeline;
 
 /// <summary>
-/// The resilience pipelines of a client, composed from its options with Polly's own strategies. Every attempt, the
-/// first one too, runs inside one. A batch's call (<see cref="CallState.Pacer"/> set), outermost first: the total
-/// timeout, the retry (the server's wait when it names one, else exponential backoff), the batch's pacing
-/// (<see cref="BatchPacing"/>), and the attempt timeout. A call outside a batch: the retry, and the attempt timeout cut
-/// to what is left of the total timeout.
+/// The resilience pipeline of a client, composed from its options with Polly's own strategies, outermost first: the
+/// total timeout, the retry (the server's wait when it names one, else exponential backoff), the batch's pacing
+/// (<see cref="BatchPacing"/>), and the attempt timeout. Every attempt, the first one too, runs inside it.
 /// </summary>
 internal static class ConversationPipeline
 {
-    /// <summary>
-    /// The pipeline of a call outside a batch. Such a call waits only in its attempts and between them, and the retry
-    /// never waits past the total timeout (<see cref="NextDelay"/>), so each attempt's timeout, cut to what is left of
-    /// the total, keeps the total too: one timeout strategy instead of two, which is one async layer (about 250 bytes)
-    /// less per call over a network (docs/benchmarks.md).
-    /// </summary>
     public static ResiliencePipeline<HttpResponseMessage> Create(ClientSettings settings, TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        AddRetry(builder, settings, timeProvider);
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Name = "AttemptTimeout",
-            TimeoutGenerator = args => new ValueTask<TimeSpan>(AttemptTimeout(settings, timeProvider.GetElapsedTime(CallState.Of(args.Context).StartTimestamp))),
-        });
-        return builder.Build();
-    }
-
-    /// <summary>
-    /// The pipeline of a batch's call: it also waits for its turn (<see cref="BatchPacing"/>), and tries a refusal
-    /// again at the pace without using up a retry, which only the total timeout bounds.
-    /// </summary>
-    public static ResiliencePipeline<HttpResponseMessage> CreatePaced(ClientSettings settings, TimeProvider timeProvider)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = settings.TotalTimeout });
-        AddRetry(builder, settings, timeProvider);
+        if (settings.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                Name = "Retry",
+                MaxRetryAttempts = settings.MaxRetries,
+                ShouldHandle = args => new ValueTask<bool>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider) is not null),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider)),
+                OnRetry = static args =>
+                {
+                    var call = CallState.Of(args.Context);
+                    call.Telemetry?.Retrying(call, args.Outcome.Result, args.Outcome.Exception, args.RetryDelay, args.Outcome.Result is not null && call.Verdict?.ServerDelay is not null);
+                    return default;
+                },
+            });
+        }
+
         builder.AddStrategy(static _ => new BatchPacing());
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = settings.AttemptTimeout });
         return builder.Build();
-    }
-
-    /// <summary>
-    /// The timeout of an attempt that starts <paramref name="elapsed"/> into its call: the attempt timeout, or what is
-    /// left of the total timeout when that is shorter; at least a millisecond, since Polly reads a timeout that is not
-    /// positive as none (the retry does not start an attempt past the total timeout, but its wait may end a moment late).
-    /// </summary>
-    internal static TimeSpan AttemptTimeout(ClientSettings settings, TimeSpan elapsed)
-    {
-        var left = settings.TotalTimeout - elapsed;
-        return left < settings.AttemptTimeout ? TimeSpan.FromTicks(Math.Max(left.Ticks, TimeSpan.TicksPerMillisecond)) : settings.AttemptTimeout;
-    }
-
-    private static void AddRetry(ResiliencePipelineBuilder<HttpResponseMessage> builder, ClientSettings settings, TimeProvider timeProvider)
-    {
-        if (settings.MaxRetries == 0)
-        {
-            return;
-        }
-
-        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-        {
-            Name = "Retry",
-            MaxRetryAttempts = settings.MaxRetries,
-            ShouldHandle = args => new ValueTask<bool>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider) is not null),
-            DelayGenerator = args => new ValueTask<TimeSpan?>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider)),
-            OnRetry = static args =>
-            {
-                var call = CallState.Of(args.Context);
-                call.Telemetry?.Retrying(call, args.Outcome.Result, args.Outcome.Exception, args.RetryDelay, args.Outcome.Result is not null && call.Verdict?.ServerDelay is not null);
-                return default;
-            },
-        });
     }
 
     /// <summary>
