@@ -66,6 +66,55 @@ public sealed class ResilienceHandlerTests
     }
 
     [Test]
+    public async Task ServerWaitNearTheTotal_ReadOnAClockThatMovesBetweenReads_EndsWithTheRefusal_NeverWaitsPolysDefault()
+    {
+        // Each clock read is a millisecond later (work between reads: a GC pause, a busy thread pool). The retry decides
+        // once whether and how long to wait: decided twice, the second read could say "no retry" after the first said
+        // "retry", and Polly would then wait its own default delay, ending the call as a timeout without the 429.
+        for (var waitMs = 900; waitMs <= 1000; waitMs++)
+        {
+            var clock = new TestClock();
+            var drifting = new DriftingClock(clock);
+            var inner = new ScriptedHandler(clock)
+                .Then(HttpStatusCode.TooManyRequests, Responses.OpenAIError("rate_limit_exceeded", "slow down"),
+                    r => r.Headers.TryAddWithoutValidation("retry-after-ms", waitMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Then(HttpStatusCode.OK, Responses.OpenAIDeleted);
+            var settings = ClientSettings.Create(TestClients.Options(ConversationApiDialect.OpenAI, o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromSeconds(1);
+                o.TotalTimeout = TimeSpan.FromSeconds(1);
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+            }));
+            using var invoker = new HttpMessageInvoker(new ResilienceHandler(settings, drifting, () => 0.5) { InnerHandler = new HeadersHandler(settings) { InnerHandler = inner } });
+            using var request = new HttpRequestMessage(HttpMethod.Delete, ConversationUri);
+
+            // Either the wait fits (the retry is answered in time) or it does not (the refusal is the answer); never a timeout.
+            using var response = await clock.RunAsync(invoker.SendAsync(request, CancellationToken.None));
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(inner.Requests.Count == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK), $"wait {waitMs} ms");
+                Assert.That(clock.Elapsed, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(1)), $"wait {waitMs} ms");
+            }
+        }
+    }
+
+    /// <summary>A clock whose timestamps move a millisecond further on each read; its timers are the test clock's.</summary>
+    private sealed class DriftingClock(TestClock inner) : TimeProvider
+    {
+        private long _extra;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => inner.GetTimestamp() + Interlocked.Add(ref _extra, TimeSpan.TicksPerMillisecond);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+    }
+
+    [Test]
     public void TotalTimeout_ShorterThanAttemptTimeout_CutsOffTheFirstAttempt()
     {
         var inner = new ScriptedHandler(_clock).ThenHang();

@@ -57,6 +57,9 @@ internal sealed class CallState
     /// <summary>Whether the last answer was a refusal that the batch tries again (batches only).</summary>
     public bool LastRefused { get; set; }
 
+    /// <summary>The wait before the next retry, as the retry decided it after the last attempt (null: no retry).</summary>
+    public TimeSpan? NextRetryDelay { get; set; }
+
     /// <summary>The state <paramref name="request"/> carries; null for a request the facade did not make.</summary>
     public static CallState? Of(HttpRequestMessage request) => request.Options.TryGetValue(RequestKey, out var state) ? state : null;
 

@@ -22,8 +22,15 @@ internal static class ConversationPipeline
             {
                 Name = "Retry",
                 MaxRetryAttempts = settings.MaxRetries,
-                ShouldHandle = args => new ValueTask<bool>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider) is not null),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(NextDelay(args.Outcome, CallState.Of(args.Context), args.AttemptNumber, settings, timeProvider)),
+                // The wait is worked out once, when Polly asks whether to retry, and kept for its question of how long:
+                // worked out again, a clock read later could say "no retry" there, and Polly would wait its own default.
+                ShouldHandle = args =>
+                {
+                    var call = CallState.Of(args.Context);
+                    call.NextRetryDelay = NextDelay(args.Outcome, call, args.AttemptNumber, settings, timeProvider);
+                    return new ValueTask<bool>(call.NextRetryDelay is not null);
+                },
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(CallState.Of(args.Context).NextRetryDelay),
                 OnRetry = static args =>
                 {
                     var call = CallState.Of(args.Context);
