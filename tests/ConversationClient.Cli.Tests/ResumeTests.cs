@@ -66,7 +66,7 @@ public sealed class ResumeTests : CliTestBase
         var ids = Seed("dify", 2, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
         await File.WriteAllTextAsync(receiptPath,
-            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\"}}\n{{\"id\":\"{ids[1]}\",\"outco");
+            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}\n{{\"id\":\"{ids[1]}\",\"outco");
         Emulator.ResetCounters();
 
         var run = await RunAsync("dify", ["delete", ids[0], ids[1], "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
@@ -85,7 +85,7 @@ public sealed class ResumeTests : CliTestBase
     {
         var ids = Seed("dify", 4, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
-        await File.WriteAllTextAsync(receiptPath, $"{{\"id\":\"{ids[0]}\",\"outcome\":\"NotFound\"}}\n{{\"id\":\"{ids[1]}\",\"outcome\":\"Failed\"}}\n");
+        await File.WriteAllTextAsync(receiptPath, $"{{\"id\":\"{ids[0]}\",\"outcome\":\"NotFound\",\"verification\":\"gone\"}}\n{{\"id\":\"{ids[1]}\",\"outcome\":\"Failed\"}}\n");
 
         var run = await RunAsync("dify", ["erase", "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
         var summary = System.Text.Json.JsonDocument.Parse(run.Output).RootElement;
@@ -98,6 +98,56 @@ public sealed class ResumeTests : CliTestBase
             Assert.That(summary.GetProperty("skipped").GetInt32(), Is.EqualTo(1), "the NotFound id; a Failed one is tried again");
             Assert.That(summary.GetProperty("listed").GetInt32(), Is.EqualTo(4), "every conversation listed, the skipped one too");
             Assert.That(summary.GetProperty("deleted").GetInt32(), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task Resume_AfterADeleteWhoseLookFailed_LooksAgain_AndOnlyThenIsVerified()
+    {
+        var ids = Seed("dify", 2, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 1, Method = "GET", StatusCode = 503 });
+        var first = await RunAsync("dify", ["delete", .. ids, "--user", "user-1", "--receipt", receiptPath, "--max-retries", "0", "--concurrency", "1"]);
+        Assert.That(first.Exit, Is.EqualTo(1), "one look failed: not verified");
+        Emulator.ClearFaults();
+        Emulator.ResetCounters();
+
+        var resumed = PathFor("resumed.jsonl");
+        var second = await RunAsync("dify", ["delete", .. ids, "--user", "user-1", "--resume", receiptPath, "--receipt", resumed]);
+
+        var lines = Conversations(ReadReceipt(resumed));
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Exit, Is.Zero, second.ToString());
+            Assert.That(lines, Has.Count.EqualTo(1), "the unchecked one runs again; the one checked gone is skipped");
+            Assert.That(lines.Single().GetProperty("outcome").GetString(), Is.EqualTo("NotFound"));
+            Assert.That(lines.Single().GetProperty("verification").GetString(), Is.EqualTo("gone"));
+            Assert.That(Emulator.GetCounters().ReadRequests, Is.EqualTo(1), "its look, made this time");
+            Assert.That(Summary(ReadReceipt(resumed)).GetProperty("skipped").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Resume_ALineWithoutACheck_IsDoneOnlyForARunThatDoesNotVerify()
+    {
+        var ids = Seed("dify", 1, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        // A receipt written before receipts carried checks, or by a run with --no-verify: Deleted, nothing checked.
+        await File.WriteAllTextAsync(receiptPath, $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"not_checked\"}}\n");
+
+        var unverified = await RunAsync("dify", ["delete", ids[0], "--user", "user-1", "--resume", receiptPath, "--no-verify", "--output", "json"]);
+        var stillThere = Exists("dify", ids[0], "user-1");
+        var verified = await RunAsync("dify", ["delete", ids[0], "--user", "user-1", "--resume", receiptPath, "--output", "json"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unverified.Exit, Is.Zero, unverified.ToString());
+            Assert.That(System.Text.Json.JsonDocument.Parse(unverified.Output).RootElement.GetProperty("skipped").GetInt32(), Is.EqualTo(1));
+            Assert.That(stillThere, Is.True, "--no-verify takes the receipt's word");
+            Assert.That(verified.Exit, Is.Zero, verified.ToString());
+            Assert.That(System.Text.Json.JsonDocument.Parse(verified.Output).RootElement.GetProperty("deleted").GetInt32(), Is.EqualTo(1),
+                "a run that verifies does not take an unchecked Deleted for done: the conversation was still there");
+            Assert.That(Exists("dify", ids[0], "user-1"), Is.False);
         });
     }
 }
