@@ -17,6 +17,8 @@ public sealed class BrokenServerErasureTests
     private static string ItemPage(bool hasMore, params string[] ids) =>
         $$"""{"object":"list","data":[{{string.Join(",", ids.Select(id => $$"""{"type":"message","id":"{{id}}","status":"completed","role":"user","content":[]}"""))}}],"first_id":null,"last_id":"ignored","has_more":{{(hasMore ? "true" : "false")}}}""";
 
+    private const string NotFoundBody = """{"error":{"message":"Conversation with id 'conv_1' not found.","type":"invalid_request_error","param":null,"code":null}}""";
+
     private static IConversationClient Client(RoutedHandler handler) => TestClients.Create(ConversationApiDialect.OpenAI, handler);
 
     private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) => Responses.Make(status, json);
@@ -193,15 +195,98 @@ public sealed class BrokenServerErasureTests
     }
 
     [Test]
-    public async Task AConversationGoneBeforeItsItemsAreRead_IsNotFoundNotItemsLeft()
+    public async Task ItemsSaidNotFound_ThenTheDeleteAnsweredDone_IsNotAnErasure()
     {
-        var handler = Service(_ => Json("""{"error":{"message":"Conversation with id 'conv_1' not found.","type":"invalid_request_error","param":null,"code":null}}""", HttpStatusCode.NotFound));
+        // The items route says the conversation does not exist, its delete then says it deleted it (a lagging replica, a
+        // gateway that maps the route to a not-found body): whatever items it had were never listed.
+        var handler = Service(_ => Json(NotFoundBody, HttpStatusCode.NotFound));
 
         var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
 
-        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), "its delete is still sent, and answered");
-        Assert.That(result.Error, Is.Null);
-        Assert.That(ConversationDeletes(handler), Is.EqualTo(1));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed));
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+            Assert.That(result.Error?.Message, Does.Contain("its items were not listed"));
+            Assert.That(ConversationDeletes(handler), Is.EqualTo(1), "its delete is still sent: not sending it would leave the conversation");
+        }
+    }
+
+    [Test]
+    public async Task ItemsSaidNotFound_AndTheDeleteSaysNotFoundToo_IsNotFoundAndGone()
+    {
+        var handler = new RoutedHandler(_ => Json(NotFoundBody, HttpStatusCode.NotFound));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.NotFound));
+        Assert.That(result.Verification, Is.EqualTo(ErasureVerification.Gone));
+    }
+
+    [Test]
+    public async Task CanceledDuringTheLook_TheAnsweredDeleteStands_NotAnUnknownOutcome()
+    {
+        using var cancel = new CancellationTokenSource();
+        var handler = new RoutedHandler(request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (path.EndsWith("/items", StringComparison.Ordinal))
+            {
+                return Json(ItemPage(false));
+            }
+
+            if (request.Method == HttpMethod.Delete)
+            {
+                return Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}""");
+            }
+
+            // The look: the caller cancels while it is in flight.
+            cancel.Cancel();
+            throw new OperationCanceledException(cancel.Token);
+        });
+
+        var results = new List<DeleteConversationResult>();
+        Assert.That(async () =>
+        {
+            await foreach (var result in Client(handler).EraseConversationsAsync([Conversation], cancellationToken: cancel.Token))
+            {
+                results.Add(result);
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Single().Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), "the service answered the delete");
+            Assert.That(results.Single().Verification, Is.EqualTo(ErasureVerification.NotChecked));
+            Assert.That(results.Single().Error, Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task AStopBetweenItemDeletes_LeavesTheConversationInPlace_WithWhatWasDone()
+    {
+        using var stop = new CancellationTokenSource();
+        var deletesAnswered = 0;
+        var handler = Service(_ => Json(ItemPage(false, "msg_1", "msg_2", "msg_3")), _ =>
+        {
+            if (Interlocked.Increment(ref deletesAnswered) == 1)
+            {
+                stop.Cancel();
+            }
+
+            return Json(ConversationObject);
+        });
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation], options: new BulkDeleteOptions { StopToken = stop.Token }).ToListAsync()).Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+            Assert.That(result.Error?.Message, Does.Contain("stopped"));
+            Assert.That(result.ItemsDeleted, Is.EqualTo(1));
+            Assert.That(deletesAnswered, Is.EqualTo(1), "no item delete after the stop");
+            Assert.That(ConversationDeletes(handler), Is.Zero, "the conversation stays, its items still listable");
+        }
     }
 
     /// <summary>A user with one conversation that the listing keeps showing; its delete answers 404 or deletes; its looks answer as given, in turn.</summary>

@@ -7,9 +7,11 @@ namespace ConversationClient.Internal;
 /// <see cref="BulkDeleter"/> in place of the plain delete): where the service keeps items after their conversation's
 /// delete (OpenAI dialect), every item first, and the conversation only when a listing of its items comes back empty;
 /// then, with verification on, a look that the conversation is gone. Every call runs in the conversation's batch slot
-/// at the batch's pace. The other operations pass through.
+/// at the batch's pace. The other operations pass through. <paramref name="stop"/> (the batch's gentle stop) ends an
+/// item step between two item deletes, leaving the conversation in place for a re-run, so a stopped run ends in about
+/// one call's time whatever the number of items.
 /// </summary>
-internal sealed class CompleteErasure(IBatchOperations operations, bool deleteItems, bool verify) : IBatchOperations
+internal sealed class CompleteErasure(IBatchOperations operations, bool deleteItems, bool verify, CancellationToken stop = default) : IBatchOperations
 {
     /// <summary>How many items each listing page of a conversation being erased asks for (the service's largest page).</summary>
     public const int ItemPageSize = 100;
@@ -23,25 +25,61 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     public async Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken)
     {
         var itemsDeleted = 0;
+        var itemsSaidGone = false;
         if (deleteItems && !operations.DeletesItemsWithConversation)
         {
-            var (deleted, itemsLeft) = await DeleteItemsAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+            var (deleted, itemsLeft, gone) = await DeleteItemsAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
             if (itemsLeft is not null)
             {
                 return itemsLeft;
             }
 
             itemsDeleted = deleted;
+            itemsSaidGone = gone;
         }
 
         var result = await operations.DeleteAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+        if (itemsSaidGone && result.Outcome == DeleteConversationOutcome.Deleted)
+        {
+            return ItemsNeverListed(result, itemsDeleted);
+        }
+
         if (!verify || result.Outcome == DeleteConversationOutcome.Failed)
         {
             return result.WithErasure(itemsDeleted, ErasureVerification.NotChecked);
         }
 
-        return await CheckGoneAsync(result.WithErasure(itemsDeleted, ErasureVerification.NotChecked), user, pacer, cancellationToken).ConfigureAwait(false);
+        var answered = result.WithErasure(itemsDeleted, ErasureVerification.NotChecked);
+        try
+        {
+            return await CheckGoneAsync(answered, user, pacer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Canceled during the look: the delete's answer stands (reported, not checked), rather than an unknown outcome.
+            return answered;
+        }
     }
+
+    /// <summary>
+    /// The service said the conversation did not exist when its items were listed, then answered its delete as done:
+    /// whatever items it had were never listed, and once it is deleted nothing can list them. Not an erasure to report as done.
+    /// </summary>
+    private static DeleteConversationResult ItemsNeverListed(DeleteConversationResult deleted, int itemsDeleted) => new()
+    {
+        ConversationId = deleted.ConversationId,
+        Outcome = DeleteConversationOutcome.Failed,
+        StatusCode = deleted.StatusCode,
+        Attempts = deleted.Attempts,
+        RequestId = deleted.RequestId,
+        ItemsDeleted = itemsDeleted,
+        Error = new ConversationApiError
+        {
+            Code = ConversationApiError.UnexpectedResponseCode,
+            Message = "The service said the conversation did not exist when its items were listed, then answered its delete as done: " +
+                "its items were not listed, so any it had may be left stored where nothing can list them any more.",
+        },
+    };
 
     /// <summary>
     /// Asks the service for the conversation of <paramref name="result"/>, which it answered as deleted (or not found):
@@ -85,9 +123,10 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
 
     /// <summary>
     /// Deletes the conversation's items, listing its first page again after each page until it comes back empty: the
-    /// items deleted, and the result to report instead of deleting the conversation when some are left.
+    /// items deleted, the result to report instead of deleting the conversation when some are left, and whether the
+    /// listing said the conversation does not exist.
     /// </summary>
-    private async Task<(int Deleted, DeleteConversationResult? ItemsLeft)> DeleteItemsAsync(string conversationId, string? user, BatchPacer pacer,
+    private async Task<(int Deleted, DeleteConversationResult? ItemsLeft, bool Gone)> DeleteItemsAsync(string conversationId, string? user, BatchPacer pacer,
         CancellationToken cancellationToken)
     {
         var deleted = 0;
@@ -103,9 +142,9 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
             {
                 // Gone already: no item can be reached any more, and the conversation's delete says not found.
                 return read.Gone
-                    ? (deleted, null)
+                    ? (deleted, null, true)
                     : (deleted, ItemsLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
-                        $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
+                        $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"), false);
             }
 
             var items = read.Page.Items;
@@ -113,8 +152,8 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
             {
                 // Empty, and the service says so: none left. Empty while it says it has more: not proven.
                 return read.Page.HasMore
-                    ? (deleted, ItemsLeft(conversationId, deleted, null, null, null, "the service says it has more items but listed none"))
-                    : (deleted, null);
+                    ? (deleted, ItemsLeft(conversationId, deleted, null, null, null, "the service says it has more items but listed none"), false)
+                    : (deleted, null, false);
             }
 
             foreach (var item in items)
@@ -122,20 +161,25 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
                 if (Guard.ConversationIdProblem(item.Id) is { } problem)
                 {
                     // ".." would address the conversation itself: never sent.
-                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service listed an item whose id cannot be sent ({problem})"));
+                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service listed an item whose id cannot be sent ({problem})"), false);
                 }
 
                 // Answered as deleted (or not found) and listed again: deleting again would go on forever.
                 if (answered?.Contains(item.Id) == true)
                 {
-                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service still lists item {item.Id} after answering its delete"));
+                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, $"the service still lists item {item.Id} after answering its delete"), false);
+                }
+
+                if (stop.IsCancellationRequested)
+                {
+                    return (deleted, ItemsLeft(conversationId, deleted, null, null, null, "the run was stopped before all its items were deleted"), false);
                 }
 
                 var itemResult = await operations.DeleteItemAsync(conversationId, item.Id, user, pacer, cancellationToken).ConfigureAwait(false);
                 if (itemResult.IsFailed)
                 {
                     return (deleted, ItemsLeft(conversationId, deleted, itemResult.StatusCode, itemResult.RequestId, itemResult.Error.Code,
-                        $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"));
+                        $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"), false);
                 }
 
                 (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Id);

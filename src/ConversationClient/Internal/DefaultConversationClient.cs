@@ -464,7 +464,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     }
 
     /// <summary>An erasure's delete: items first, then the conversation, then a look, as <paramref name="options"/> say.</summary>
-    private CompleteErasure Erasure(BulkDeleteOptions options) => new(this, options.DeleteItems, options.Verify);
+    private CompleteErasure Erasure(BulkDeleteOptions options) => new(this, options.DeleteItems, options.Verify, options.StopToken);
 
     /// <summary>
     /// The streamed erasure, counted: its results become the report's counts and failures (a result that supersedes an
