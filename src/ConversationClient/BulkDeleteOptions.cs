@@ -31,7 +31,8 @@ public sealed class BulkDeleteOptions
     /// conversation. In the OpenAI dialect (OpenAI, Azure AI Foundry) a conversation's delete leaves its items stored,
     /// where nobody can list them any more; with this on, the conversation is deleted only when none of its items is
     /// left, and a conversation whose items could not all be deleted stays in place, <see cref="DeleteConversationOutcome.Failed"/>
-    /// with <see cref="ConversationApiError.ItemsLeftCode"/>, so running the erasure again finishes the job. Item deletes run
+    /// with <see cref="ConversationApiError.ItemsLeftCode"/> (or the cause's code: <see cref="ConversationApiError.RateLimitedCode"/>,
+    /// <see cref="ConversationApiError.CredentialUnavailableCode"/>), so running the erasure again finishes the job. Item deletes run
     /// in their conversation's slot (<see cref="MaxConcurrency"/>) at the batch's pace. Dify deletes a conversation's
     /// messages itself: there this changes nothing. <see cref="IConversationClient.DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>
     /// ignores it: a delete is the one call the service defines.

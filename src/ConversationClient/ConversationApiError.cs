@@ -84,8 +84,10 @@ public sealed class ConversationApiError
 
     /// <summary>
     /// The code of an erasure's result whose conversation was left in place because some of its items could not be
-    /// listed or deleted (OpenAI dialect: a conversation's delete leaves its items stored, unreachable): the message
-    /// says how many were deleted and what failed; running the erasure again finishes the job.
+    /// listed or deleted, or the batch was stopped between two item deletes (OpenAI dialect: a conversation's delete leaves
+    /// its items stored, unreachable): the message says how many were deleted and what failed; running the erasure again
+    /// finishes the job. When the cause is one the caller acts on first, the result carries the cause's code instead, with
+    /// the conversation left in place all the same: <see cref="RateLimitedCode"/> (wait) or <see cref="CredentialUnavailableCode"/> (fix the credential).
     /// </summary>
     public const string ItemsLeftCode = "items_left";
 

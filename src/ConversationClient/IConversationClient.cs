@@ -85,7 +85,8 @@ public interface IConversationClient
     /// Erases conversations whose ids the caller knows, completely, streaming each result as it completes: as
     /// <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>, except that each
     /// conversation is erased as <see cref="EraseUserStreamingAsync"/> erases one: in the OpenAI dialect its items first
-    /// (<see cref="BulkDeleteOptions.DeleteItems"/>; the conversation stays in place, <see cref="ConversationApiError.ItemsLeftCode"/>,
+    /// (<see cref="BulkDeleteOptions.DeleteItems"/>; the conversation stays in place, <see cref="ConversationApiError.ItemsLeftCode"/>
+    /// or the cause's <see cref="ConversationApiError.RateLimitedCode"/> or <see cref="ConversationApiError.CredentialUnavailableCode"/>,
     /// when some cannot be deleted), then the conversation, then a look that it is gone (<see cref="BulkDeleteOptions.Verify"/>;
     /// no listing of the user follows, as the ids are the caller's). For OpenAI's public API, which cannot list
     /// conversations, this is the complete erasure: the app keeps the ids of its users' conversations.
