@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ConversationClient.Cli;
 
 /// <summary>
@@ -97,6 +99,14 @@ internal sealed class DeleteRun : IDisposable
         _summary.Skipped = Interlocked.Read(ref _skipped);
         _summary.NotExported = Interlocked.Read(ref _notExported);
         _summary.Canceled = _console.CtrlC.FirstPress.IsCancellationRequested;
+        if (_summary.Command == "delete" && _summary.NotFound > 0 && _summary.NotFound == _summary.Done)
+        {
+            // Dify and Azure answer 404 for another user's conversation: every id "not found" is more often a wrong
+            // --user than ids that are all gone, and their checks say only that this user cannot see them.
+            _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"conversations: none of the {_summary.NotFound} ids was found for this user; if they exist, check --user (a conversation of another user answers 404)."));
+        }
+
         _display.Finish();
         _receipt.WriteSummary(_summary);
         return _summary.Canceled ? ExitCodes.Canceled

@@ -226,4 +226,22 @@ public sealed class DeleteTests : CliTestBase
                 Does.Match(@"^delete: deleted 3, not found 0, failed 0, retries 0, [0-9.]+/s, items deleted 0, gone 3, still present 0: verified$"));
         });
     }
+
+    [Test]
+    public async Task Delete_EveryIdNotFound_SaysToCheckTheUser_OnStandardError()
+    {
+        var ids = Seed("dify", 2, "owner");
+
+        var wrongUser = await RunAsync("dify", ["delete", .. ids, "--user", "someone-else"]);
+        var rightUser = await RunAsync("dify", ["delete", .. ids, "--user", "owner"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(wrongUser.Exit, Is.Zero, wrongUser.ToString());
+            Assert.That(wrongUser.Error, Does.Contain("none of the 2 ids was found for this user; if they exist, check --user"));
+            Assert.That(wrongUser.Error, Does.Not.Contain("someone-else"), "the user id is never printed");
+            Assert.That(rightUser.Error, Does.Not.Contain("check --user"));
+            Assert.That(Exists("dify", ids[0], "owner"), Is.False);
+        });
+    }
 }
