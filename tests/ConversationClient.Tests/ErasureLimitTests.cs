@@ -20,12 +20,13 @@ public sealed class ErasureLimitTests
     }
 
     [Test]
-    public void AzureHost_SaysWhatTheFoundryReferenceDocumentsAndThatTheClientDoesNotErase()
+    public void AzureHost_SaysWhichStoredResponsesTheErasureCannotFind()
     {
         var limits = ErasureLimit.For(new ConversationClientOptions { Dialect = ConversationApiDialect.OpenAI, BaseAddress = new Uri(TestClients.OpenAIBase) });
 
         Assert.That(limits.Select(l => l.Source), Has.Some.Contains("https://ai.azure.com/api-reference/responses/list-responses/"));
-        Assert.That(limits.Select(l => l.Description), Has.Some.Contains("this client does not list or delete them"));
+        Assert.That(limits.Select(l => l.Description), Has.Some.Contains("responses made without a conversation").And.Some.Contains("previous_response_id")
+            .And.Some.Contains("where the endpoint does not serve the list"));
     }
 
     [Test]
