@@ -29,6 +29,15 @@ public sealed class ErasureLimitTests
             .And.Some.Contains("where the endpoint does not serve the list"));
     }
 
+    [TestCase("http://localhost:5080/openai/v1")]
+    [TestCase("https://gateway.contoso.example/openai/v1/")]
+    public void AzurePathOnAnotherHost_IsAzuresEndpoint(string baseAddress)
+    {
+        var limits = ErasureLimit.For(new ConversationClientOptions { Dialect = ConversationApiDialect.OpenAI, BaseAddress = new Uri(baseAddress) });
+
+        Assert.That(limits.Select(l => l.Source), Has.Some.Contains("https://ai.azure.com/api-reference/responses/list-responses/"));
+    }
+
     [Test]
     public void Dify_SaysFilesLogsOtherChannelsAndTheBackgroundTask()
     {

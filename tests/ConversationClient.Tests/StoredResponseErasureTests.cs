@@ -83,6 +83,18 @@ public sealed class StoredResponseErasureTests
         Assert.That(service.CountOrphanedResponses(User), Is.EqualTo(4), "what the ErasureLimit for OpenAI's stored responses says stays");
     }
 
+    [Test]
+    public async Task EraseConversationsAsync_AzurePathBehindAnotherHost_ListsStoredResponses()
+    {
+        var service = new InMemoryConversationService(ConversationApiDialect.OpenAI);
+        var ids = service.Seed(1, User, responses: 2);
+
+        var result = (await Client(service, "https://gateway.contoso.example/openai/v1").EraseConversationsAsync(ids, User).ToListAsync()).Single();
+
+        Assert.That(result.ResponsesDeleted, Is.EqualTo(2));
+        Assert.That(service.CountOrphanedResponses(User), Is.Zero);
+    }
+
     [TestCase(404)]
     [TestCase(405)]
     public async Task EraseUserAsync_TheEndpointDoesNotServeTheList_GoesOnAndSaysTheResponsesWereNotChecked(int status)

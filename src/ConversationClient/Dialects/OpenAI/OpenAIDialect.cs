@@ -109,7 +109,15 @@ internal sealed class OpenAIDialect : ConversationDialect
     private static readonly IReadOnlyList<ErasureLimit> AzureLimits = [FoundryStoredResponses, Files];
 
     public override IReadOnlyList<ErasureLimit> ErasureLimits(Uri baseAddress) =>
-        ProviderName(baseAddress) == "azure.ai.openai" ? AzureLimits : OpenAILimits;
+        IsAzureEndpoint(baseAddress) ? AzureLimits : OpenAILimits;
+
+    /// <summary>
+    /// Whether <paramref name="baseAddress"/> is an Azure endpoint: an Azure host, or Azure's <c>/openai/v1</c> path on
+    /// another host (a private endpoint or a gateway in front of Foundry, an emulator); OpenAI's public API is <c>/v1</c>.
+    /// </summary>
+    private bool IsAzureEndpoint(Uri baseAddress) =>
+        ProviderName(baseAddress) == "azure.ai.openai"
+        || baseAddress.AbsolutePath.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase);
 
     public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
     {
@@ -147,8 +155,8 @@ internal sealed class OpenAIDialect : ConversationDialect
         return new ItemPage(items, hasMore, items.Count > 0 ? items[^1].Id : null);
     }
 
-    /// <summary>Azure hosts (Azure AI Foundry documents the list); OpenAI's public API has none.</summary>
-    public override bool ListsStoredResponses(Uri baseAddress) => ProviderName(baseAddress) == "azure.ai.openai";
+    /// <summary>Azure endpoints (Azure AI Foundry documents the list); OpenAI's public API has none.</summary>
+    public override bool ListsStoredResponses(Uri baseAddress) => IsAzureEndpoint(baseAddress);
 
     /// <summary>Only each response's id is read; the next page is after the page's last response.</summary>
     public override ResponsePage ReadResponsePage(ReadOnlySpan<byte> body)
