@@ -230,7 +230,7 @@ public sealed class BrokenServerErasureTests
         var handler = new RoutedHandler(request =>
         {
             var path = request.RequestUri!.AbsolutePath;
-            if (path.EndsWith("/items", StringComparison.Ordinal))
+            if (path.EndsWith("/items", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal))
             {
                 return Json(ItemPage(false));
             }
