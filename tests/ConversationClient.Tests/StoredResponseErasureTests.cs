@@ -314,6 +314,33 @@ public sealed class StoredResponseErasureTests
     }
 
     [Test]
+    public async Task AStopBetweenResponseDeletes_LeavesTheConversationInPlace_WithWhatWasDone()
+    {
+        using var stop = new CancellationTokenSource();
+        var deletesAnswered = 0;
+        var handler = Hostile(() => ResponsePage(false, "resp_1", "resp_2", "resp_3"), request =>
+        {
+            if (Interlocked.Increment(ref deletesAnswered) == 1)
+            {
+                stop.Cancel();
+            }
+
+            return Responses.Make(HttpStatusCode.OK, $$"""{"id":"{{request.RequestUri!.Segments[^1]}}","object":"response","deleted":true}""");
+        }, listedAgain: true);
+
+        var result = (await Client(handler).EraseConversationsAsync(["conv_1"], User, new BulkDeleteOptions { StopToken = stop.Token }).ToListAsync()).Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+            Assert.That(result.Error?.Message, Does.Contain("stopped before all its stored responses were deleted"));
+            Assert.That(result.ResponsesDeleted, Is.EqualTo(1));
+            Assert.That(deletesAnswered, Is.EqualTo(1), "no response delete after the stop");
+            Assert.That(ConversationDeletes(handler), Is.Zero);
+        }
+    }
+
+    [Test]
     public async Task AResponseAlreadyGone_IsNotCountedButDoesNotStopTheErasure()
     {
         var handler = Hostile(() => ResponsePage(false, "resp_1"), _ => Responses.Make(HttpStatusCode.NotFound,
