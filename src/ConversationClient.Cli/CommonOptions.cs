@@ -50,7 +50,7 @@ internal sealed class CommonOptions
 
         if (receipt)
         {
-            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
+            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, responsesDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
             _resume = Add(new Option<string>("--resume") { Description = "Skip the ids a receipt FILE says are Deleted or NotFound and, unless --no-verify, checked gone (each id's last line counts); retry the rest.", HelpName = "FILE" });
             _yes = Add(new Option<bool>("--yes", "-y") { Description = "Confirm deleting on a service that is not on a loopback address (needed by erase and by a delete of more than one id)." });
         }

@@ -71,6 +71,7 @@ internal sealed class Receipt : IDisposable
         json.WriteString("requestId", result.RequestId);
         json.WriteNumber("attempts", result.Attempts);
         json.WriteNumber("itemsDeleted", result.ItemsDeleted);
+        _lines.NumberOrNull("responsesDeleted", result.ResponsesDeleted);
         json.WriteString("verification", VerificationName(result.Verification));
         json.WriteString("time", Utc(time));
         json.WriteEndObject();
@@ -80,7 +81,7 @@ internal sealed class Receipt : IDisposable
     /// <summary>
     /// Writes the line of a delete aborted in flight (by a second Ctrl+C, or as the run broke off): outcome Unknown, as no
     /// answer came, and <paramref name="reason"/> in the message; status, request id and attempts are null, as they are
-    /// not known, and so are the items deleted. <c>--resume</c> tries such an id again.
+    /// not known, and so are the items and stored responses deleted. <c>--resume</c> tries such an id again.
     /// </summary>
     public void WriteUnknown(string id, string reason, DateTimeOffset time)
     {
@@ -100,6 +101,7 @@ internal sealed class Receipt : IDisposable
         json.WriteNull("requestId");
         json.WriteNull("attempts");
         json.WriteNull("itemsDeleted");
+        json.WriteNull("responsesDeleted");
         json.WriteString("verification", VerificationName(ErasureVerification.NotChecked));
         json.WriteString("time", Utc(time));
         json.WriteEndObject();

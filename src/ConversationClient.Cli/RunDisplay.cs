@@ -119,10 +119,11 @@ internal sealed class RunDisplay
             $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, {unknown}retries {_summary.Retries}, {_summary.Rate:0.#}/s");
     }
 
-    /// <summary>What a run's verification found, and the items it deleted.</summary>
+    /// <summary>What a run's verification found, and the items (and stored responses) it deleted.</summary>
     private string Erasure()
     {
-        var items = string.Create(CultureInfo.InvariantCulture, $", items deleted {_summary.ItemsDeleted}");
+        var items = string.Create(CultureInfo.InvariantCulture, $", items deleted {_summary.ItemsDeleted}")
+            + (_summary.ResponsesDeleted == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", stored responses deleted {_summary.ResponsesDeleted}"));
         if (!_summary.Verify)
         {
             return items + ", not verified (--no-verify)";

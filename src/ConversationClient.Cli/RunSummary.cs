@@ -49,6 +49,9 @@ internal sealed class RunSummary
     /// <summary>Items deleted before their conversations.</summary>
     public long ItemsDeleted { get; set; }
 
+    /// <summary>Stored responses deleted before their conversations (Azure AI Foundry).</summary>
+    public long ResponsesDeleted { get; set; }
+
     /// <summary>Conversations asked for after their delete and found gone.</summary>
     public long Verified { get; set; }
 
@@ -122,6 +125,7 @@ internal sealed class RunSummary
 
         Retries += Math.Max(0, result.Attempts - 1);
         ItemsDeleted += result.ItemsDeleted;
+        ResponsesDeleted += result.ResponsesDeleted ?? 0;
         if (!Verify)
         {
             return;
@@ -196,6 +200,7 @@ internal sealed class RunSummary
         if (!DryRun)
         {
             json.WriteNumber("itemsDeleted", ItemsDeleted);
+            json.WriteNumber("responsesDeleted", ResponsesDeleted);
             json.WriteBoolean("verify", Verify);
             json.WriteNumber("verified", Verified);
             json.WriteNumber("stillPresent", StillPresent);

@@ -171,6 +171,27 @@ public sealed class ConversationEmulator : IAsyncDisposable
     /// <returns>How many items of deleted conversations are stored.</returns>
     public int CountOrphanedOpenAIItems(string? userIsolationKey = null) => _state.OpenAI.CountOrphanedItems(userIsolationKey);
 
+    /// <summary>
+    /// Adds stored responses (<c>resp_…</c>) linked to an OpenAI-dialect conversation: objects of their own, which its
+    /// delete leaves stored; Azure AI Foundry's path (<c>/openai/v1/responses?conversation_id=</c>) lists them, OpenAI's <c>/v1</c> does not.
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="count">How many.</param>
+    /// <param name="userIsolationKey">The isolation key it belongs to; null for none.</param>
+    /// <returns>The responses' ids, oldest first.</returns>
+    /// <exception cref="ArgumentException">No such conversation for that key, or <paramref name="count"/> is negative.</exception>
+    public IReadOnlyList<string> SeedOpenAIResponses(string conversationId, int count, string? userIsolationKey = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return _state.SeedOpenAIResponses(conversationId, userIsolationKey, count)
+            ?? throw new ArgumentException("No conversation with this id exists for this isolation key.", nameof(conversationId));
+    }
+
+    /// <summary>Counts the stored responses left by deleted OpenAI-dialect conversations of an isolation key.</summary>
+    /// <param name="userIsolationKey">The isolation key; null for none.</param>
+    /// <returns>How many responses of deleted conversations are stored.</returns>
+    public int CountOrphanedOpenAIResponses(string? userIsolationKey = null) => _state.OpenAI.CountOrphanedResponses(userIsolationKey);
+
     /// <summary>Counts the messages of a user's Dify conversation (none once it is deleted: Dify deletes them with it).</summary>
     /// <param name="conversationId">The id.</param>
     /// <param name="user">The end user.</param>

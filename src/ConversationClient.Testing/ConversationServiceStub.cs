@@ -189,6 +189,46 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     public int CountOrphanedItems(string? user = null) =>
         Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountOrphanedItems(ScopeOf(user));
 
+    /// <summary>
+    /// Adds stored responses (the Responses API's <c>store: true</c>, <c>resp_…</c>) linked to a conversation that exists.
+    /// They are objects of their own: a conversation's delete leaves them stored. Azure AI Foundry lists them per
+    /// conversation (<c>GET /openai/v1/responses?conversation_id=</c>); OpenAI's public API has no such list.
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="count">How many responses.</param>
+    /// <param name="user">The isolation key the conversation belongs to; null for none.</param>
+    /// <returns>The new responses' ids, oldest first.</returns>
+    /// <exception cref="ArgumentException"><paramref name="conversationId"/> names no conversation of <paramref name="user"/>, or <paramref name="count"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The stub is Dify's, which has no stored responses.</exception>
+    public IReadOnlyList<string> AddResponses(string conversationId, int count, string? user = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (Kind == ConversationServiceKind.Dify)
+        {
+            throw new InvalidOperationException("Dify has no stored responses.");
+        }
+
+        return _rules.State.SeedOpenAIResponses(conversationId, ScopeOf(user), count)
+            ?? throw new ArgumentException("No conversation with this id exists for this user.", nameof(conversationId));
+    }
+
+    /// <summary>Counts the stored responses linked to a conversation, whether the conversation is live or deleted; always 0 for Dify.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="user">The isolation key it belongs to; null for none.</param>
+    /// <returns>How many are stored.</returns>
+    public int CountResponses(string conversationId, string? user = null) =>
+        Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountResponses(conversationId, ScopeOf(user));
+
+    /// <summary>
+    /// Counts the stored responses of a user (isolation key) whose conversations are deleted: an erasure that does not
+    /// delete them first (on OpenAI's public API, which cannot list them, or with the item step off) leaves them here.
+    /// </summary>
+    /// <param name="user">The isolation key; null for none.</param>
+    /// <returns>How many responses of deleted conversations are stored.</returns>
+    public int CountOrphanedResponses(string? user = null) =>
+        Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountOrphanedResponses(ScopeOf(user));
+
     /// <summary>Gets whether a conversation still exists for a user (Dify) or isolation key (OpenAI dialect).</summary>
     /// <param name="conversationId">The id.</param>
     /// <param name="user">The user or isolation key; null for none.</param>

@@ -65,4 +65,10 @@ public sealed class ServiceCounters
 
     /// <summary>Gets the number of requests for one conversation (<c>GET /conversations/{id}</c>, OpenAI dialect), answered 200 or 404.</summary>
     public long ConversationGets { get; init; }
+
+    /// <summary>Gets the number of pages of stored responses served (<c>GET /openai/v1/responses</c>, Azure AI Foundry's path).</summary>
+    public long ResponseListPages { get; init; }
+
+    /// <summary>Gets the number of stored-response delete requests (<c>DELETE /openai/v1/responses/{id}</c>) that deleted a response.</summary>
+    public long ResponsesDeleted { get; init; }
 }

@@ -47,6 +47,15 @@ public sealed class DeleteConversationResult
     public int ItemsDeleted { get; init; }
 
     /// <summary>
+    /// Gets how many stored responses linked to the conversation an erasure deleted before its items and the conversation
+    /// (Azure AI Foundry, whose API lists them, with <see cref="BulkDeleteOptions.DeleteItems"/>). Null when they were not
+    /// checked: the service has no list of them (OpenAI's public API, see <see cref="ErasureLimit.For"/>; Dify has none),
+    /// the item step was off, the call was not an erasure, or the endpoint answered that it does not serve the list (then
+    /// the conversation is erased without this step, and its responses may remain).
+    /// </summary>
+    public int? ResponsesDeleted { get; init; }
+
+    /// <summary>
     /// Gets what an erasure found when it asked for the conversation after deleting it
     /// (<see cref="BulkDeleteOptions.Verify"/>): <see cref="ErasureVerification.Gone"/>, <see cref="ErasureVerification.StillPresent"/>,
     /// or <see cref="ErasureVerification.NotChecked"/> (not asked, the delete failed, or the check itself failed).
@@ -56,8 +65,8 @@ public sealed class DeleteConversationResult
     /// <summary>The outcome a later result of the same conversation replaces (an erasure's final look found it still there); null otherwise.</summary>
     internal DeleteConversationOutcome? Supersedes { get; init; }
 
-    /// <summary>This result with an erasure's item count and verification.</summary>
-    internal DeleteConversationResult WithErasure(int itemsDeleted, ErasureVerification verification) => new()
+    /// <summary>This result with an erasure's counts and verification.</summary>
+    internal DeleteConversationResult WithErasure(int itemsDeleted, int? responsesDeleted, ErasureVerification verification) => new()
     {
         ConversationId = ConversationId,
         Outcome = Outcome,
@@ -68,6 +77,7 @@ public sealed class DeleteConversationResult
         RetryAfter = RetryAfter,
         NotFoundAfterRetry = NotFoundAfterRetry,
         ItemsDeleted = itemsDeleted,
+        ResponsesDeleted = responsesDeleted,
         Verification = verification,
     };
 

@@ -38,6 +38,20 @@ public sealed class EraseReport
     public int ItemsDeleted { get; init; }
 
     /// <summary>
+    /// Gets how many stored responses linked to the user's conversations were deleted before them (Azure AI Foundry,
+    /// <see cref="BulkDeleteOptions.DeleteItems"/>); 0 where the service has no list of them (see <see cref="Limits"/>).
+    /// </summary>
+    public int ResponsesDeleted { get; init; }
+
+    /// <summary>
+    /// Gets how many conversations were erased without their stored responses being checked on a service whose API
+    /// lists them (Azure AI Foundry): the endpoint answered that it does not serve the list (404 for the address, 405),
+    /// or the conversation was gone before they could be listed. Their responses may remain (<see cref="Limits"/>);
+    /// <see cref="IsComplete"/> speaks of conversations and does not count these.
+    /// </summary>
+    public int ResponsesNotChecked { get; init; }
+
+    /// <summary>
     /// Gets whether verification (<see cref="BulkDeleteOptions.Verify"/>) proved the erasure: every conversation answered
     /// as deleted was asked for and is gone, and the listing from the top after the run shows none of them. False when
     /// verification was off, found something left (<see cref="StillPresent"/>), could not ask (a check that failed), or
@@ -64,6 +78,8 @@ public sealed class EraseReport
         $"{Listed} listed, {Deleted} deleted, {NotFound} not found, {Failed} failed"
         + (Skipped == 0 ? "" : $", {Skipped} skipped")
         + (ItemsDeleted == 0 ? "" : $", {ItemsDeleted} items deleted")
+        + (ResponsesDeleted == 0 ? "" : $", {ResponsesDeleted} stored responses deleted")
+        + (ResponsesNotChecked == 0 ? "" : $", stored responses of {ResponsesNotChecked} not checked")
         + (Stopped ? ", stopped before the end" : "")
         + (StillPresent.Count == 0 ? "" : $", {StillPresent.Count} still present")
         + (VerificationRequested ? (Verified ? ", verified" : ", not verified") : "")

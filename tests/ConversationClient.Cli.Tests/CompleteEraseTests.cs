@@ -31,6 +31,53 @@ public sealed class CompleteEraseTests : CliTestBase
         });
     }
 
+    [Test]
+    public async Task Erase_Azure_DeletesEachConversationsStoredResponsesFirst_NoneIsLeftStored_AndTheReceiptCountsThem()
+    {
+        var ids = Seed("azure", 3, "user-1", itemsEach: 2);
+        foreach (var id in ids)
+        {
+            Emulator.SeedOpenAIResponses(id, 4, "user-1");
+        }
+
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("azure", ["erase", "--user", "user-1", "--receipt", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        var summary = Summary(receipt);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Emulator.CountOrphanedOpenAIResponses("user-1"), Is.Zero, "no stored response left behind a deleted conversation");
+            Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.Zero);
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("responsesDeleted").GetInt32()), Has.All.EqualTo(4));
+            Assert.That(summary.GetProperty("responsesDeleted").GetInt32(), Is.EqualTo(12));
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(run.Lines[^1], Does.Contain("items deleted 6, stored responses deleted 12, gone 3"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_OpenAI_CannotListStoredResponses_TheReceiptSaysNotCheckedAndTheyStay()
+    {
+        var ids = Seed("openai", 2, "user-1");
+        Emulator.SeedOpenAIResponses(ids[0], 3, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("openai", ["erase", "--user", "user-1", "--receipt", receiptPath]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("responsesDeleted").ValueKind), Has.All.EqualTo(JsonValueKind.Null));
+            Assert.That(Summary(receipt).GetProperty("responsesDeleted").GetInt32(), Is.Zero);
+            Assert.That(Emulator.CountOrphanedOpenAIResponses("user-1"), Is.EqualTo(3), "OpenAI's public API has no list of them: the notErasable block says so");
+            Assert.That(run.ToString(), Does.Contain("no operation that lists them"));
+        });
+    }
+
     [TestCase("openai")]
     [TestCase("azure")]
     public async Task Delete_ErasesEachIdsItemsBeforeItsConversation_AndLooksThatItIsGone(string service)

@@ -40,6 +40,40 @@ public sealed class CompleteErasureTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task Azure_EraseUser_SeededResponsesThroughTheAdminEndpoint_AreDeletedFirst_NoneLeftStored_UnderFaults()
+    {
+        var seeded = await SendAsync(HttpMethod.Post, "__emulator/seed", null, """{"dialect":"openai","count":12,"user":"user-a","items":2,"responses":3}""");
+        var other = Emulator.SeedOpenAIConversations(1, "user-b")[0];
+        Emulator.SeedOpenAIResponses(other, 2, "user-b");
+        Emulator.SetFaults(new ServiceFaultOptions { Method = "DELETE", FailureRate = 0.05, Seed = 5 });
+
+        var report = await AzureClient(FastRetries).EraseUserAsync("user-a", new BulkDeleteOptions { PageSize = 5, MaxConcurrency = 4 });
+        var orphaned = await SendAsync(HttpMethod.Get, "__emulator/orphaned-items?user=user-a", null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seeded.Status, Is.EqualTo(200), seeded.Body);
+            Assert.That(report.IsComplete, Is.True, report.ToString());
+            Assert.That(report.ResponsesDeleted, Is.EqualTo(36));
+            Assert.That(report.ItemsDeleted, Is.EqualTo(24));
+            Assert.That(Emulator.CountOrphanedOpenAIResponses("user-a"), Is.Zero, "no stored response left behind a deleted conversation");
+            Assert.That(orphaned.Json.GetProperty("orphaned_responses").GetInt32(), Is.Zero);
+            Assert.That(Emulator.GetCounters().ResponsesDeleted, Is.EqualTo(36));
+            Assert.That(Emulator.GetCounters().ResponseListPages, Is.GreaterThanOrEqualTo(24), "each conversation's first page, then the empty one");
+            Assert.That(Emulator.OpenAIConversationExists(other, "user-b"), Is.True, "another user's conversation and responses are untouched");
+        }
+    }
+
+    [Test]
+    public async Task Seed_ResponsesForDify_IsRefused()
+    {
+        var response = await SendAsync(HttpMethod.Post, "__emulator/seed", null, """{"dialect":"dify","count":1,"user":"dora","responses":1}""");
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(response.Body, Does.Contain("stored responses are OpenAI-dialect only"));
+    }
+
+    [Test]
     public async Task OpenAI_CannotListButErasesKnownIdsCompletely()
     {
         var ids = Emulator.SeedOpenAIConversations(6, itemsEach: 9);

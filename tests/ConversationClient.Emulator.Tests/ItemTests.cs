@@ -127,7 +127,7 @@ public sealed class ItemTests : EmulatorTestBase
             Assert.That(Emulator.CountOrphanedOpenAIItems("key-1"), Is.EqualTo(40));
             Assert.That(Emulator.CountOpenAIItems(ids[0], "key-1"), Is.Zero);
             Assert.That(Emulator.CountOpenAIItems(ids[1], "key-1"), Is.EqualTo(20));
-            Assert.That(ofKey1.Body, Is.EqualTo("""{"user":"key-1","all_users":false,"orphaned_items":40}"""));
+            Assert.That(ofKey1.Body, Is.EqualTo("""{"user":"key-1","all_users":false,"orphaned_items":40,"orphaned_responses":0}"""));
             Assert.That(ofAll.Json.GetProperty("orphaned_items").GetInt32(), Is.EqualTo(40));
             Assert.That(ofAll.Json.GetProperty("all_users").GetBoolean(), Is.True);
             Assert.That(ofNoKey.Json.GetProperty("orphaned_items").GetInt32(), Is.Zero);

@@ -20,6 +20,7 @@ public sealed class IntegrationSetUp
         DifyStubs.Register(_server.WireMock);
         ConfirmationStubs.Register(_server.WireMock);
         ItemStubs.Register(_server.WireMock);
+        ResponseStubs.Register(_server.WireMock);
     }
 
     [OneTimeTearDown]

@@ -230,7 +230,7 @@ public sealed class BrokenServerErasureTests
         var handler = new RoutedHandler(request =>
         {
             var path = request.RequestUri!.AbsolutePath;
-            if (path.EndsWith("/items", StringComparison.Ordinal))
+            if (path.EndsWith("/items", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal))
             {
                 return Json(ItemPage(false));
             }
@@ -301,7 +301,7 @@ public sealed class BrokenServerErasureTests
                 return Json("""{"object":"list","data":[{"id":"conv_1","object":"conversation","created_at":1741900000,"metadata":{}}],"first_id":"conv_1","last_id":"conv_1","has_more":false}""");
             }
 
-            if (path.EndsWith("/items", StringComparison.Ordinal))
+            if (path.EndsWith("/items", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal))
             {
                 return Json(ItemPage(false));
             }

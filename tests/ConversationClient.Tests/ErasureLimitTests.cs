@@ -20,12 +20,22 @@ public sealed class ErasureLimitTests
     }
 
     [Test]
-    public void AzureHost_SaysWhatTheFoundryReferenceDocumentsAndThatTheClientDoesNotErase()
+    public void AzureHost_SaysWhichStoredResponsesTheErasureCannotFind()
     {
         var limits = ErasureLimit.For(new ConversationClientOptions { Dialect = ConversationApiDialect.OpenAI, BaseAddress = new Uri(TestClients.OpenAIBase) });
 
         Assert.That(limits.Select(l => l.Source), Has.Some.Contains("https://ai.azure.com/api-reference/responses/list-responses/"));
-        Assert.That(limits.Select(l => l.Description), Has.Some.Contains("this client does not list or delete them"));
+        Assert.That(limits.Select(l => l.Description), Has.Some.Contains("responses made without a conversation").And.Some.Contains("previous_response_id")
+            .And.Some.Contains("where the endpoint does not serve the list"));
+    }
+
+    [TestCase("http://localhost:5080/openai/v1")]
+    [TestCase("https://gateway.contoso.example/openai/v1/")]
+    public void AzurePathOnAnotherHost_IsAzuresEndpoint(string baseAddress)
+    {
+        var limits = ErasureLimit.For(new ConversationClientOptions { Dialect = ConversationApiDialect.OpenAI, BaseAddress = new Uri(baseAddress) });
+
+        Assert.That(limits.Select(l => l.Source), Has.Some.Contains("https://ai.azure.com/api-reference/responses/list-responses/"));
     }
 
     [Test]

@@ -390,6 +390,62 @@ public sealed class ServiceItemRulesTests
         Assert.That(page.Json.GetProperty("data")[0].GetProperty("id").GetString(), Is.EqualTo(chat.Json.GetProperty("message_id").GetString()));
     }
 
+    [Test]
+    public async Task StoredResponses_ListByConversationInOpenAIPages_ScopedByTheIsolationKey_AndOutliveTheConversation()
+    {
+        using var service = new InMemoryConversationService(ConversationApiDialect.OpenAI);
+        var ids = service.Seed(2, User, responses: 3);
+        var others = service.Seed(1, "user-2", responses: 1);
+
+        var first = await OpenAIAsync(service, HttpMethod.Get, $"/responses?conversation_id={ids[0]}&order=asc&limit=2");
+        var second = await OpenAIAsync(service, HttpMethod.Get, $"/responses?conversation_id={ids[0]}&order=asc&limit=2&after={Ids(first.Json)[^1]}");
+        var ofAnother = await OpenAIAsync(service, HttpMethod.Get, $"/responses?conversation_id={others[0]}");
+        var unknownAfter = await OpenAIAsync(service, HttpMethod.Get, "/responses?after=resp_nope");
+        await OpenAIAsync(service, HttpMethod.Delete, $"/conversations/{ids[0]}");
+        var afterItsDelete = await OpenAIAsync(service, HttpMethod.Get, $"/responses?conversation_id={ids[0]}");
+        var orphaned = service.CountOrphanedResponses(User);
+        var deleted = await OpenAIAsync(service, HttpMethod.Delete, $"/responses/{Ids(first.Json)[0]}");
+        var again = await OpenAIAsync(service, HttpMethod.Delete, $"/responses/{Ids(first.Json)[0]}");
+        var othersResponse = await OpenAIAsync(service, HttpMethod.Delete, $"/responses/{service.ResponseIds(others[0], "user-2")[0]}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Ids(first.Json), Has.Count.EqualTo(2).And.All.StartWith("resp_"));
+            Assert.That(first.Json.GetProperty("has_more").GetBoolean(), Is.True);
+            Assert.That(Ids(second.Json), Has.Count.EqualTo(1));
+            Assert.That(second.Json.GetProperty("has_more").GetBoolean(), Is.False);
+            Assert.That(first.Json.GetProperty("data")[0].GetProperty("conversation").GetProperty("id").GetString(), Is.EqualTo(ids[0]));
+            Assert.That(Ids(ofAnother.Json), Is.Empty, "another key's responses are not listed");
+            Assert.That(unknownAfter.Status, Is.EqualTo(404));
+            Assert.That(Ids(afterItsDelete.Json), Has.Count.EqualTo(3), "a conversation's delete leaves its responses");
+            Assert.That(orphaned, Is.EqualTo(3));
+            Assert.That(service.CountOrphanedResponses(User), Is.EqualTo(2), "one of them deleted since");
+            Assert.That(deleted.Status, Is.EqualTo(200));
+            Assert.That(deleted.Json.GetProperty("deleted").GetBoolean(), Is.True);
+            Assert.That(deleted.Json.GetProperty("object").GetString(), Is.EqualTo("response"));
+            Assert.That(again.Status, Is.EqualTo(404));
+            Assert.That(again.Json.GetProperty("error").GetProperty("message").GetString(), Does.Contain("not found"));
+            Assert.That(othersResponse.Status, Is.EqualTo(404), "another key's response cannot be deleted");
+            Assert.That(service.Counters.ResponsesDeleted, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task StoredResponses_OpenAIsPublicPathHasNoList()
+    {
+        using var service = new InMemoryConversationService(ConversationApiDialect.OpenAI);
+        var id = service.Seed(1, User, responses: 1)[0];
+        using var http = new HttpClient(service, disposeHandler: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://api.openai.com/v1/responses?conversation_id={id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestClients.ApiKey);
+        request.Headers.Add(ConversationClientOptions.DefaultUserIsolationHeaderName, User);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(404));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Invalid URL"));
+    }
+
     private static async Task<string> FirstItemAsync(InMemoryConversationService service, string id) =>
         Ids((await OpenAIAsync(service, HttpMethod.Get, $"/conversations/{id}/items?order=asc")).Json)[0];
 

@@ -110,5 +110,14 @@ public sealed class UserEraserTests
 
         public Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        // Nor stored responses.
+        public bool ListsStoredResponses => false;
+
+        public Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<CallResult> DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }

@@ -128,11 +128,14 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
         var body = await ReadAsync(context, EmulatorJsonContext.Default.AdminSeedRequest).ConfigureAwait(false);
         var count = body?.Count ?? 1;
         var items = body?.Items ?? 0;
+        var responses = body?.Responses ?? 0;
         var dialect = body?.Dialect?.ToUpperInvariant();
-        if (body is null || dialect is not ("OPENAI" or "DIFY") || count is < 1 or > 1_000_000 || items is < 0 or > 1_000 || (long)count * items > 1_000_000)
+        if (body is null || dialect is not ("OPENAI" or "DIFY") || count is < 1 or > 1_000_000 || items is < 0 or > 1_000 || (long)count * items > 1_000_000
+            || responses is < 0 or > 1_000 || (long)count * responses > 1_000_000 || (dialect == "DIFY" && responses > 0))
         {
             await BadRequest(context, 400,
-                "Send {\"dialect\":\"openai\"|\"dify\",\"count\":1..1000000,\"user\":\"...\",\"items\":0..1000}; count x items at most 1000000; " +
+                "Send {\"dialect\":\"openai\"|\"dify\",\"count\":1..1000000,\"user\":\"...\",\"items\":0..1000,\"responses\":0..1000}; " +
+                "count x items and count x responses at most 1000000 each; stored responses are OpenAI-dialect only; " +
                 "Dify needs a user, OpenAI takes it as the isolation key.")
                 .ConfigureAwait(false);
             return;
@@ -147,25 +150,26 @@ internal sealed class AdminHandler(ServiceState state, ConversationEmulatorOptio
         var ids = dialect == "DIFY"
             ? state.SeedDify(count, body.User!, body.Name, items)
             : state.SeedOpenAI(count, string.IsNullOrEmpty(body.User) ? null : body.User,
-                body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name }, items);
+                body.Name is null ? null : new Dictionary<string, string> { ["name"] = body.Name }, items, responses);
         await HttpAnswers.Json(context, 200, new AdminSeedResponse(dialect.ToLowerInvariant(), body.User, ids),
             EmulatorJsonContext.Default.AdminSeedResponse).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The items left stored by deleted OpenAI-dialect conversations: of the isolation key in <c>?user=</c> (empty for
-    /// requests without the header), or of every key when <c>user</c> is absent.
+    /// The items and stored responses left by deleted OpenAI-dialect conversations: of the isolation key in <c>?user=</c>
+    /// (empty for requests without the header), or of every key when <c>user</c> is absent.
     /// </summary>
     private AdminOrphanedItemsBody OrphanedItems(HttpContext context)
     {
         var query = context.Request.Query;
         if (!query.TryGetValue("user", out var user))
         {
-            return new AdminOrphanedItemsBody(null, AllUsers: true, state.OpenAI.CountOrphanedItems(null, allScopes: true));
+            return new AdminOrphanedItemsBody(null, AllUsers: true, state.OpenAI.CountOrphanedItems(null, allScopes: true),
+                state.OpenAI.CountOrphanedResponses(null, allScopes: true));
         }
 
         var scope = string.IsNullOrEmpty(user) ? null : user.ToString();
-        return new AdminOrphanedItemsBody(scope, AllUsers: false, state.OpenAI.CountOrphanedItems(scope));
+        return new AdminOrphanedItemsBody(scope, AllUsers: false, state.OpenAI.CountOrphanedItems(scope), state.OpenAI.CountOrphanedResponses(scope));
     }
 
     private AdminInfoBody Info()

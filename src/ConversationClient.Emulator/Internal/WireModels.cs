@@ -6,11 +6,11 @@ namespace ConversationClient.Emulator.Internal;
 // The admin endpoints' shapes, written and read in snake_case by EmulatorJsonContext (the services' own shapes are
 // in ConversationClient.Testing's Services folder). One file on purpose: these are plain shapes with no behaviour.
 
-internal sealed record AdminSeedRequest(string? Dialect, int? Count, string? User, string? Name, int? Items);
+internal sealed record AdminSeedRequest(string? Dialect, int? Count, string? User, string? Name, int? Items, int? Responses = null);
 
 internal sealed record AdminSeedResponse(string Dialect, string? User, IReadOnlyList<string> Ids);
 
-internal sealed record AdminOrphanedItemsBody(string? User, bool AllUsers, int OrphanedItems);
+internal sealed record AdminOrphanedItemsBody(string? User, bool AllUsers, int OrphanedItems, int OrphanedResponses);
 
 internal sealed record AdminFaultsBody(int? FailFirst, double? FailureRate, double? TooManyRequestsRate, int? StatusCode, int? RetryAfterMs, int? LatencyMs, string? Method, int? Seed);
 

@@ -19,6 +19,8 @@ internal sealed class CounterSet
     private long _itemListPages;
     private long _itemsDeleted;
     private long _conversationGets;
+    private long _responseListPages;
+    private long _responsesDeleted;
 
     public void Request(bool dify)
     {
@@ -52,6 +54,10 @@ internal sealed class CounterSet
 
     public void ConversationGet() => Interlocked.Increment(ref _conversationGets);
 
+    public void ResponseListPage() => Interlocked.Increment(ref _responseListPages);
+
+    public void ResponseDeleted() => Interlocked.Increment(ref _responsesDeleted);
+
     public ServiceCounters Snapshot() => new()
     {
         Requests = Interlocked.Read(ref _requests),
@@ -70,6 +76,8 @@ internal sealed class CounterSet
         ItemListPages = Interlocked.Read(ref _itemListPages),
         ItemsDeleted = Interlocked.Read(ref _itemsDeleted),
         ConversationGets = Interlocked.Read(ref _conversationGets),
+        ResponseListPages = Interlocked.Read(ref _responseListPages),
+        ResponsesDeleted = Interlocked.Read(ref _responsesDeleted),
     };
 
     public void Reset()
@@ -90,5 +98,7 @@ internal sealed class CounterSet
         Interlocked.Exchange(ref _itemListPages, 0);
         Interlocked.Exchange(ref _itemsDeleted, 0);
         Interlocked.Exchange(ref _conversationGets, 0);
+        Interlocked.Exchange(ref _responseListPages, 0);
+        Interlocked.Exchange(ref _responsesDeleted, 0);
     }
 }

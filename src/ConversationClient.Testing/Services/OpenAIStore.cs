@@ -3,7 +3,10 @@ namespace ConversationClient.Testing.Services;
 /// <summary>
 /// OpenAI-dialect conversations and their items in memory, each visible only under the isolation key it was created
 /// with. As OpenAI's own store does ("Items in the conversation will not be deleted"), deleting a conversation leaves its
-/// items stored, where the API can no longer reach them: <see cref="CountOrphanedItems"/> counts them.
+/// items stored, where the API can no longer reach them: <see cref="CountOrphanedItems"/> counts them. Stored responses
+/// (the Responses API's <c>store: true</c>) are objects of their own, linked to a conversation, under the same isolation
+/// key: a conversation's delete leaves them stored (<see cref="CountOrphanedResponses"/>); Azure AI Foundry lists them
+/// by conversation, which the rules serve on the Azure path only.
 /// </summary>
 internal sealed class OpenAIStore
 {
@@ -14,6 +17,11 @@ internal sealed class OpenAIStore
     // that an "after" cursor naming it stays valid, as for conversations.
     private readonly Dictionary<string, List<ItemEntry>> _items = new(StringComparer.Ordinal);
     private long _itemSequence;
+
+    // Stored responses in creation order, live and deleted (a deleted one keeps its place so that "after" naming it stays valid).
+    private readonly List<ResponseEntry> _responses = [];
+    private readonly Dictionary<string, ResponseEntry> _responsesById = new(StringComparer.Ordinal);
+    private long _responseSequence;
 
     // Deleted ids keep their place so that a list cursor ("after") stays valid while its conversation is deleted.
     private readonly Dictionary<string, Entry> _deleted = new(StringComparer.Ordinal);
@@ -217,6 +225,96 @@ internal sealed class OpenAIStore
         }
     }
 
+    /// <summary>Adds <paramref name="count"/> stored responses to a live conversation of this scope, oldest first; null when there is none.</summary>
+    public IReadOnlyList<string>? AddResponses(string conversationId, string? scope, int count, long createdAt)
+    {
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(conversationId, out var entry) || !entry.IsIn(scope))
+            {
+                return null;
+            }
+
+            var ids = new List<string>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var response = new ResponseEntry("resp_" + Guid.NewGuid().ToString("N"), conversationId, scope, createdAt, ++_responseSequence);
+                _responses.Add(response);
+                _responsesById.Add(response.Id, response);
+                ids.Add(response.Id);
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>
+    /// One page of the scope's stored responses (of one conversation when <paramref name="conversationId"/> is given,
+    /// whether the conversation is live or deleted: the filter matches what is stored), in creation order or the
+    /// reverse, after the response <paramref name="after"/>. <see cref="ItemLookup.ItemNotFound"/> when <paramref name="after"/>
+    /// names no response of this scope (a deleted one still counts as a cursor).
+    /// </summary>
+    public ItemLookup ListResponses(string? scope, string? conversationId, int limit, bool ascending, string? after, out OpenAIResponseListBody? page)
+    {
+        page = null;
+        lock (_lock)
+        {
+            long? cursor = null;
+            if (after is not null)
+            {
+                if (!_responsesById.TryGetValue(after, out var mark) || !mark.IsIn(scope))
+                {
+                    return ItemLookup.ItemNotFound;
+                }
+
+                cursor = mark.Sequence;
+            }
+
+            var live = _responses.Where(response => !response.Deleted && response.IsIn(scope)
+                && (conversationId is null || response.ConversationId == conversationId));
+            var ordered = ascending
+                ? live.Where(response => cursor is null || response.Sequence > cursor)
+                : live.Reverse().Where(response => cursor is null || response.Sequence < cursor);
+            var taken = ordered.Take(limit + 1).ToList();
+            var data = taken.Take(limit).Select(response => response.ToBody()).ToList();
+            page = new OpenAIResponseListBody("list", data, data.Count > 0 ? data[0].Id : null, data.Count > 0 ? data[^1].Id : null, taken.Count > limit);
+            return ItemLookup.Found;
+        }
+    }
+
+    /// <summary>Deletes a stored response of this scope; false when there is none (unknown, another scope's, or deleted).</summary>
+    public bool DeleteResponse(string responseId, string? scope)
+    {
+        lock (_lock)
+        {
+            if (!_responsesById.TryGetValue(responseId, out var response) || response.Deleted || !response.IsIn(scope))
+            {
+                return false;
+            }
+
+            response.Deleted = true;
+            return true;
+        }
+    }
+
+    /// <summary>The stored responses of a conversation of this scope, whether the conversation is live or deleted.</summary>
+    public int CountResponses(string conversationId, string? scope)
+    {
+        lock (_lock)
+        {
+            return _responses.Count(response => !response.Deleted && response.IsIn(scope) && response.ConversationId == conversationId);
+        }
+    }
+
+    /// <summary>The stored responses still kept for deleted conversations: of one scope, or of every scope when <paramref name="allScopes"/>.</summary>
+    public int CountOrphanedResponses(string? scope, bool allScopes = false)
+    {
+        lock (_lock)
+        {
+            return _responses.Count(response => !response.Deleted && (allScopes || response.IsIn(scope)) && _deleted.ContainsKey(response.ConversationId));
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)
@@ -224,7 +322,25 @@ internal sealed class OpenAIStore
             _byId.Clear();
             _deleted.Clear();
             _items.Clear();
+            _responses.Clear();
+            _responsesById.Clear();
         }
+    }
+
+    private sealed class ResponseEntry(string id, string conversationId, string? scope, long createdAt, long sequence)
+    {
+        public string Id { get; } = id;
+
+        public string ConversationId { get; } = conversationId;
+
+        public long Sequence { get; } = sequence;
+
+        public bool Deleted { get; set; }
+
+        public bool IsIn(string? other) => string.Equals(scope, other, StringComparison.Ordinal);
+
+        public OpenAIResponseBody ToBody() => new(Id, "response", createdAt, "completed", "gpt-4.1", new OpenAIConversationRef(ConversationId),
+            [new OpenAIMessageItem("message", "msg_" + Id["resp_".Length..], "completed", "assistant", [new OpenAIContentPart("output_text", "A stored answer.", [], [])])]);
     }
 
     private sealed class ItemEntry(string id, string role, string text, long sequence)

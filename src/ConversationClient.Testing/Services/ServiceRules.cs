@@ -15,6 +15,7 @@ internal sealed class ServiceRules(ServiceState state)
     private const string AzurePrefix = "/openai/v1";
     private const string OpenAIPrefix = "/v1";
     private const string Conversations = "/conversations";
+    private const string StoredResponses = "/responses";
 
     public ServiceState State => state;
 
@@ -150,6 +151,28 @@ internal sealed class ServiceRules(ServiceState state)
                 return OpenAINotFound(id);
             }
         }
+        else if (rest is StoredResponses or StoredResponses + "/")
+        {
+            // Azure AI Foundry lists stored responses; OpenAI's public API has no list, so /v1 answers its 404.
+            if (azure && HttpMethods.IsGet(request.Method))
+            {
+                return ListOpenAIResponses(context, scope);
+            }
+        }
+        else if (TryResponseId(rest, out var responseId))
+        {
+            if (HttpMethods.IsDelete(request.Method))
+            {
+                if (state.OpenAI.DeleteResponse(responseId, scope))
+                {
+                    state.Counters.ResponseDeleted();
+                    return ServiceAnswer.Json(200, new OpenAIDeletedBody(responseId, "response", true), ServiceJsonContext.Default.OpenAIDeletedBody);
+                }
+
+                state.Counters.DeleteNotFound();
+                return Responses.OpenAIError(404, $"Response with id '{responseId}' not found.", "invalid_request_error", null);
+            }
+        }
         else if (TryItemsPath(rest, out var conversationId, out var itemId))
         {
             if (itemId is null && HttpMethods.IsGet(request.Method))
@@ -282,6 +305,27 @@ internal sealed class ServiceRules(ServiceState state)
             default:
                 return OpenAINotFound(conversationId);
         }
+    }
+
+    /// <summary>
+    /// <c>GET /responses?conversation_id=&amp;limit=&amp;order=&amp;after=</c> (Azure AI Foundry): the stored responses of the
+    /// isolation key, of one conversation when given (a conversation with none, or unknown, lists none), OpenAI list paging.
+    /// </summary>
+    private ServiceAnswer ListOpenAIResponses(ServiceRequest context, string? scope)
+    {
+        if (!TryReadOpenAIPaging(context, out var limit, out var ascending, out var after, out var invalid))
+        {
+            return invalid;
+        }
+
+        var conversationId = context.Query.TryGetValue("conversation_id", out var text) && !string.IsNullOrEmpty(text) ? text : null;
+        if (state.OpenAI.ListResponses(scope, conversationId, limit, ascending, after, out var page) == ItemLookup.ItemNotFound)
+        {
+            return Responses.OpenAIError(404, $"Response with id '{after}' not found.", "invalid_request_error", "not_found", "after");
+        }
+
+        state.Counters.ResponseListPage();
+        return ServiceAnswer.Json(200, page!, ServiceJsonContext.Default.OpenAIResponseListBody);
     }
 
     /// <summary>Reads a listing's <c>limit</c>: 1..100, 20 when absent; false for any other value (each dialect answers it in its own envelope).</summary>
@@ -541,6 +585,25 @@ internal sealed class ServiceRules(ServiceState state)
 
         conversationId = Uri.UnescapeDataString(segments[0]);
         itemId = segments.Length == 3 ? Uri.UnescapeDataString(segments[2]) : null;
+        return true;
+    }
+
+    /// <summary><c>/responses/{id}</c>, the id one escaped segment.</summary>
+    internal static bool TryResponseId(string rest, out string id)
+    {
+        id = string.Empty;
+        if (!rest.StartsWith(StoredResponses + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segment = rest[(StoredResponses.Length + 1)..];
+        if (segment.Length == 0 || segment.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        id = Uri.UnescapeDataString(segment);
         return true;
     }
 

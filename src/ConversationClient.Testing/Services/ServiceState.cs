@@ -19,8 +19,11 @@ internal sealed class ServiceState(ServiceSettings settings)
 
     public long Now => Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
-    /// <summary>Creates conversations, oldest first, each with <paramref name="items"/> message items (user and assistant in turn).</summary>
-    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null, int items = 0)
+    /// <summary>
+    /// Creates conversations, oldest first, each with <paramref name="items"/> message items (user and assistant in turn)
+    /// and <paramref name="responses"/> stored responses linked to it.
+    /// </summary>
+    public IReadOnlyList<string> SeedOpenAI(int count, string? scope, IReadOnlyDictionary<string, string>? metadata = null, int items = 0, int responses = 0)
     {
         var ids = new List<string>(count);
         var now = Now;
@@ -29,6 +32,7 @@ internal sealed class ServiceState(ServiceSettings settings)
             // Seeded conversations are spread over the past minutes, oldest first, so that orderings mean something.
             var id = OpenAI.Create(scope, metadata, now - count + 1 + i).Id;
             SeedOpenAIItems(id, scope, items);
+            OpenAI.AddResponses(id, scope, responses, now - count + 1 + i);
             ids.Add(id);
         }
 
@@ -57,6 +61,10 @@ internal sealed class ServiceState(ServiceSettings settings)
     public IReadOnlyList<string>? SeedOpenAIItems(string conversationId, string? scope, int count) =>
         OpenAI.AddItems(conversationId, scope, Enumerable.Range(1, count)
             .Select(n => (n % 2 == 1 ? "user" : "assistant", $"Seeded message {n.ToString(CultureInfo.InvariantCulture)}")));
+
+    /// <summary>Adds <paramref name="count"/> stored responses to a live conversation; null when it does not exist for <paramref name="scope"/>.</summary>
+    public IReadOnlyList<string>? SeedOpenAIResponses(string conversationId, string? scope, int count) =>
+        OpenAI.AddResponses(conversationId, scope, count, Now);
 
     /// <summary>Adds <paramref name="count"/> messages to a user's conversation, a second apart from now on; null when it does not exist for <paramref name="user"/>.</summary>
     public IReadOnlyList<string>? SeedDifyMessages(string conversationId, string user, int count) =>

@@ -24,6 +24,15 @@ internal sealed record OpenAIContentPart(
 
 internal sealed record OpenAIItemListBody(string Object, IReadOnlyList<OpenAIMessageItem> Data, string? FirstId, string? LastId, bool HasMore);
 
+/// <summary>A stored response, in the shape of OpenAI's <c>Response</c> (the members an erasure or an export may read; output text kept short).</summary>
+internal sealed record OpenAIResponseBody(string Id, string Object, long CreatedAt, string Status, string Model, OpenAIConversationRef? Conversation,
+    IReadOnlyList<OpenAIMessageItem> Output);
+
+/// <summary>The conversation a stored response belongs to (<c>{"id": "conv_..."}</c>).</summary>
+internal sealed record OpenAIConversationRef(string Id);
+
+internal sealed record OpenAIResponseListBody(string Object, IReadOnlyList<OpenAIResponseBody> Data, string? FirstId, string? LastId, bool HasMore);
+
 internal sealed record OpenAIError(string Message, string Type, string? Param, string? Code);
 
 internal sealed record OpenAIErrorBody(OpenAIError Error);
@@ -67,6 +76,7 @@ internal sealed record DifyChatResponse(string Event, string TaskId, string Id, 
 [JsonSerializable(typeof(OpenAIDeletedBody))]
 [JsonSerializable(typeof(OpenAIListBody))]
 [JsonSerializable(typeof(OpenAIItemListBody))]
+[JsonSerializable(typeof(OpenAIResponseListBody))]
 [JsonSerializable(typeof(OpenAIErrorBody))]
 [JsonSerializable(typeof(OpenAICreateRequest))]
 [JsonSerializable(typeof(DifyErrorBody))]

@@ -103,6 +103,17 @@ internal abstract class ConversationDialect
     /// <summary>Reads a page of a conversation's items; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
     public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body);
 
+    /// <summary>
+    /// Whether the service at <paramref name="baseAddress"/> lists the stored responses of a conversation (Azure AI
+    /// Foundry's <c>GET /responses?conversation_id=</c>), so that an erasure deletes them before the conversation; false
+    /// where the API has no such list (OpenAI's public API) or no stored responses (Dify).
+    /// </summary>
+    public virtual bool ListsStoredResponses(Uri baseAddress) => false;
+
+    /// <summary>Reads a page of stored responses; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one, <see cref="NotSupportedException"/> where the dialect has none.</summary>
+    public virtual ResponsePage ReadResponsePage(ReadOnlySpan<byte> body) =>
+        throw new NotSupportedException($"The {Name} dialect has no stored responses.");
+
     /// <summary>A Unix time in seconds as a date; a value out of range (milliseconds sent as seconds, say) is unknown rather than failing the page.</summary>
     protected static DateTimeOffset? FromUnixSeconds(long? seconds) =>
         seconds is { } s && s >= MinUnixSeconds && s <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(s) : null;

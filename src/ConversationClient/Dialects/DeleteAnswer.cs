@@ -48,7 +48,7 @@ internal struct DeleteAnswer
     /// or one that names another conversation confirms nothing; beyond that, the dialect decides.
     /// </summary>
     public static ConversationApiError? Judge(ReadOnlyMemory<byte> body, string conversationId, ConversationDialect dialect) =>
-        JudgeAnswer(body, conversationId, dialect, "deletion");
+        JudgeAnswer(body, conversationId, "conversation", dialect, Marker.DialectDecides, "deletion");
 
     /// <summary>
     /// Null when a 2xx answer to an item delete confirms it; else the error to report. The service answers the
@@ -56,16 +56,37 @@ internal struct DeleteAnswer
     /// when there is one, must be the conversation's. No dialect rule applies: the body is not a delete marker.
     /// </summary>
     public static ConversationApiError? JudgeItemDelete(ReadOnlyMemory<byte> body, string conversationId) =>
-        JudgeAnswer(body, conversationId, null, "item's deletion");
+        JudgeAnswer(body, conversationId, "conversation", null, Marker.Refused, "item's deletion");
 
-    private static ConversationApiError? JudgeAnswer(ReadOnlyMemory<byte> body, string conversationId, ConversationDialect? dialect, string what)
+    /// <summary>
+    /// Null when a 2xx answer to a stored response's delete confirms it; else the error to report. OpenAI's answer is
+    /// <c>{"id","object":"response","deleted":true}</c>: the checks every delete gets, an <c>id</c>, when there is one,
+    /// must be the response's, and a <c>deleted</c>, when there is one, must be true (an empty 2xx confirms, as for any delete).
+    /// </summary>
+    public static ConversationApiError? JudgeResponseDelete(ReadOnlyMemory<byte> body, string responseId) =>
+        JudgeAnswer(body, responseId, "response", null, Marker.Optional, "response's deletion");
+
+    /// <summary>What a <c>deleted</c> member means in a 2xx delete answer.</summary>
+    private enum Marker
+    {
+        /// <summary>The dialect's rule (<see cref="ConversationDialect.ConfirmsDeletion"/>).</summary>
+        DialectDecides,
+
+        /// <summary>Any marker confirms nothing: the answer should be another object (an item delete's conversation).</summary>
+        Refused,
+
+        /// <summary>Absent or true confirms; false does not.</summary>
+        Optional,
+    }
+
+    private static ConversationApiError? JudgeAnswer(ReadOnlyMemory<byte> body, string id, string noun, ConversationDialect? dialect, Marker marker, string what)
     {
         if (body.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
             return null;
         }
 
-        if (!TryRead(body.Span, conversationId, out var read))
+        if (!TryRead(body.Span, id, out var read))
         {
             // An HTML page from a misrouted proxy, a gateway's "OK", bytes that are not UTF-8, a member given twice
             // ({"deleted":false,"deleted":true}): not an answer of the service that can be trusted.
@@ -82,7 +103,7 @@ internal struct DeleteAnswer
 
         if (read.OtherId is { } otherId)
         {
-            return Unconfirmed($"The service's answer names conversation '{otherId}', not '{conversationId}', so the {what} is not confirmed.", body);
+            return Unconfirmed($"The service's answer names {noun} '{otherId}', not '{id}', so the {what} is not confirmed.", body);
         }
 
         if (read.Deleted == false)
@@ -105,12 +126,12 @@ internal struct DeleteAnswer
 
         // An item delete answers the conversation itself: a deletion marker says the conversation went, not the item
         // (a request the address resolved to the conversation, say), so it confirms nothing.
-        if (dialect is null && read.Deleted is not null)
+        if (marker == Marker.Refused && read.Deleted is not null)
         {
             return Unconfirmed($"The service answered the {what} with a deletion marker ('deleted'), not the conversation, so the {what} is not confirmed.", body);
         }
 
-        return dialect is null || dialect.ConfirmsDeletion(read) ? null : Unconfirmed(dialect.NotConfirmedMessage, body);
+        return marker != Marker.DialectDecides || dialect!.ConfirmsDeletion(read) ? null : Unconfirmed(dialect.NotConfirmedMessage, body);
     }
 
     private static ConversationApiError Unconfirmed(string message, ReadOnlyMemory<byte> body) => new()

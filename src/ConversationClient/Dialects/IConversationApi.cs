@@ -27,4 +27,15 @@ internal interface IConversationApi
     /// (<see cref="ConversationDialect.DeletesItemsWithConversation"/>) has no such request and throws <see cref="NotSupportedException"/>.
     /// </summary>
     Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Requests one page of the stored responses linked to a conversation, oldest first, after <paramref name="cursor"/>
+    /// (null: the first). Only where the dialect says the service lists them (<see cref="ConversationDialect.ListsStoredResponses"/>);
+    /// elsewhere throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, string? cursor, int pageSize, CallState call,
+        CancellationToken cancellationToken);
+
+    /// <summary>Deletes one stored response; as for <see cref="ListResponsesAsync"/>, only where the dialect lists them.</summary>
+    Task<HttpResponseMessage> DeleteResponseAsync(string responseId, string? user, CallState call, CancellationToken cancellationToken);
 }

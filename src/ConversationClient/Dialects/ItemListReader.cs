@@ -7,17 +7,30 @@ namespace ConversationClient.Dialects;
 
 /// <summary>
 /// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped):
-/// each element of <c>data</c> typed by the dialect's wire model and kept as its exact text, so an item loses nothing
-/// its typed model does not know (its escapes, nested content, members of newer item types).
+/// each element of <c>data</c> typed by the dialect's wire model and handed over with its exact bytes, so an item can
+/// keep what its typed model does not know (its escapes, nested content, members of newer item types). The same
+/// reader serves every page of this shape: a conversation's items, Dify's messages, Foundry's stored responses.
 /// </summary>
 internal static class ItemListReader
 {
-    /// <summary>The items of <paramref name="body"/>; throws <see cref="JsonException"/> for a body that is not such a page.</summary>
+    /// <summary>Makes one entry of a page from its element, typed, and the element's exact UTF-8 text.</summary>
+    public delegate TEntry ElementMap<in TWire, out TEntry>(TWire element, ReadOnlySpan<byte> json);
+
+    /// <summary>The items of <paramref name="body"/>, each keeping its exact JSON text; throws <see cref="JsonException"/> for a body that is not such a page.</summary>
     /// <param name="body">The page, valid UTF-8.</param>
     /// <param name="element">The dialect's wire model of one element.</param>
     /// <param name="map">Makes the item from the element typed and its exact JSON text.</param>
     /// <param name="hasMore"><c>has_more</c>; false when absent.</param>
     public static List<ConversationItem> Read<TWire>(ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element, Func<TWire, string, ConversationItem> map,
+        out bool hasMore) =>
+        Read(body, element, (typed, json) => map(typed, Encoding.UTF8.GetString(json)), out hasMore);
+
+    /// <summary>The entries of <paramref name="body"/>; throws <see cref="JsonException"/> for a body that is not such a page.</summary>
+    /// <param name="body">The page, valid UTF-8.</param>
+    /// <param name="element">The wire model of one element.</param>
+    /// <param name="map">Makes the entry from the element typed and its exact bytes (a reader that needs only its id leaves them).</param>
+    /// <param name="hasMore"><c>has_more</c>; false when absent.</param>
+    public static List<TEntry> Read<TWire, TEntry>(ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element, ElementMap<TWire, TEntry> map,
         out bool hasMore)
     {
         // The reader checks the UTF-8 of only the values it is asked for; the text kept must be the service's own.
@@ -27,7 +40,7 @@ internal static class ItemListReader
         }
 
         hasMore = false;
-        var items = new List<ConversationItem>();
+        var items = new List<TEntry>();
         var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -85,8 +98,8 @@ internal static class ItemListReader
         return items;
     }
 
-    private static void ReadElements<TWire>(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element,
-        Func<TWire, string, ConversationItem> map, List<ConversationItem> items)
+    private static void ReadElements<TWire, TEntry>(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, JsonTypeInfo<TWire> element,
+        ElementMap<TWire, TEntry> map, List<TEntry> items)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -99,7 +112,7 @@ internal static class ItemListReader
             var typed = JsonSerializer.Deserialize(ref reader, element) ?? throw new JsonException("An item is null.");
 
             // The reader now stands on the element's closing brace: its text is what lies between.
-            items.Add(map(typed, Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed])));
+            items.Add(map(typed, body[start..(int)reader.BytesConsumed]));
         }
     }
 }

@@ -40,11 +40,12 @@ internal static class ErrorBodyParser
     {
         var body = BufferedContent.BodyOf(response);
 
-        // The message must speak of a conversation (an item delete's, of the item), in the dialect's own envelope and
-        // words; a code alone does not tell.
+        // The message must speak of a conversation (an item delete's, of the item; a response delete's, of the response),
+        // in the dialect's own envelope and words; a code alone does not tell.
         if (TryParseEnvelope(body, out var error, out var shape) && error.Message is { } message
             && (message.Contains("conversation", StringComparison.OrdinalIgnoreCase)
-                || (call.Operation == CallOperation.DeleteItem && message.Contains("item", StringComparison.OrdinalIgnoreCase)))
+                || (call.Operation == CallOperation.DeleteItem && message.Contains("item", StringComparison.OrdinalIgnoreCase))
+                || (call.Operation == CallOperation.DeleteResponse && message.Contains("response", StringComparison.OrdinalIgnoreCase)))
             && dialect.SaysConversationMissing(error, shape))
         {
             conversationMissing = true;

@@ -24,15 +24,15 @@ internal static class ResponseBuffering
     public const int MaxSuccessBodyBytes = 1024 * 1024;
 
     /// <summary>
-    /// The most of a success body of an item or message page (or a get) that is read: 32 MiB. An item carries what the
-    /// user and the model wrote (a message's text, a tool's output), so a page of 100 can be far larger than a listing
-    /// of conversations.
+    /// The most of a success body of an item, message or stored-response page (or a get) that is read: 32 MiB. An item
+    /// (a response) carries what the user and the model wrote (a message's text, a tool's output), so a page of 100 can
+    /// be far larger than a listing of conversations.
     /// </summary>
     public const int MaxItemBodyBytes = 32 * 1024 * 1024;
 
     /// <summary>The success body limit of <paramref name="operation"/>.</summary>
     public static int MaxSuccessBodyBytesFor(CallOperation operation) =>
-        operation is CallOperation.ListItems or CallOperation.GetConversation ? MaxItemBodyBytes : MaxSuccessBodyBytes;
+        operation is CallOperation.ListItems or CallOperation.ListResponses or CallOperation.GetConversation ? MaxItemBodyBytes : MaxSuccessBodyBytes;
 
     /// <summary>The first buffer's size; it doubles as the body arrives, up to the limit.</summary>
     private const int InitialBufferBytes = 4096;

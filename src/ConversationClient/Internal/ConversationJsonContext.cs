@@ -10,5 +10,6 @@ namespace ConversationClient.Internal;
 [JsonSerializable(typeof(DifyConversationList))]
 [JsonSerializable(typeof(OpenAIConversationList))]
 [JsonSerializable(typeof(OpenAIItem))]
+[JsonSerializable(typeof(OpenAIStoredResponse))]
 [JsonSerializable(typeof(DifyMessage))]
 internal sealed partial class ConversationJsonContext : JsonSerializerContext;

@@ -354,6 +354,59 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     }
 
     /// <summary>
+    /// One request for a page of the stored responses linked to a conversation (checked arguments), oldest first, at
+    /// <paramref name="pacer"/>'s pace; a failure is a value. Only where the dialect lists them (<see cref="ConversationDialect.ListsStoredResponses"/>).
+    /// </summary>
+    internal async Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer? pacer,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = NewCall(CallOperation.ListResponses, conversationId, user, pacer);
+        var (response, failure) = await SendAsync(() => _api.ListResponsesAsync(conversationId, user, cursor, pageSize, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            var error = ResultMapper.ErrorFromException(failure!, call);
+            return PageRead<ResponsePage>.Failed(new ConversationApiException(
+                $"Listing the stored responses of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromResponsePageResponse(conversationId, response, call, _settings);
+        }
+    }
+
+    /// <summary>
+    /// Deletes one stored response (checked arguments) at <paramref name="pacer"/>'s pace: <see cref="CallOutcome.Succeeded"/>
+    /// when the service confirmed it, <see cref="CallOutcome.NotFound"/> when it says the response does not exist.
+    /// </summary>
+    internal async Task<CallResult> DeleteResponseCoreAsync(string conversationId, string responseId, string? user, BatchPacer? pacer,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new CallState
+        {
+            Operation = CallOperation.DeleteResponse,
+            ConversationId = conversationId,
+            ResponseId = responseId,
+            UserIsolationKey = _dialect.UserIsolationKey(user),
+            Pacer = pacer,
+        };
+        var (response, failure) = await SendAsync(() => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        if (response is null)
+        {
+            return ResultMapper.FromCallException(failure!, call);
+        }
+
+        using (response)
+        {
+            return ResultMapper.FromCallResponse(response, call);
+        }
+    }
+
+    /// <summary>
     /// Asks for one conversation (checked arguments): <see cref="CallOutcome.Succeeded"/> while it is there,
     /// <see cref="CallOutcome.NotFound"/> when the service says it does not exist (OpenAI: <c>GET /conversations/{id}</c>;
     /// Dify: its newest message), else <see cref="CallOutcome.Failed"/>.
@@ -479,7 +532,8 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         void Report() => progress?.Report(new EraseProgress(tally.Listed, deleted, notFound, failures.Count) { Retries = retries, Skipped = tally.Skipped });
         tally.PageListed = Report;
 
-        await foreach (var result in UserEraser.RunAsync(Erasure(options), user, batch, options.PageSize, tally, cancellationToken).ConfigureAwait(false))
+        var erasure = Erasure(options);
+        await foreach (var result in UserEraser.RunAsync(erasure, user, batch, options.PageSize, tally, cancellationToken).ConfigureAwait(false))
         {
             retries += Math.Max(0, result.Attempts - 1);
             if (result.Supersedes == DeleteConversationOutcome.Deleted)
@@ -518,6 +572,8 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             ListingError = tally.ListingError,
             Limits = _dialect.ErasureLimits(_settings.BaseAddress),
             ItemsDeleted = tally.ItemsDeleted,
+            ResponsesDeleted = tally.ResponsesDeleted,
+            ResponsesNotChecked = erasure.ResponsesNotChecked,
             StillPresent = tally.StillPresent,
             VerificationRequested = options.Verify,
             Verified = options.Verify && tally.VerificationFinished && tally.StillPresent.Count == 0 && tally.Unverified == 0,
@@ -540,6 +596,16 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
     Task<CallResult> IBatchOperations.DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         DeleteItemCoreAsync(conversationId, itemId, user, pacer, cancellationToken);
+
+    bool IBatchOperations.ListsStoredResponses => _dialect.ListsStoredResponses(_settings.BaseAddress);
+
+    Task<PageRead<ResponsePage>> IBatchOperations.ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+        CancellationToken cancellationToken) =>
+        ReadResponsePageAsync(conversationId, user, cursor, pageSize, pacer, cancellationToken);
+
+    Task<CallResult> IBatchOperations.DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer,
+        CancellationToken cancellationToken) =>
+        DeleteResponseCoreAsync(conversationId, responseId, user, pacer, cancellationToken);
 
     Task<CallResult> IBatchOperations.GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
         GetConversationCoreAsync(conversationId, user, pacer, cancellationToken);

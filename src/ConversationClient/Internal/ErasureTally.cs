@@ -18,6 +18,9 @@ internal sealed class ErasureTally
     /// <summary>Items deleted before their conversations.</summary>
     public int ItemsDeleted { get; set; }
 
+    /// <summary>Stored responses deleted before their conversations.</summary>
+    public int ResponsesDeleted { get; set; }
+
     /// <summary>Conversations the service still had after answering their deletes as done.</summary>
     public List<string> StillPresent { get; } = [];
 

@@ -49,4 +49,25 @@ internal interface IBatchOperations
     /// Exists." to its messages), or <see cref="CallOutcome.Failed"/> with the error.
     /// </summary>
     Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the service lists a conversation's stored responses (Azure AI Foundry), which outlive the conversation's
+    /// delete: an erasure deletes them first with <see cref="ReadResponsePageAsync"/> and <see cref="DeleteResponseAsync"/>.
+    /// </summary>
+    bool ListsStoredResponses { get; }
+
+    /// <summary>
+    /// One page of the stored responses linked to a conversation, oldest first, after <paramref name="cursor"/> (null:
+    /// the first), as a value: <see cref="PageRead{TPage}.NotServed"/> when the endpoint answers that it has no such list.
+    /// Only where <see cref="ListsStoredResponses"/> is true.
+    /// </summary>
+    Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one stored response at the batch's pace: <see cref="CallOutcome.Succeeded"/> (confirmed),
+    /// <see cref="CallOutcome.NotFound"/> (the service says it does not exist), or <see cref="CallOutcome.Failed"/> with the error.
+    /// Only where <see cref="ListsStoredResponses"/> is true.
+    /// </summary>
+    Task<CallResult> DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer, CancellationToken cancellationToken);
 }

@@ -11,11 +11,12 @@ namespace ConversationClient.Internal;
 internal sealed class PageRead<TPage>
     where TPage : class
 {
-    private PageRead(TPage? page, ConversationApiException? failure, bool gone)
+    private PageRead(TPage? page, ConversationApiException? failure, bool gone, bool notServed)
     {
         Page = page;
         Failure = failure;
         Gone = gone;
+        NotServed = notServed;
     }
 
     /// <summary>The page, when the request succeeded.</summary>
@@ -27,11 +28,14 @@ internal sealed class PageRead<TPage>
     /// <summary>The service answered that the conversation the request names does not exist.</summary>
     public bool Gone { get; }
 
+    /// <summary>The service answered that it does not serve the request's endpoint (a 404 about the address, not a conversation; a 405).</summary>
+    public bool NotServed { get; }
+
     [MemberNotNullWhen(true, nameof(Page))]
     [MemberNotNullWhen(false, nameof(Failure))]
     public bool Succeeded => Page is not null;
 
-    public static PageRead<TPage> Read(TPage page) => new(page, null, gone: false);
+    public static PageRead<TPage> Read(TPage page) => new(page, null, gone: false, notServed: false);
 
-    public static PageRead<TPage> Failed(ConversationApiException failure, bool gone = false) => new(null, failure, gone);
+    public static PageRead<TPage> Failed(ConversationApiException failure, bool gone = false, bool notServed = false) => new(null, failure, gone, notServed);
 }

@@ -65,24 +65,40 @@ internal static class ResultMapper
     /// Reads a page of the items of <paramref name="conversationId"/>; an answer that is not one is a failed read, the
     /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
     /// </summary>
-    public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings)
+    public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
+        FromPageResponse($"Reading the items of conversation '{conversationId}'", response, call, settings.DialectRules.ReadItemPage);
+
+    /// <summary>Reads a page of the stored responses of <paramref name="conversationId"/>, as <see cref="FromItemPageResponse"/> reads items.</summary>
+    public static PageRead<ResponsePage> FromResponsePageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
+        FromPageResponse($"Listing the stored responses of conversation '{conversationId}'", response, call, settings.DialectRules.ReadResponsePage);
+
+    /// <summary>Reads a page of a dialect's page shape (throws <see cref="JsonException"/> for a body that is not one).</summary>
+    private delegate TPage PageReader<out TPage>(ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// A page of something of one conversation (its items, its stored responses): a failure names <paramref name="what"/>,
+    /// is <see cref="PageRead{TPage}.Gone"/> when the service says the conversation does not exist and
+    /// <see cref="PageRead{TPage}.NotServed"/> when it answers that it has no such endpoint (a 404 about the address, a 405).
+    /// </summary>
+    private static PageRead<TPage> FromPageResponse<TPage>(string what, HttpResponseMessage response, CallState call, PageReader<TPage> read)
+        where TPage : class
     {
         var verdict = call.Verdict!;
-        var what = $"Reading the items of conversation '{conversationId}'";
         if (verdict.Error is { } error)
         {
             var gone = verdict.Kind == VerdictKind.NotFound;
-            return PageRead<ItemPage>.Failed(Failure(what, response, verdict, gone ? NotFound(error) : error, routeMiss: null), gone: gone);
+            var notServed = verdict.Kind == VerdictKind.EndpointMissing || response.StatusCode == HttpStatusCode.MethodNotAllowed;
+            return PageRead<TPage>.Failed(Failure(what, response, verdict, gone ? NotFound(error) : error, routeMiss: null), gone: gone, notServed: notServed);
         }
 
         var body = BufferedContent.BodyOf(response);
         try
         {
-            return PageRead<ItemPage>.Read(settings.DialectRules.ReadItemPage(body.Span));
+            return PageRead<TPage>.Read(read(body.Span));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return PageRead<ItemPage>.Failed(Unreadable($"{what} failed: the service's page could not be read.", response, verdict, body, ex));
+            return PageRead<TPage>.Failed(Unreadable($"{what} failed: the service's page could not be read.", response, verdict, body, ex));
         }
     }
 

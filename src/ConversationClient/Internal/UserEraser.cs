@@ -123,6 +123,7 @@ internal static class UserEraser
                     .ConfigureAwait(false))
                 {
                     tally.ItemsDeleted += result.ItemsDeleted;
+                    tally.ResponsesDeleted += result.ResponsesDeleted ?? 0;
                     switch (result.Outcome)
                     {
                         case DeleteConversationOutcome.Failed:

@@ -17,4 +17,10 @@ internal enum CallOperation
 
     /// <summary><c>DELETE</c> of one item, answered by the conversation object: a body that names another conversation confirms nothing.</summary>
     DeleteItem,
+
+    /// <summary>A page of a conversation's stored responses (Azure AI Foundry's <c>GET /responses?conversation_id=</c>).</summary>
+    ListResponses,
+
+    /// <summary><c>DELETE</c> of one stored response: a body that names another response, or says it is not deleted, confirms nothing.</summary>
+    DeleteResponse,
 }

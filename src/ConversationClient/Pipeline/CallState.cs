@@ -24,6 +24,9 @@ internal sealed class CallState
     /// <summary>The conversation the call is about (a delete, a get, its items); null for a listing of conversations and for requests the facade did not make.</summary>
     public string? ConversationId { get; init; }
 
+    /// <summary>The stored response a <see cref="CallOperation.DeleteResponse"/> deletes; null for other calls.</summary>
+    public string? ResponseId { get; init; }
+
     /// <summary>The value of the user isolation header (OpenAI dialect), sent under the configured name; null for none.</summary>
     public string? UserIsolationKey { get; init; }
 

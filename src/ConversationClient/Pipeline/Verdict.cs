@@ -8,10 +8,10 @@ namespace ConversationClient.Pipeline;
 /// <summary>What an answer means, judged once when it arrives and used by the retry, the batch's pacing, the result and telemetry.</summary>
 internal enum VerdictKind
 {
-    /// <summary>A 2xx that confirms the delete (of a conversation or an item); any other operation's 2xx, whose body the facade reads.</summary>
+    /// <summary>A 2xx that confirms the delete (of a conversation, an item or a stored response); any other operation's 2xx, whose body the facade reads.</summary>
     Succeeded,
 
-    /// <summary>A 404 in which the service says the conversation (or, for an item delete, the item) does not exist.</summary>
+    /// <summary>A 404 in which the service says the conversation (or, for an item delete, the item; for a response delete, the response) does not exist.</summary>
     NotFound,
 
     /// <summary>A 404 about the address, not the conversation (<see cref="ConversationApiError.EndpointNotFoundCode"/>).</summary>
@@ -71,6 +71,7 @@ internal sealed class Verdict
                 {
                     CallOperation.DeleteConversation => DeleteAnswer.Judge(BufferedContent.BodyOf(response), id, settings.DialectRules),
                     CallOperation.DeleteItem => DeleteAnswer.JudgeItemDelete(BufferedContent.BodyOf(response), id),
+                    CallOperation.DeleteResponse => DeleteAnswer.JudgeResponseDelete(BufferedContent.BodyOf(response), call.ResponseId!),
                     _ => null, // a page or a conversation: read by the facade
                 };
             return refusal is null

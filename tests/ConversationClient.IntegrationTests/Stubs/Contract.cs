@@ -35,6 +35,16 @@ internal static class Contract
         return WithoutBody(request);
     }
 
+    /// <summary>Azure AI Foundry: <c>DELETE /openai/v1/responses/{id}</c>, an <c>api-key</c>, the isolation key of <paramref name="user"/>, no body.</summary>
+    public static IRequestBuilder AzureDeleteResponse(string responseId, string user) =>
+        WithoutBody(Request.Create()
+            .WithPath("/openai/v1/responses/" + responseId)
+            .UsingDelete()
+            .WithHeader("api-key", new ExactMatcher(IntegrationTest.AzureKey))
+            .WithHeader("Authorization", "*", MatchBehaviour.RejectOnMatch)
+            .WithHeader("x-ms-client-request-id", new RegexMatcher(GuidRegex))
+            .WithHeader("x-ms-user-isolation-key", new ExactMatcher(user)));
+
     /// <summary>Dify: <c>DELETE /v1/conversations/{id}</c>, a bearer app key, a JSON body equal to <c>{"user": ...}</c>.</summary>
     public static IRequestBuilder DifyDelete(string conversationId, string key = IntegrationTest.DifyKey, string user = "user-123") =>
         Request.Create()

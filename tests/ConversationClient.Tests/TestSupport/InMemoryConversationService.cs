@@ -81,11 +81,33 @@ internal sealed class InMemoryConversationService : DelegatingHandler
     /// with <paramref name="items"/> items (OpenAI: message items, user and assistant in turn) or messages (Dify).
     /// </summary>
     /// <returns>Their ids, oldest first: the services' own (UUIDs on Dify, <c>conv_…</c> on OpenAI).</returns>
-    public IReadOnlyList<string> Seed(int count, string? user, int items = 0)
+    public IReadOnlyList<string> Seed(int count, string? user, int items = 0, int responses = 0)
     {
         _users.TryAdd(user ?? string.Empty, 0);
-        return _dify ? _state.SeedDify(count, user!, null, items) : _state.SeedOpenAI(count, user, items: items);
+        return _dify ? _state.SeedDify(count, user!, null, items) : _state.SeedOpenAI(count, user, items: items, responses: responses);
     }
+
+    /// <summary>The stored responses linked to a conversation of <paramref name="user"/>, live or deleted (always 0 on Dify).</summary>
+    public int CountResponses(string conversationId, string? user) => _dify ? 0 : _state.OpenAI.CountResponses(conversationId, user);
+
+    /// <summary>The ids of the stored responses linked to a conversation of <paramref name="user"/>, oldest first (OpenAI).</summary>
+    public IReadOnlyList<string> ResponseIds(string conversationId, string? user)
+    {
+        _state.OpenAI.ListResponses(user, conversationId, 100, ascending: true, after: null, out var page);
+        return [.. page!.Data.Select(response => response.Id)];
+    }
+
+    /// <summary>The stored responses left by deleted OpenAI conversations of <paramref name="user"/> (always 0 on Dify).</summary>
+    public int CountOrphanedResponses(string? user) => _dify ? 0 : _state.OpenAI.CountOrphanedResponses(user);
+
+    /// <summary>Stored-response deletes asked for, by response id.</summary>
+    public ConcurrentDictionary<string, int> ResponseDeleteCalls { get; } = new();
+
+    /// <summary>
+    /// When set, every listing of stored responses (<c>GET .../responses</c>) answers this status instead: 404 as an address
+    /// the service does not serve (OpenAI's "Invalid URL"), any other in the service's error envelope.
+    /// </summary>
+    public int? ResponseListingStatus { get; set; }
 
     /// <summary>
     /// The items (OpenAI) or messages (Dify) stored for a conversation of <paramref name="user"/>; on OpenAI also after
@@ -110,6 +132,12 @@ internal sealed class InMemoryConversationService : DelegatingHandler
             {
                 Interlocked.Increment(ref ListCalls);
             }
+            else if (path.EndsWith("/responses", StringComparison.Ordinal) && ResponseListingStatus is { } status)
+            {
+                return Answer(status == 404
+                    ? ServiceResponses.OpenAIError(404, $"Invalid URL (GET {path})", "invalid_request_error", null)
+                    : ServiceResponses.Error(_dify, status, "server_error", "The listing failed.", "server_error"), request);
+            }
             else if (ConversationAskedFor(request) is { } asked && TakeOne(FailingChecks, asked))
             {
                 return Answer(ServiceResponses.Error(_dify, 400, "invalid_param", "Refused.", "invalid_request_error"), request);
@@ -120,7 +148,8 @@ internal sealed class InMemoryConversationService : DelegatingHandler
 
         var id = Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
         var isItem = path.Contains("/items/", StringComparison.Ordinal);
-        (isItem ? ItemDeleteCalls : DeleteCalls).AddOrUpdate(id, 1, (_, n) => n + 1);
+        var isResponse = path.Contains("/responses/", StringComparison.Ordinal);
+        (isItem ? ItemDeleteCalls : isResponse ? ResponseDeleteCalls : DeleteCalls).AddOrUpdate(id, 1, (_, n) => n + 1);
         InterlockedMax(ref MaxInFlight, Interlocked.Increment(ref _inFlight));
         try
         {

@@ -54,4 +54,25 @@ internal interface IOpenAIConversationsApi
     Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId,
         [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>GET {base}/responses?conversation_id=&amp;limit=&amp;order=&amp;after=</c> (Azure AI Foundry; OpenAI's public API has
+    /// no such list): a page of the stored responses linked to the conversation, in the OpenAI list shape; <c>after</c> is
+    /// a response id; null parameters are left out, headers as for <see cref="DeleteConversationAsync"/> (the user
+    /// isolation header scopes them).
+    /// </summary>
+    [Get("/responses")]
+    Task<HttpResponseMessage> ListResponsesAsync(
+        [AliasAs("conversation_id")] string conversationId,
+        [AliasAs("limit")] int limit,
+        [AliasAs("order")] string? order,
+        [AliasAs("after")] string? after,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
+
+    /// <summary><c>DELETE {base}/responses/{responseId}</c>, no body: answered <c>{"id","object":"response","deleted":true}</c>.</summary>
+    [Delete("/responses/{responseId}")]
+    Task<HttpResponseMessage> DeleteResponseAsync(string responseId,
+        [Property(CallState.OptionsKey)] CallState call,
+        CancellationToken cancellationToken);
 }

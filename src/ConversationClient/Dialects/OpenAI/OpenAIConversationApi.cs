@@ -22,6 +22,13 @@ internal sealed class OpenAIConversationApi(IOpenAIConversationsApi api) : IConv
     public Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken) =>
         api.DeleteItemAsync(conversationId, itemId, call, cancellationToken);
 
+    public Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, string? cursor, int pageSize, CallState call,
+        CancellationToken cancellationToken) =>
+        api.ListResponsesAsync(conversationId, pageSize, OrderText(ConversationListOrder.OldestFirst), cursor, call, cancellationToken);
+
+    public Task<HttpResponseMessage> DeleteResponseAsync(string responseId, string? user, CallState call, CancellationToken cancellationToken) =>
+        api.DeleteResponseAsync(responseId, call, cancellationToken);
+
     private static string? OrderText(ConversationListOrder? order) => order switch
     {
         ConversationListOrder.NewestFirst => "desc",

@@ -97,9 +97,11 @@ internal sealed class OpenAIDialect : ConversationDialect
         "OpenAI API reference, Files: https://platform.openai.com/docs/api-reference/files/delete");
 
     private static readonly ErasureLimit FoundryStoredResponses = new(
-        "Stored responses made in the user's conversations: Azure AI Foundry's REST reference documents listing them per conversation on a project endpoint " +
-        "(GET /openai/v1/responses?conversation_id=, scoped by x-ms-user-isolation-key) and deleting each (DELETE /openai/v1/responses/{id}); this client does not " +
-        "list or delete them (not confirmed against a live project, and not served by the Azure OpenAI v1 specification), so they stay unless the app deletes them.",
+        "Stored responses the erasure cannot find: an erasure lists the stored responses linked to each conversation (GET /openai/v1/responses?conversation_id=, " +
+        "scoped by x-ms-user-isolation-key) and deletes each (DELETE /openai/v1/responses/{id}) before the conversation, but responses made without a " +
+        "conversation (chained by previous_response_id, or standalone) are linked to none and stay unless the app that kept their ids deletes them; " +
+        "where the endpoint does not serve the list (an Azure OpenAI resource without it answers 404 or 405), none are found and all of them stay " +
+        "(the results say ResponsesDeleted null, the report ResponsesNotChecked).",
         "https://ai.azure.com/api-reference/responses/list-responses/ and https://ai.azure.com/api-reference/responses/delete-response/; " +
         "Azure/azure-rest-api-specs specification/ai/data-plane/OpenAI.v1 (no list operation)");
 
@@ -107,7 +109,15 @@ internal sealed class OpenAIDialect : ConversationDialect
     private static readonly IReadOnlyList<ErasureLimit> AzureLimits = [FoundryStoredResponses, Files];
 
     public override IReadOnlyList<ErasureLimit> ErasureLimits(Uri baseAddress) =>
-        ProviderName(baseAddress) == "azure.ai.openai" ? AzureLimits : OpenAILimits;
+        IsAzureEndpoint(baseAddress) ? AzureLimits : OpenAILimits;
+
+    /// <summary>
+    /// Whether <paramref name="baseAddress"/> is an Azure endpoint: an Azure host, or Azure's <c>/openai/v1</c> path on
+    /// another host (a private endpoint or a gateway in front of Foundry, an emulator); OpenAI's public API is <c>/v1</c>.
+    /// </summary>
+    private bool IsAzureEndpoint(Uri baseAddress) =>
+        ProviderName(baseAddress) == "azure.ai.openai"
+        || baseAddress.AbsolutePath.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase);
 
     public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
     {
@@ -143,5 +153,16 @@ internal sealed class OpenAIDialect : ConversationDialect
         }, out var hasMore);
         // `after` is an item id: the page's last item, whatever the page's last_id says (a server's stale or other value would skip items).
         return new ItemPage(items, hasMore, items.Count > 0 ? items[^1].Id : null);
+    }
+
+    /// <summary>Azure endpoints (Azure AI Foundry documents the list); OpenAI's public API has none.</summary>
+    public override bool ListsStoredResponses(Uri baseAddress) => IsAzureEndpoint(baseAddress);
+
+    /// <summary>Only each response's id is read; the next page is after the page's last response.</summary>
+    public override ResponsePage ReadResponsePage(ReadOnlySpan<byte> body)
+    {
+        var ids = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIStoredResponse,
+            static (response, _) => response.Id ?? throw new JsonException("A response has no id."), out var hasMore);
+        return new ResponsePage(ids, hasMore, ids.Count > 0 ? ids[^1] : null);
     }
 }
