@@ -589,39 +589,26 @@ internal sealed class ServiceRules(ServiceState state)
     }
 
     /// <summary><c>/responses/{id}</c>, the id one escaped segment.</summary>
-    internal static bool TryResponseId(string rest, out string id)
+    internal static bool TryResponseId(string rest, out string id) => TryIdAfter(StoredResponses, rest, out id);
+
+    /// <summary><c>/conversations/{id}</c>, the id one escaped segment.</summary>
+    internal static bool TryConversationId(string rest, out string id) => TryIdAfter(Conversations, rest, out id);
+
+    /// <summary><c>{collection}/{id}</c>, the id one segment, unescaped (the path keeps its escapes; the SDK sends an id as one escaped segment).</summary>
+    private static bool TryIdAfter(string collection, string rest, out string id)
     {
         id = string.Empty;
-        if (!rest.StartsWith(StoredResponses + "/", StringComparison.Ordinal))
+        if (!rest.StartsWith(collection + "/", StringComparison.Ordinal))
         {
             return false;
         }
 
-        var segment = rest[(StoredResponses.Length + 1)..];
+        var segment = rest[(collection.Length + 1)..];
         if (segment.Length == 0 || segment.Contains('/', StringComparison.Ordinal))
         {
             return false;
         }
 
-        id = Uri.UnescapeDataString(segment);
-        return true;
-    }
-
-    internal static bool TryConversationId(string rest, out string id)
-    {
-        id = string.Empty;
-        if (!rest.StartsWith(Conversations + "/", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var segment = rest[(Conversations.Length + 1)..];
-        if (segment.Length == 0 || segment.Contains('/', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        // The path keeps its escapes; the SDK sends an id as one escaped segment.
         id = Uri.UnescapeDataString(segment);
         return true;
     }

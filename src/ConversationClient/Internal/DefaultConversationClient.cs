@@ -340,17 +340,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     {
         cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.DeleteItem, conversationId, user, pacer);
-        var (response, failure) = await SendAsync(() => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        if (response is null)
-        {
-            return ResultMapper.FromCallException(failure!, call);
-        }
-
-        using (response)
-        {
-            return ResultMapper.FromCallResponse(response, call);
-        }
+        return await CallAsync(call, () => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -393,17 +383,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             UserIsolationKey = _dialect.UserIsolationKey(user),
             Pacer = pacer,
         };
-        var (response, failure) = await SendAsync(() => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
-        if (response is null)
-        {
-            return ResultMapper.FromCallException(failure!, call);
-        }
-
-        using (response)
-        {
-            return ResultMapper.FromCallResponse(response, call);
-        }
+        return await CallAsync(call, () => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -415,8 +395,13 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     {
         cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.GetConversation, conversationId, user, pacer);
-        var (response, failure) = await SendAsync(() => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken)
-            .ConfigureAwait(false);
+        return await CallAsync(call, () => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One call that answers with an outcome only (no body kept): the answer judged, or the transport failure mapped.</summary>
+    private static async Task<CallResult> CallAsync(CallState call, Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var (response, failure) = await SendAsync(send, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
             return ResultMapper.FromCallException(failure!, call);
