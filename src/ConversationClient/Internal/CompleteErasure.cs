@@ -39,15 +39,15 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         int? responsesDeleted = null;
         if (deleteItems && operations.ListsStoredResponses)
         {
-            var (deleted, listed, responsesLeft) = await DeleteResponsesAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
-            if (responsesLeft is not null)
+            var responses = await DeleteResponsesAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
+            if (responses.Left is not null)
             {
-                return responsesLeft;
+                return responses.Left;
             }
 
-            if (listed)
+            if (!responses.WentOnWithout)
             {
-                responsesDeleted = deleted;
+                responsesDeleted = responses.Deleted;
             }
             else
             {
@@ -59,14 +59,14 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         var itemsSaidGone = false;
         if (deleteItems && !operations.DeletesItemsWithConversation)
         {
-            var (deleted, itemsLeft, gone) = await DeleteItemsAsync(conversationId, user, responsesDeleted, pacer, cancellationToken).ConfigureAwait(false);
-            if (itemsLeft is not null)
+            var items = await DeleteItemsAsync(conversationId, user, responsesDeleted, pacer, cancellationToken).ConfigureAwait(false);
+            if (items.Left is not null)
             {
-                return itemsLeft;
+                return items.Left;
             }
 
-            itemsDeleted = deleted;
-            itemsSaidGone = gone;
+            itemsDeleted = items.Deleted;
+            itemsSaidGone = items.WentOnWithout;
         }
 
         var result = await operations.DeleteAsync(conversationId, user, pacer, cancellationToken).ConfigureAwait(false);
@@ -155,146 +155,104 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         CheckGoneAsync(new DeleteConversationResult { ConversationId = conversationId, Outcome = earlier, Supersedes = earlier }, user, pacer, cancellationToken);
 
     /// <summary>
-    /// Deletes the conversation's items, listing its first page again after each page until it comes back empty: the
-    /// items deleted, the result to report instead of deleting the conversation when some are left, and whether the
-    /// listing said the conversation does not exist.
+    /// Deletes the conversation's items (see <see cref="DeleteAllAsync{TPage}"/>): a listing that says the conversation
+    /// does not exist ends the step without a result (<see cref="StepEnd.WentOnWithout"/>), as its delete will say.
     /// </summary>
-    private async Task<(int Deleted, DeleteConversationResult? ItemsLeft, bool Gone)> DeleteItemsAsync(string conversationId, string? user,
-        int? responsesDeleted, BatchPacer pacer, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-
-        // The items whose deletes the service answered: one of them listed again means the deletes do not take.
-        HashSet<string>? answered = null;
-        while (true)
-        {
-            // Always the first page: what was deleted is gone from it, so no cursor can name a deleted item.
-            var read = await operations.ReadItemPageAsync(conversationId, user, null, ItemPageSize, ConversationListOrder.OldestFirst, pacer, cancellationToken)
-                .ConfigureAwait(false);
-            if (!read.Succeeded)
-            {
-                // Gone already: no item can be reached any more, and the conversation's delete says not found.
-                return read.Gone
-                    ? (deleted, null, true)
-                    : (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
-                        $"its items could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"), false);
-            }
-
-            var items = read.Page.Items;
-            if (items.Count == 0)
-            {
-                // Empty, and the service says so: none left. Empty while it says it has more: not proven.
-                return read.Page.HasMore
-                    ? (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, null, null, null, "the service says it has more items but listed none"), false)
-                    : (deleted, null, false);
-            }
-
-            foreach (var item in items)
-            {
-                if (Guard.ConversationIdProblem(item.Id) is { } problem)
-                {
-                    // ".." would address the conversation itself: never sent.
-                    return (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, null, null, null, $"the service listed an item whose id cannot be sent ({problem})"), false);
-                }
-
-                // Answered as deleted (or not found) and listed again: deleting again would go on forever.
-                if (answered?.Contains(item.Id) == true)
-                {
-                    return (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, null, null, null, $"the service still lists item {item.Id} after answering its delete"), false);
-                }
-
-                if (stop.IsCancellationRequested)
-                {
-                    return (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, null, null, null, "the run was stopped before all its items were deleted"), false);
-                }
-
-                var itemResult = await operations.DeleteItemAsync(conversationId, item.Id, user, pacer, cancellationToken).ConfigureAwait(false);
-                if (itemResult.IsFailed)
-                {
-                    return (deleted, ItemsLeft(conversationId, deleted, responsesDeleted, itemResult.StatusCode, itemResult.RequestId, itemResult.Error.Code,
-                        $"deleting item {item.Id} failed after {Plural(itemResult.Attempts, "attempt")}: {itemResult.Error.Message ?? itemResult.Error.Code}"), false);
-                }
-
-                (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Id);
-                if (itemResult.Outcome == CallOutcome.Succeeded)
-                {
-                    deleted++;
-                }
-            }
-        }
-    }
+    private Task<StepEnd> DeleteItemsAsync(string conversationId, string? user, int? responsesDeleted, BatchPacer pacer, CancellationToken cancellationToken) =>
+        DeleteAllAsync(
+            new Noun("item", "an item"),
+            () => operations.ReadItemPageAsync(conversationId, user, null, ItemPageSize, ConversationListOrder.OldestFirst, pacer, cancellationToken),
+            static page => (page.Items.Select(item => item.Id).ToList(), page.HasMore),
+            itemId => operations.DeleteItemAsync(conversationId, itemId, user, pacer, cancellationToken),
+            static (read, _) => read.Gone,
+            (deleted, statusCode, requestId, causeCode, why) => ItemsLeft(conversationId, deleted, responsesDeleted, statusCode, requestId, causeCode, why));
 
     /// <summary>
-    /// Deletes the stored responses linked to the conversation, listing their first page again after each page until it
-    /// comes back empty: the responses deleted, whether the listing was served (false: the endpoint answered that it does
-    /// not serve the list, or the conversation is gone; the erasure goes on without this step), and the result to report
-    /// instead of going on when some are left.
+    /// Deletes the stored responses linked to the conversation (see <see cref="DeleteAllAsync{TPage}"/>): a first listing
+    /// the endpoint does not serve, or one that says the conversation is gone, ends the step without a result
+    /// (<see cref="StepEnd.WentOnWithout"/>: the erasure goes on and says they were not checked). Once a listing was
+    /// served, a miss is a failure like any other.
     /// </summary>
-    private async Task<(int Deleted, bool Listed, DeleteConversationResult? ResponsesLeft)> DeleteResponsesAsync(string conversationId, string? user,
-        BatchPacer pacer, CancellationToken cancellationToken)
+    private Task<StepEnd> DeleteResponsesAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
+        DeleteAllAsync(
+            new Noun("stored response", "a stored response"),
+            () => operations.ReadResponsePageAsync(conversationId, user, null, ItemPageSize, pacer, cancellationToken),
+            static page => (page.Ids, page.HasMore),
+            responseId => operations.DeleteResponseAsync(conversationId, responseId, user, pacer, cancellationToken),
+            static (read, started) => read.Gone || (read.NotServed && !started),
+            (deleted, statusCode, requestId, causeCode, why) => ResponsesLeft(conversationId, deleted, statusCode, requestId, causeCode, why));
+
+    /// <summary>
+    /// Deletes everything a listing of the conversation shows (its items, its stored responses), listing the first page
+    /// again after each page until it comes back empty (what was deleted is gone from it, so no cursor can name a deleted
+    /// one). Ends with what was deleted and, when some are left, the result to report instead of deleting the
+    /// conversation: a listing that fails (unless <paramref name="goesOnWithout"/> says the step ends there, given the
+    /// failed read and whether anything was answered yet), an empty page that says more, an id that cannot be sent (".."
+    /// would address the collection), one listed again after its delete was answered (deleting again would go on
+    /// forever), the batch's stop, a delete that failed.
+    /// </summary>
+    private async Task<StepEnd> DeleteAllAsync<TPage>(Noun noun, Func<Task<PageRead<TPage>>> readFirstPage,
+        Func<TPage, (IReadOnlyList<string> Ids, bool HasMore)> contents, Func<string, Task<CallResult>> delete,
+        Func<PageRead<TPage>, bool, bool> goesOnWithout, Func<int, int?, string?, string?, string, DeleteConversationResult> left)
+        where TPage : class
     {
         var deleted = 0;
         HashSet<string>? answered = null;
         while (true)
         {
-            var read = await operations.ReadResponsePageAsync(conversationId, user, null, ItemPageSize, pacer, cancellationToken).ConfigureAwait(false);
+            var read = await readFirstPage().ConfigureAwait(false);
             if (!read.Succeeded)
             {
-                // Not served at all (the first listing): this endpoint keeps no list of stored responses to erase from,
-                // so the conversation is erased without the step and its result says they were not checked. Once a
-                // listing was served, a miss is a failure like any other.
-                if (read.Gone || (read.NotServed && answered is null))
-                {
-                    return (deleted, false, null);
-                }
-
-                return (deleted, true, ResponsesLeft(conversationId, deleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
-                    $"its stored responses could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
+                return goesOnWithout(read, answered is not null)
+                    ? new StepEnd(deleted, null, WentOnWithout: true)
+                    : new StepEnd(deleted, left(deleted, read.Failure.StatusCode, read.Failure.RequestId, read.Failure.Error?.Code,
+                        $"its {noun.Plural} could not be listed: {read.Failure.Error?.Message ?? read.Failure.Message}"));
             }
 
-            var ids = read.Page.Ids;
+            var (ids, hasMore) = contents(read.Page);
             if (ids.Count == 0)
             {
-                return read.Page.HasMore
-                    ? (deleted, true, ResponsesLeft(conversationId, deleted, null, null, null, "the service says it has more stored responses but listed none"))
-                    : (deleted, true, null);
+                return new StepEnd(deleted, hasMore ? left(deleted, null, null, null, $"the service says it has more {noun.Plural} but listed none") : null);
             }
 
             foreach (var id in ids)
             {
-                if (Guard.ConversationIdProblem(id) is { } problem)
+                var refused = Guard.ConversationIdProblem(id) is { } problem ? $"the service listed {noun.WithArticle} whose id cannot be sent ({problem})"
+                    : answered?.Contains(id) == true ? $"the service still lists {noun.Singular} {id} after answering its delete"
+                    : stop.IsCancellationRequested ? $"the run was stopped before all its {noun.Plural} were deleted"
+                    : null;
+                if (refused is not null)
                 {
-                    // ".." would address the responses endpoint itself: never sent.
-                    return (deleted, true, ResponsesLeft(conversationId, deleted, null, null, null,
-                        $"the service listed a stored response whose id cannot be sent ({problem})"));
+                    return new StepEnd(deleted, left(deleted, null, null, null, refused));
                 }
 
-                if (answered?.Contains(id) == true)
+                var result = await delete(id).ConfigureAwait(false);
+                if (result.IsFailed)
                 {
-                    return (deleted, true, ResponsesLeft(conversationId, deleted, null, null, null,
-                        $"the service still lists stored response {id} after answering its delete"));
-                }
-
-                if (stop.IsCancellationRequested)
-                {
-                    return (deleted, true, ResponsesLeft(conversationId, deleted, null, null, null, "the run was stopped before all its stored responses were deleted"));
-                }
-
-                var responseResult = await operations.DeleteResponseAsync(conversationId, id, user, pacer, cancellationToken).ConfigureAwait(false);
-                if (responseResult.IsFailed)
-                {
-                    return (deleted, true, ResponsesLeft(conversationId, deleted, responseResult.StatusCode, responseResult.RequestId, responseResult.Error.Code,
-                        $"deleting stored response {id} failed after {Plural(responseResult.Attempts, "attempt")}: {responseResult.Error.Message ?? responseResult.Error.Code}"));
+                    return new StepEnd(deleted, left(deleted, result.StatusCode, result.RequestId, result.Error.Code,
+                        $"deleting {noun.Singular} {id} failed after {Plural(result.Attempts, "attempt")}: {result.Error.Message ?? result.Error.Code}"));
                 }
 
                 (answered ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
-                if (responseResult.Outcome == CallOutcome.Succeeded)
+                if (result.Outcome == CallOutcome.Succeeded)
                 {
                     deleted++;
                 }
             }
         }
     }
+
+    /// <summary>What a conversation's item or stored-response step is called in its messages.</summary>
+    private readonly record struct Noun(string Singular, string WithArticle)
+    {
+        public string Plural => Singular + "s";
+    }
+
+    /// <summary>
+    /// How a step ended: what it deleted, and either the result to report instead of going on (<see cref="Left"/>), or
+    /// that the listing ended it without one (<see cref="WentOnWithout"/>), or neither (none left).
+    /// </summary>
+    private readonly record struct StepEnd(int Deleted, DeleteConversationResult? Left, bool WentOnWithout = false);
 
     /// <summary>The result of a conversation left in place for its items (<see cref="Left"/>).</summary>
     private static DeleteConversationResult ItemsLeft(string conversationId, int deleted, int? responsesDeleted, int? statusCode, string? requestId,
