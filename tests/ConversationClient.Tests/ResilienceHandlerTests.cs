@@ -59,7 +59,7 @@ public sealed class ResilienceHandlerTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(thrown, Is.TypeOf<TimeoutRejectedException>());
-            Assert.That((thrown as TimeoutRejectedException)?.Timeout, Is.EqualTo(TimeSpan.FromSeconds(15)), "the total timeout, not the attempt's");
+            Assert.That((thrown as TimeoutRejectedException)?.Timeout, Is.EqualTo(TimeSpan.FromSeconds(5)), "the second attempt's timeout, cut to what was left of the total");
             Assert.That(inner.Requests, Has.Count.EqualTo(2));
             Assert.That(_clock.Elapsed, Is.EqualTo(TimeSpan.FromSeconds(15)));
         }

@@ -72,6 +72,23 @@ public sealed class RetryTests
         }
     }
 
+    [TestCase(0, 10_000)]
+    [TestCase(49_000, 10_000)]
+    [TestCase(52_500, 7_500)]
+    [TestCase(59_999, 1)]
+    [TestCase(60_000, 1)]
+    [TestCase(61_000, 1)]
+    public void AttemptTimeout_CutToWhatIsLeftOfTheTotal_AtLeastAMillisecond(int elapsedMs, int expectedMs)
+    {
+        var settings = Settings(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.TotalTimeout = TimeSpan.FromSeconds(60);
+        });
+
+        Assert.That(ConversationPipeline.AttemptTimeout(settings, TimeSpan.FromMilliseconds(elapsedMs)), Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
+    }
+
     [Test]
     public void Backoff_RandomJitter_AlwaysWithinBoundsAndCappedAtMaxDelay()
     {

@@ -5,24 +5,18 @@ using Polly;
 namespace ConversationClient.Pipeline;
 
 /// <summary>
-/// The batch's pace, for calls of a batch (<see cref="CallState.Pacer"/> set; others pass through): every attempt
-/// starts when the batch's pacer lets it, tells the pacer how the service answered, and a refusal (429 that is not a
-/// used-up quota) is tried again at the pace without using up one of the call's retries. Once the batch has given up,
-/// an attempt is not sent (<see cref="BatchGaveUpException"/>).
+/// The batch's pace, in the pipeline of a batch's calls (<see cref="ConversationPipeline.CreatePaced"/>, for calls whose
+/// <see cref="CallState.Pacer"/> is set): every attempt starts when the batch's pacer lets it, tells the pacer how the
+/// service answered, and a refusal (429 that is not a used-up quota) is tried again at the pace without using up one of
+/// the call's retries. Once the batch has given up, an attempt is not sent (<see cref="BatchGaveUpException"/>).
 /// </summary>
 internal sealed class BatchPacing : ResilienceStrategy<HttpResponseMessage>
 {
-    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
     {
-        // Outside a batch the attempt runs as it is, without an async layer of its own.
         var call = CallState.Of(context);
-        return call.Pacer is { } pacer ? PacedAsync(pacer, call, callback, context, state) : callback(context, state);
-    }
-
-    private static async ValueTask<Outcome<HttpResponseMessage>> PacedAsync<TState>(BatchPacer pacer, CallState call,
-        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
-    {
+        var pacer = call.Pacer!;
         while (true)
         {
             double? startedAt;

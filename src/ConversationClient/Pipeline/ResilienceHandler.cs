@@ -5,7 +5,7 @@ using Polly;
 namespace ConversationClient.Pipeline;
 
 /// <summary>
-/// Runs a call's HTTP attempts through the client's <see cref="ConversationPipeline"/>. Each attempt sends (through
+/// Runs a call's HTTP attempts through the client's <see cref="ConversationPipeline"/> (a batch's call through the paced one). Each attempt sends (through
 /// <see cref="HeadersHandler"/> and the handlers users add), reads the body inside the attempt, so a body that breaks
 /// off is retried like a reset connection, and judges the answer once (<see cref="Verdict"/>). One
 /// <c>x-ms-client-request-id</c> goes with all attempts of a call.
@@ -19,6 +19,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pacedPipeline;
 
     public ResilienceHandler(ClientSettings settings, TimeProvider timeProvider, Func<double>? random = null)
     {
@@ -26,6 +27,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         _timeProvider = timeProvider;
         _random = random ?? Random.Shared.NextDouble;
         _pipeline = ConversationPipeline.Create(settings, timeProvider);
+        _pacedPipeline = ConversationPipeline.CreatePaced(settings, timeProvider);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -35,7 +37,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
         call.AttachTo(context);
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
+            var pipeline = call.Pacer is null ? _pipeline : _pacedPipeline;
+            var outcome = await pipeline.ExecuteOutcomeAsync(
                 static (ctx, args) => args.Handler.AttemptAsync(args.Request, CallState.Of(ctx), ctx.CancellationToken),
                 context, (Handler: this, Request: request)).ConfigureAwait(false);
             outcome.ThrowIfException();
