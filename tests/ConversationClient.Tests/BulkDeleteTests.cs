@@ -157,6 +157,29 @@ public sealed class BulkDeleteTests
     }
 
     [Test]
+    public async Task DeleteManyAsync_503WithRetryAfter_PausesTheWholeBatch()
+    {
+        // An answer that is no refusal (a 503) but names a wait: the call retries after it, and the batch pauses too.
+        var clock = new TestClock();
+        var answered = 0;
+        var handler = new ScriptedHandler(clock).Then(_ => Task.FromResult(Interlocked.Increment(ref answered) == 3
+            ? Responses.Make(HttpStatusCode.ServiceUnavailable, Responses.DifyError("service_unavailable", "Busy.", 503), r => r.Headers.Add("Retry-After", "10"))
+            : Responses.Make(HttpStatusCode.NoContent)));
+        var client = Client(handler, clock: clock);
+
+        var results = await clock.RunAsync(client.DeleteManyAsync(Enumerable.Range(0, 20).Select(i => $"id-{i}"), "u").ToListAsync().AsTask());
+
+        var pausedAt = handler.Requests[2].At;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+            Assert.That(results.Sum(r => r.Attempts), Is.EqualTo(21), "the 503's call tried again, on its own retries");
+            Assert.That(handler.Requests.Skip(3).Select(r => r.At - pausedAt), Is.All.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)),
+                "no delete starts until the server's wait is over");
+        }
+    }
+
+    [Test]
     public async Task DeleteManyAsync_ServiceRefusesEverything_EndsWithEveryIdRateLimitedAndTheRestNotSent()
     {
         var clock = new TestClock();

@@ -42,7 +42,7 @@ internal sealed class CallState
     /// <summary>The address the call was made for: a primary handler that follows a redirect replaces the request's.</summary>
     public Uri? RequestUri { get; set; }
 
-    /// <summary>The <c>x-ms-client-request-id</c> sent with every attempt of the call.</summary>
+    /// <summary>The <c>x-ms-client-request-id</c> the handler sent with every attempt of the call (null for a request that came with its own).</summary>
     public string? ClientRequestId { get; set; }
 
     /// <summary>When the call started, on the handler's <see cref="TimeProvider"/>.</summary>
@@ -68,9 +68,6 @@ internal sealed class CallState
 
     /// <summary>The state of the call the pipeline runs.</summary>
     public static CallState Of(ResilienceContext context) => context.Properties.GetValue(ContextKey, null!);
-
-    /// <summary>Puts the state on <paramref name="request"/> (for a request the facade did not make).</summary>
-    public void AttachTo(HttpRequestMessage request) => request.Options.Set(RequestKey, this);
 
     /// <summary>Puts the state on <paramref name="context"/>.</summary>
     public void AttachTo(ResilienceContext context) => context.Properties.Set(ContextKey, this);

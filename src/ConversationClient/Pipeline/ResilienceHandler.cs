@@ -60,22 +60,15 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
     private CallState BeginCall(HttpRequestMessage request)
     {
-        // The facade's call state; a request the facade did not make gets its own.
-        var call = CallState.Of(request);
-        if (call is null)
-        {
-            call = new CallState();
-            call.AttachTo(request);
-        }
-
+        // The facade's call state; a request the facade did not make gets its own, on the pipeline's context only
+        // (nothing of it is read from such a request: it has no user isolation key, no telemetry).
+        var call = CallState.Of(request) ?? new CallState();
         call.RequestUri = request.RequestUri;
         call.StartTimestamp = _timeProvider.GetTimestamp();
         call.Jitter = _random();
-        if (request.Headers.NonValidated.TryGetValues(ClientRequestIdHeader, out var existing))
-        {
-            call.ClientRequestId = existing.ToString();
-        }
-        else
+
+        // A request that comes with its own id (one the facade did not make) keeps it, rather than sending two.
+        if (!request.Headers.NonValidated.Contains(ClientRequestIdHeader))
         {
             call.ClientRequestId = NewClientRequestId();
             request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, call.ClientRequestId);
