@@ -526,4 +526,37 @@ public sealed class BatchPacerTests
         Assert.That(pacer.IsLearned, Is.True);
         return pacer;
     }
+
+    [Test]
+    public void WaitToStartAsync_APauseOfAMicrosecond_StartsAtOnce()
+    {
+        // Times are doubles: within a microsecond is now, not a wait of a millisecond (timers count whole ones).
+        var pacer = NewPacer();
+
+        pacer.Pause(TimeSpan.FromTicks(10));
+
+        Assert.That(pacer.WaitToStartAsync(CancellationToken.None).AsTask().IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public async Task Passed_TheTimeBeforeTheClimbCountsAtTheOldPace()
+    {
+        var pacer = NewPacer();
+        var first = StartNow(pacer);
+        Advance(1);
+        pacer.Refused(first, null); // one start in a second: half of it, at least the slowest pace (1 a second)
+        Assert.That(pacer.Rate, Is.EqualTo(BatchPacer.MinRate));
+        Advance(0.5);
+
+        pacer.Passed(pacer.Now());
+
+        // Half a token came at 1 a second; the next start waits for the other half at 1.7 a second (0.294 s), not for
+        // what is left when the whole half second is counted at the new pace (0.15 of a token: 0.088 s).
+        var start = pacer.WaitToStartAsync(CancellationToken.None).AsTask();
+        Advance(0.2);
+        await Task.Yield();
+        Assert.That(start.IsCompleted, Is.False);
+        Advance(0.1);
+        await start.WaitAsync(RealWait);
+    }
 }

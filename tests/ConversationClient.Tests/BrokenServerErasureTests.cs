@@ -375,4 +375,15 @@ public sealed class BrokenServerErasureTests
         Assert.That(result.StatusCode, Is.EqualTo(400));
         Assert.That(ConversationDeletes(handler), Is.Zero, "its items would be stranded");
     }
+
+    [Test]
+    public void EraseUserStreaming_ListingFails_Throws()
+    {
+        var handler = new RoutedHandler(_ => Json("""{"error":{"message":"Invalid 'limit'.","type":"invalid_request_error","param":"limit","code":"invalid_value"}}""",
+            HttpStatusCode.BadRequest));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await Client(handler).EraseUserStreamingAsync("user-1").ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo("invalid_value"));
+    }
 }

@@ -225,4 +225,38 @@ public sealed class BulkDeleteTests
             Assert.That(handler.Requests, Has.Count.EqualTo(4), "no new delete starts after cancellation");
         }
     }
+
+    [Test]
+    public async Task DeleteManyAsync_ShouldSkip_LeavesThoseAloneWithoutAResult()
+    {
+        var service = new InMemoryConversationService(ConversationApiDialect.Dify);
+        var ids = service.Seed(4, "u");
+
+        var results = await Client(service).DeleteManyAsync(ids, "u", new BulkDeleteOptions { ShouldSkip = id => id == ids[1] }).ToListAsync();
+
+        Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(ids.Where(id => id != ids[1])));
+        Assert.That(service.DeleteCalls.Keys, Has.No.Member(ids[1]));
+        Assert.That(service.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task DeleteManyAsync_StoppedBeforeItStarts_ReportsNothingEvenForAnInvalidId()
+    {
+        // An id source that does not listen to the batch's token: the batch itself stops reading it.
+        static async IAsyncEnumerable<string> Ids()
+        {
+            await Task.Yield();
+            yield return "..";
+            yield return "id-1";
+        }
+
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NoContent);
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+
+        var results = await Client(handler).DeleteManyAsync(Ids(), "u", new BulkDeleteOptions { StopToken = stop.Token }).ToListAsync();
+
+        Assert.That(results, Is.Empty);
+        Assert.That(handler.Requests, Is.Empty);
+    }
 }

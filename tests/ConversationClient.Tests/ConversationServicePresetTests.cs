@@ -67,4 +67,16 @@ public sealed class ConversationServicePresetTests
                 Is.EqualTo(new[] { "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "DIFY_API_KEY" }));
         }
     }
+
+    [Test]
+    public void ToBaseAddress_NullOrRelativeAddress_ThrowsNamingTheAddress()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => ConversationServicePreset.AzureAIFoundry.ToBaseAddress(null!),
+                Throws.ArgumentNullException.With.Property("ParamName").EqualTo("address"));
+            Assert.That(() => ConversationServicePreset.AzureAIFoundry.ToBaseAddress(new Uri("/openai/v1", UriKind.Relative)),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("address"));
+        }
+    }
 }

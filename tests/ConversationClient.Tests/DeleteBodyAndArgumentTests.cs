@@ -133,4 +133,49 @@ public sealed class DeleteBodyAndArgumentTests
         Assert.That(ex!.ParamName, Is.EqualTo("user"));
         Assert.That(handler.Requests, Is.Empty);
     }
+
+    [TestCase(0, 20, "options.MaxConcurrency")]
+    [TestCase(4, 0, "options.PageSize")]
+    [TestCase(4, 101, "options.PageSize")]
+    public void EraseUserStreaming_OptionsOutOfRange_ThrowAtTheCall(int maxConcurrency, int pageSize, string paramName)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false}""");
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var ex = Assert.Catch<ArgumentException>(() =>
+            client.EraseUserStreamingAsync("user-1", new BulkDeleteOptions { MaxConcurrency = maxConcurrency, PageSize = pageSize }));
+
+        Assert.That(ex!.ParamName, Is.EqualTo(paramName));
+        Assert.That(handler.Requests, Is.Empty);
+    }
+
+    [TestCase(null)]
+    [TestCase(" ")]
+    [TestCase("user\n1")]
+    public void EraseUserStreaming_NoUserOrOneThatCannotBeSent_ThrowsAtTheCall(string? user)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"object":"list","data":[],"has_more":false}""");
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var ex = Assert.Catch<ArgumentException>(() => client.EraseUserStreamingAsync(user!));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("user"));
+        Assert.That(handler.Requests, Is.Empty);
+    }
+
+    // PageSize is the page of an erasure's listing: a batch of given ids lists nothing, so any value is left alone.
+    [TestCase(0)]
+    [TestCase(101)]
+    public async Task DeleteManyAndEraseConversations_PageSizeOutOfRange_IsNotChecked(int pageSize)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, Responses.OpenAIDeleted);
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+        var options = new BulkDeleteOptions { PageSize = pageSize, DeleteItems = false, Verify = false };
+
+        var deleted = await client.DeleteManyAsync(["conv_1"], options: options).ToListAsync();
+        var erased = await client.EraseConversationsAsync(["conv_1"], options: options).ToListAsync();
+
+        Assert.That(deleted.Single().Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(erased.Single().Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted));
+    }
 }

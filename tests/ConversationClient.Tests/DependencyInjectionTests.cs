@@ -199,6 +199,27 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
+    public async Task AddConversationClient_TimeProviderFromContainer_TimesTheCall()
+    {
+        // The facade's own clock (call durations, a batch's pace) is the container's too, not only the retries'.
+        var clock = new TestClock();
+        var logs = new Observability.ObservabilityLogCapture();
+        var handler = new ScriptedHandler(clock)
+            .Then(HttpStatusCode.TooManyRequests, null, r => r.Headers.Add("Retry-After", "9"))
+            .Then(HttpStatusCode.NoContent);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddLogging(b => b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        services.AddConversationClient(OpenAI).ConfigurePrimaryHttpMessageHandler(() => handler);
+        await using var provider = services.BuildServiceProvider();
+
+        await clock.RunAsync(provider.GetRequiredService<IConversationClient>().DeleteAsync("c1"));
+
+        var finished = logs.For("ConversationClient").Single(e => e.EventId.Name == "DeleteFinished");
+        Assert.That(double.Parse(finished["DurationMs"]!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(9000));
+    }
+
+    [Test]
     public async Task AddConversationClient_TimeProviderFromContainer_IsTheClientsClockForRetryAfterDates()
     {
         // The result's RetryAfter from an HTTP date is counted from the container's clock, not the system's.

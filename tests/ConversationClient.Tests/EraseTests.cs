@@ -424,6 +424,30 @@ public sealed class EraseTests(ConversationApiDialect dialect)
         }
     }
 
+    [Test]
+    public async Task EraseUserAsync_ReportsProgressAfterEachFinishedDelete()
+    {
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(5, "user-1");
+        var reports = new List<EraseProgress>();
+
+        await Client(service).EraseUserAsync("user-1", new BulkDeleteOptions { MaxConcurrency = 1 }, new SynchronousProgress<EraseProgress>(reports.Add));
+
+        Assert.That(reports.Select(r => r.Deleted), Is.SupersetOf(new[] { 1, 2, 3, 4, 5 }), "not only when a page is listed");
+    }
+
+    [Test]
+    public async Task EraseUserStreamingAsync_ListsInPagesOfItsOptionsPageSize()
+    {
+        var service = new InMemoryConversationService(dialect);
+        service.Seed(35, "user-1");
+
+        var results = await Client(service).EraseUserStreamingAsync("user-1", new BulkDeleteOptions { PageSize = 10 }).ToListAsync();
+
+        Assert.That(results, Has.Count.EqualTo(35));
+        Assert.That(service.ListCalls, Is.GreaterThanOrEqualTo(4), "35 conversations in pages of 10");
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -261,4 +261,42 @@ public sealed class ItemOperationsTests
         Assert.That(read.Page!.NextCursor, Is.EqualTo("m3"));
         Assert.That(HttpUtility.ParseQueryString(handler.Single.Uri.Query)["first_id"], Is.EqualTo("m5"));
     }
+
+    // A gateway's 404 that names neither the item (or response) nor the conversation is about the address: a failure to
+    // look at, never "not found" (which an erasure would take as already deleted).
+    private const string GatewayNotFound = """{"error":{"code":"404","message":"Resource not found"}}""";
+
+    [Test]
+    public async Task DeleteItemAsync_404ThatDoesNotSpeakOfTheItem_IsNotNotFound()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NotFound, GatewayNotFound);
+        var operations = Operations(ConversationApiDialect.OpenAI, handler);
+
+        var result = await operations.DeleteItemAsync("conv_1", "msg_1", null, Pacer(), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(CallOutcome.Failed));
+    }
+
+    [Test]
+    public async Task DeleteResponseAsync_404ThatDoesNotSpeakOfTheResponse_IsNotNotFound()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NotFound, GatewayNotFound);
+        var operations = Operations(ConversationApiDialect.OpenAI, handler);
+
+        var result = await operations.DeleteResponseAsync("conv_1", "resp_1", null, Pacer(), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(CallOutcome.Failed));
+    }
+
+    [TestCase("""{"error":{"message":"Response with id 'resp_1' not found.","type":"invalid_request_error","param":null,"code":null}}""")]
+    [TestCase(Responses.OpenAINotFound)]
+    public async Task DeleteResponseAsync_ResponseOrConversationNotFound_IsNotFound(string body)
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.NotFound, body);
+        var operations = Operations(ConversationApiDialect.OpenAI, handler);
+
+        var result = await operations.DeleteResponseAsync("conv_1", "resp_1", null, Pacer(), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(CallOutcome.NotFound));
+    }
 }

@@ -310,4 +310,18 @@ public sealed class ListItemsTests
         Assert.That(options.PageSize, Is.EqualTo(100));
         Assert.That(options.Order, Is.EqualTo(ConversationListOrder.OldestFirst));
     }
+
+    [Test]
+    public void ListItemsAsync_ConnectionFails_ThrowsWithTheConnectionErrorAndTheCause()
+    {
+        var reset = new HttpRequestException("connection reset");
+        var handler = new ScriptedHandler().ThenThrow(reset);
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler, o => o.Retry.MaxRetries = 0);
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListItemsAsync("conv_1").ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode));
+        Assert.That(ex.Message, Does.StartWith("Reading the items of conversation 'conv_1' failed: "));
+        Assert.That(ex.InnerException, Is.SameAs(reset));
+    }
 }

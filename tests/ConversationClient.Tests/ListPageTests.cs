@@ -111,4 +111,20 @@ public sealed class ListPageTests
         Assert.That(ex!.Message, Does.Not.Contain("no list operation"));
         Assert.That(ex.StatusCode, Is.EqualTo((int)status));
     }
+
+    // A listing page whose cursor's conversation was deleted meanwhile is "gone" (an erasure starts again from the top);
+    // any other failure is not, and ends the listing.
+    [TestCase(HttpStatusCode.NotFound, Responses.OpenAINotFound, true)]
+    [TestCase(HttpStatusCode.BadRequest, """{"error":{"code":"invalid_value","message":"Invalid 'after'.","param":"after","type":"invalid_request_error"}}""", false)]
+    [TestCase(HttpStatusCode.InternalServerError, """{"error":{"code":null,"message":"The server had an error.","type":"server_error"}}""", false)]
+    public async Task ReadPage_FailureIsGoneOnlyWhenTheServiceSaysTheConversationDoesNotExist(HttpStatusCode status, string body, bool gone)
+    {
+        var handler = new ScriptedHandler().Then(status, body);
+        var operations = (Internal.IBatchOperations)TestClients.Create(ConversationApiDialect.OpenAI, handler, o => o.Retry.MaxRetries = 0);
+
+        var read = await operations.ReadPageAsync(null, "conv_deleted", 20, CancellationToken.None);
+
+        Assert.That(read.Succeeded, Is.False);
+        Assert.That(read.Gone, Is.EqualTo(gone));
+    }
 }

@@ -174,4 +174,53 @@ public sealed class ListTests
 
         Assert.That(handler.Requests, Is.Empty);
     }
+
+    [Test]
+    public void ListAsync_EmptyPageThatSaysMoreAndGivesACursor_ThrowsSayingThePageWasEmpty()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"object":"list","data":[],"last_id":"conv_x","has_more":true}""");
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync().ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(ex.Message, Does.Contain("empty page"));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1), "an empty page is not paged on from, whatever cursor it gives");
+    }
+
+    [Test]
+    public async Task ListAsync_PageThatGivesTheCursorItWasAskedWith_ThrowsSayingThereIsNoNewPlaceToGoOnFrom()
+    {
+        // A server that ignores the cursor answers the same page again: never read forever, never short in silence.
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, OpenAIPage(true, "conv_1"));
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+        var items = new List<string>();
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () =>
+        {
+            await foreach (var item in client.ListAsync())
+            {
+                items.Add(item.Id);
+            }
+        });
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(ex.Message, Does.Contain("no new place to go on from"));
+        Assert.That(items, Is.EqualTo(new[] { "conv_1", "conv_1" }));
+        Assert.That(handler.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void ListAsync_ConnectionFails_ThrowsWithTheConnectionErrorAndTheCause()
+    {
+        var reset = new HttpRequestException("connection reset");
+        var handler = new ScriptedHandler().ThenThrow(reset);
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler, o => o.Retry.MaxRetries = 0);
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync().ToListAsync());
+
+        Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode));
+        Assert.That(ex.Message, Does.StartWith("Listing conversations failed: "));
+        Assert.That(ex.InnerException, Is.SameAs(reset));
+    }
 }

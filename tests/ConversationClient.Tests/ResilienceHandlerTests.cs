@@ -452,4 +452,18 @@ public sealed class ResilienceHandlerTests
         Assert.That(result.Outcome, Is.EqualTo(attempts == 1 ? DeleteConversationOutcome.Failed : DeleteConversationOutcome.Deleted));
         Assert.That(result.StatusCode, Is.EqualTo(attempts == 1 ? 503 : 204), "ends with the last answer, not a timeout");
     }
+
+    [Test]
+    public async Task Batch_ItemDeleteRefusedUntilTheTotalTimeout_FailsRateLimitedWithTheLast429()
+    {
+        var (client, handler) = Client(h => h.Then(HttpStatusCode.TooManyRequests, RateLimit()),
+            o => o.TotalTimeout = TimeSpan.FromSeconds(20));
+
+        var result = await _clock.RunAsync(client.DeleteItemCoreAsync("conv_1", "msg_1", null, Pacer(), CancellationToken.None));
+
+        Assert.That(result.Outcome, Is.EqualTo(CallOutcome.Failed));
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.RateLimitedCode));
+        Assert.That(result.StatusCode, Is.EqualTo(429));
+        Assert.That(handler.Requests, Has.Count.GreaterThan(1));
+    }
 }

@@ -128,4 +128,30 @@ public sealed class ResultTextTests
             Assert.That(Report(0, new ConversationApiError { Code = "x" }).IsComplete, Is.False);
         }
     }
+
+    [Test]
+    public void Report_ToString_SaysTheSkippedAndWhetherItWasVerified()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(new EraseReport { Listed = 3, Deleted = 2, NotFound = 0, Failures = [], Skipped = 1, VerificationRequested = true, Verified = true }.ToString(),
+                Is.EqualTo("3 listed, 2 deleted, 0 not found, 0 failed, 1 skipped, verified"));
+            Assert.That(new EraseReport { Listed = 2, Deleted = 2, NotFound = 0, Failures = [], VerificationRequested = true }.ToString(),
+                Is.EqualTo("2 listed, 2 deleted, 0 not found, 0 failed, not verified"));
+        }
+    }
+
+    [Test]
+    public void Export_ToString_SaysTheItemsOrThatItWasDeletedMeanwhile()
+    {
+        var conversation = new ConversationSummary { Id = "conv_1" };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(new ConversationExport { Conversation = conversation, Items = [new ConversationItem { Id = "msg_1", Type = "message", Json = "{}" }] }.ToString(),
+                Is.EqualTo("conv_1 (1 items)"));
+            Assert.That(new ConversationExport { Conversation = conversation, DeletedDuringExport = true }.ToString(),
+                Is.EqualTo("conv_1 (deleted during export)"));
+        }
+    }
 }

@@ -95,7 +95,8 @@ internal static class ErrorBodyParser
 
         try
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            // At most 64 levels deep: JsonDocument's default.
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -172,11 +173,8 @@ internal static class ErrorBodyParser
     /// <summary>A member as text: strings as they are, numbers and other values as their JSON; null when absent or null.</summary>
     private static string? Text(JsonElement element, string name)
     {
-        if (!element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
+        // An absent member is the default element, whose kind is Undefined.
+        _ = element.TryGetProperty(name, out var value);
         return value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),

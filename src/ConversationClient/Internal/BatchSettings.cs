@@ -8,5 +8,5 @@ internal sealed record BatchSettings(BatchThrottle Throttle, BatchPacer Pacer, i
     CancellationToken StopToken)
 {
     /// <summary>The same batch with no skip test (for ids that were tested already).</summary>
-    public BatchSettings WithoutSkip() => ShouldSkip is null ? this : this with { ShouldSkip = null };
+    public BatchSettings WithoutSkip() => this with { ShouldSkip = null };
 }

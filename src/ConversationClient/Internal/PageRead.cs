@@ -11,9 +11,10 @@ namespace ConversationClient.Internal;
 internal sealed class PageRead<TPage>
     where TPage : class
 {
-    private PageRead(TPage? page, ConversationApiException? failure, bool gone, bool notServed)
+    private PageRead(TPage page) => Page = page;
+
+    private PageRead(ConversationApiException failure, bool gone, bool notServed)
     {
-        Page = page;
         Failure = failure;
         Gone = gone;
         NotServed = notServed;
@@ -35,7 +36,7 @@ internal sealed class PageRead<TPage>
     [MemberNotNullWhen(false, nameof(Failure))]
     public bool Succeeded => Page is not null;
 
-    public static PageRead<TPage> Read(TPage page) => new(page, null, gone: false, notServed: false);
+    public static PageRead<TPage> Read(TPage page) => new(page);
 
-    public static PageRead<TPage> Failed(ConversationApiException failure, bool gone = false, bool notServed = false) => new(null, failure, gone, notServed);
+    public static PageRead<TPage> Failed(ConversationApiException failure, bool gone = false, bool notServed = false) => new(failure, gone, notServed);
 }

@@ -119,19 +119,17 @@ internal static class ResultMapper
             verdict.RequestId, ex);
 
     /// <summary>The service's word that a conversation does not exist, under <see cref="ConversationApiError.NotFoundCode"/> whatever code it gave (OpenAI gives none).</summary>
-    private static ConversationApiError NotFound(ConversationApiError error) => error.Code == ConversationApiError.NotFoundCode
-        ? error
-        : new ConversationApiError
-        {
-            Code = ConversationApiError.NotFoundCode,
-            Message = error.Message,
-            Param = error.Param,
-            Type = error.Type,
-            Details = error.Details,
-            AdditionalInfo = error.AdditionalInfo,
-            DebugInfo = error.DebugInfo,
-            RawBody = error.RawBody,
-        };
+    private static ConversationApiError NotFound(ConversationApiError error) => new()
+    {
+        Code = ConversationApiError.NotFoundCode,
+        Message = error.Message,
+        Param = error.Param,
+        Type = error.Type,
+        Details = error.Details,
+        AdditionalInfo = error.AdditionalInfo,
+        DebugInfo = error.DebugInfo,
+        RawBody = error.RawBody,
+    };
 
     /// <summary>The result of a call about one conversation or item (an item delete, a get) that got an answer, from its <see cref="Verdict"/>.</summary>
     public static CallResult FromCallResponse(HttpResponseMessage response, CallState call)
