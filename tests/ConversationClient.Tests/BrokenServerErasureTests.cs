@@ -324,6 +324,31 @@ public sealed class BrokenServerErasureTests
     }
 
     [Test]
+    public async Task EraseUser_OpenAIListingThatStillShowsDeletedOnes_PagesOnAfterEachPagesLastId()
+    {
+        // OpenAI's `after` outlives deletes: the erasure pages on from the page's last id, not from the top again (where
+        // a listing that lags would show the deleted ones once more, a list call per page wasted).
+        var handler = new RoutedHandler(request =>
+        {
+            if (request.Method == HttpMethod.Delete)
+            {
+                var id = request.RequestUri!.Segments[^1];
+                return Json($$"""{"id":"{{id}}","object":"conversation.deleted","deleted":true}""");
+            }
+
+            return HttpUtility.ParseQueryString(request.RequestUri!.Query)["after"] == "conv_b"
+                ? Json("""{"object":"list","data":[{"id":"conv_c","object":"conversation","created_at":1741900000,"metadata":{}}],"first_id":"conv_c","last_id":"conv_c","has_more":false}""")
+                : Json("""{"object":"list","data":[{"id":"conv_a","object":"conversation","created_at":1741900000,"metadata":{}},{"id":"conv_b","object":"conversation","created_at":1741900000,"metadata":{}}],"first_id":"conv_a","last_id":"conv_b","has_more":true}""");
+        });
+
+        var report = await Client(handler).EraseUserAsync("user-1", new BulkDeleteOptions { DeleteItems = false, Verify = false });
+
+        var lists = handler.Requests.Where(r => r.Method == HttpMethod.Get).Select(r => HttpUtility.ParseQueryString(r.RequestUri!.Query)["after"]);
+        Assert.That(lists, Is.EqualTo(new[] { null, "conv_b" }));
+        Assert.That(report.Deleted, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task EraseUser_NotFoundThenStillThere_MovesItFromNotFoundToFailures()
     {
         var handler = ListedAgain(HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.OK);

@@ -132,6 +132,18 @@ public sealed class ListItemsTests
     }
 
     [Test]
+    public async Task ListItemsAsync_DifyConversationWithoutMessages_IsEmpty()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, DifyMessages(false));
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        var items = await client.ListItemsAsync("conv-1", "user 1").ToListAsync();
+
+        Assert.That(items, Is.Empty);
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task ListItemsAsync_DifyNewestFirst_StreamsEachPageReversed()
     {
         var handler = new ScriptedHandler()

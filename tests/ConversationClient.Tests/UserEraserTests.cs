@@ -69,8 +69,237 @@ public sealed class UserEraserTests
         Assert.That(operations.Cursors, Has.Count.EqualTo(4));
     }
 
-    private static BatchSettings Batch() =>
-        new(new BatchThrottle(2), new BatchPacer(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeProvider.System), 2, null, CancellationToken.None);
+    [Test]
+    public async Task RunAsync_StoppedBeforeItStarts_ListsNothingAndSaysStopped()
+    {
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true, PageRead<ConversationPage>.Read(Page(hasMore: false, "a")));
+        var tally = new ErasureTally();
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+
+        var results = await Run(operations, tally, Batch(stop: stop.Token));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(operations.Cursors, Is.Empty, "no page is listed after the stop");
+            Assert.That(results, Is.Empty);
+            Assert.That(tally.Stopped, Is.True);
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_ListingFailsWithoutAnErrorFromTheService_ReportsAnHttpErrorWithTheFailuresMessage()
+    {
+        // A failure with no service error (the connection was reset): the report still has an error to show.
+        var failure = new ConversationApiException("Listing conversations failed: the connection was reset.");
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true, PageRead<ConversationPage>.Failed(failure));
+        var tally = new ErasureTally();
+
+        await Run(operations, tally);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tally.ListingFailure, Is.SameAs(failure));
+            Assert.That(tally.ListingError?.Code, Is.EqualTo(ConversationApiError.HttpErrorCode));
+            Assert.That(tally.ListingError?.Message, Is.EqualTo(failure.Message));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_CursorGoneAfterTwoPagesOfProgress_StartsAgainFromTheTop()
+    {
+        // Progress on each of two pages (b and d stand), then d is gone after all: progress since the top, so start again.
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "c", "d")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone", 404), gone: true),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "b", "d")))
+        {
+            Failing = { "b", "d" },
+        };
+        var tally = new ErasureTally();
+
+        await Run(operations, tally);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "b", "d", null }));
+            Assert.That(tally.ListingFailure, Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_EachPage_TellsPageListedOnceItIsCounted()
+    {
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "c")));
+        var listedWhenTold = new List<int>();
+        var tally = new ErasureTally();
+        tally.PageListed = () => listedWhenTold.Add(tally.Listed);
+
+        await Run(operations, tally);
+
+        Assert.That(listedWhenTold, Is.EqualTo(new[] { 2, 3 }));
+    }
+
+    [Test]
+    public async Task RunAsync_StopArrivingWithALastPageThatHasNothingToDelete_EndsWithoutSayingStopped()
+    {
+        // The stop comes while the last page is read; that page holds only a conversation handled before: nothing is
+        // left to start, the listing reached its end, so the run is not cut short.
+        using var stop = new CancellationTokenSource();
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "a")))
+        {
+            Failing = { "a" },
+            OnRead = read =>
+            {
+                if (read == 1)
+                {
+                    stop.Cancel();
+                }
+            },
+        };
+        var tally = new ErasureTally();
+
+        await Run(operations, tally, Batch(stop: stop.Token));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(operations.Cursors, Has.Count.EqualTo(2));
+            Assert.That(tally.Stopped, Is.False);
+            Assert.That(tally.ListingFailure, Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_StopDuringAPagesDeletes_EndsThereAsStoppedWithoutJudgingThePage()
+    {
+        // The page says more but gives no cursor (which would end the run as a listing failure): the stop comes first.
+        using var stop = new CancellationTokenSource();
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true,
+            PageRead<ConversationPage>.Read(new ConversationPage([new ConversationSummary { Id = "a" }, new ConversationSummary { Id = "b" }], true, null)))
+        {
+            OnDelete = _ => stop.Cancel(),
+        };
+        var tally = new ErasureTally();
+
+        await Run(operations, tally, Batch(stop: stop.Token));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tally.Stopped, Is.True);
+            Assert.That(tally.ListingError, Is.Null);
+            Assert.That(tally.ListingFailure, Is.Null);
+            Assert.That(operations.Cursors, Has.Count.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_WithoutVerification_CountsNoConversationUnverified()
+    {
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true, PageRead<ConversationPage>.Read(Page(hasMore: false, "a", "b")));
+        var tally = new ErasureTally();
+
+        var results = await Run(operations, tally);
+
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(DeleteConversationOutcome.Deleted));
+        Assert.That(tally.Unverified, Is.Zero, "unverified is for a look that failed, and no look was asked for");
+    }
+
+    [Test]
+    public async Task RunAsync_CursorNamingAStandingOne_PagesOnFromTheLastFailedInPageOrder()
+    {
+        // a failed and stands, b was deleted: the next page is asked after a (b is gone, and a cursor must stand).
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false)))
+        {
+            Failing = { "a" },
+        };
+
+        await Run(operations, new ErasureTally());
+
+        Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "a" }));
+    }
+
+    [Test]
+    public async Task RunAsync_CursorNamingAStandingOne_PagesOnFromASkippedOneAfterTheFailedOne()
+    {
+        // a failed, s was skipped (both stand), b was deleted: s is the later of the two in the page, so paging on from
+        // it lists nothing twice.
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "s", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false)))
+        {
+            Failing = { "a" },
+        };
+        var tally = new ErasureTally();
+
+        await Run(operations, tally, Batch(skip: id => id == "s"));
+
+        Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "s" }));
+        Assert.That(tally.Skipped, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task RunAsync_FailuresAnsweredOutOfPageOrder_PagesOnFromTheLastFailedInPageOrder()
+    {
+        // a and b both fail, b's answer first: the cursor is still b, the later one in the page.
+        var aAnswers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false)))
+        {
+            Failing = { "a", "b" },
+            Gates = { ["a"] = aAnswers.Task },
+        };
+
+        var order = new List<string>();
+        await foreach (var result in UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify: false), "u", Batch(), 2,
+            new ErasureTally(), CancellationToken.None))
+        {
+            order.Add(result.ConversationId);
+            aAnswers.TrySetResult();
+        }
+
+        Assert.That(order, Is.EqualTo(new[] { "b", "a" }));
+        Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "b" }));
+    }
+
+    [Test]
+    public async Task RunAsync_VerificationCursorGoneWithNothingNewSinceItsStart_EndsWithTheListingError()
+    {
+        // The verification pass is a start from the top: with nothing new since, a cursor gone does not start it again
+        // (no endless loop on a listing that keeps showing a conversation it says is gone).
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "b")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone", 404), gone: true),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "b")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone again", 404), gone: true))
+        {
+            Failing = { "b" },
+        };
+        var tally = new ErasureTally();
+
+        await Run(operations, tally, verify: true);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, null, "b" }));
+            Assert.That(tally.ListingFailure?.Message, Is.EqualTo("gone"));
+            Assert.That(tally.VerificationFinished, Is.False);
+        }
+    }
+
+    private static Task<List<DeleteConversationResult>> Run(ScriptedOperations operations, ErasureTally tally, BatchSettings? batch = null, bool verify = false) =>
+        UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify), "u", batch ?? Batch(), 2, tally, CancellationToken.None).ToListAsync().AsTask();
+
+    private static BatchSettings Batch(Func<string, bool>? skip = null, CancellationToken stop = default) =>
+        new(new BatchThrottle(2), new BatchPacer(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeProvider.System), 2, skip, stop);
 
     private static ConversationPage Page(bool hasMore, params string[] ids) =>
         new(ids.Select(id => new ConversationSummary { Id = id }).ToList(), hasMore, ids.Length > 0 ? ids[^1] : null);
@@ -83,19 +312,37 @@ public sealed class UserEraserTests
 
         public List<string?> Cursors { get; } = [];
 
+        /// <summary>Deletes that answer only once their task completes.</summary>
+        public Dictionary<string, Task> Gates { get; } = [];
+
+        /// <summary>Told each delete's id as it starts.</summary>
+        public Action<string>? OnDelete { get; init; }
+
+        /// <summary>Told each listing page's index (from 0) as it is read.</summary>
+        public Action<int>? OnRead { get; init; }
+
         public bool CursorOutlivesDeletes => cursorOutlivesDeletes;
 
-        public Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
-            Task.FromResult(new DeleteConversationResult
+        public async Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken)
+        {
+            OnDelete?.Invoke(conversationId);
+            if (Gates.TryGetValue(conversationId, out var gate))
+            {
+                await gate;
+            }
+
+            return new DeleteConversationResult
             {
                 ConversationId = conversationId,
                 Outcome = Failing.Contains(conversationId) ? DeleteConversationOutcome.Failed : DeleteConversationOutcome.Deleted,
                 Attempts = 1,
-            });
+            };
+        }
 
         public Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken)
         {
             Cursors.Add(cursor);
+            OnRead?.Invoke(_next);
             return Task.FromResult(pages[_next++]);
         }
 
@@ -108,8 +355,9 @@ public sealed class UserEraserTests
         public Task<CallResult> DeleteItemAsync(string conversationId, string itemId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
+        // The verification's look: every conversation asked for is gone.
         public Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
+            Task.FromResult(new CallResult { Outcome = CallOutcome.NotFound, StatusCode = 404, Attempts = 1 });
 
         // Nor stored responses.
         public bool ListsStoredResponses => false;

@@ -81,11 +81,8 @@ internal static class ItemListReader
                     _ => throw new JsonException("The page's has_more is not a boolean."),
                 };
             }
-            else
-            {
-                reader.Read();
-            }
 
+            // Past the member's value; from another member's name, Skip moves to its value and past all of it.
             reader.Skip();
         }
 

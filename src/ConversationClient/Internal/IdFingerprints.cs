@@ -53,12 +53,7 @@ internal sealed class IdFingerprints
     public bool Contains(string id)
     {
         var (high, low, segment) = Fingerprint(id);
-        if (high == 0 && low == 0)
-        {
-            low = 1;
-        }
-
-        return _segments[segment]?.Contains(high, low) == true;
+        return Contains(high, low, segment);
     }
 
     private static (ulong High, ushort Low, int Segment) Fingerprint(string id)
@@ -73,14 +68,8 @@ internal sealed class IdFingerprints
     /// <summary>Adds a fingerprint given as its parts (tests use it to make collisions on purpose).</summary>
     internal bool Add(ulong high, ushort low, int segment)
     {
-        // An empty slot is all zeros: the one fingerprint that would look empty is moved next to it.
-        if (high == 0 && low == 0)
-        {
-            low = 1;
-        }
-
         var table = _segments[segment] ??= new Segment();
-        if (!table.Add(high, low))
+        if (!table.Add(high, NotEmpty(high, low)))
         {
             return false;
         }
@@ -88,6 +77,15 @@ internal sealed class IdFingerprints
         Count++;
         return true;
     }
+
+    /// <summary>Whether a fingerprint given as its parts was added.</summary>
+    internal bool Contains(ulong high, ushort low, int segment) => _segments[segment]?.Contains(high, NotEmpty(high, low)) == true;
+
+    /// <summary>
+    /// The low part to store: an empty slot is all zeros, so the one fingerprint that would look empty is moved next to
+    /// it (its low part 1; the two count as one id).
+    /// </summary>
+    private static ushort NotEmpty(ulong high, ushort low) => high == 0 && low == 0 ? (ushort)1 : low;
 
     private sealed class Segment
     {

@@ -179,9 +179,10 @@ internal static class UserEraser
             if (batch.Pacer.HasGivenUp)
             {
                 // The service let no delete through for the total timeout: listing on would only add ids not sent.
-                tally.ListingError = ResultMapper.RateLimited(
-                    Http.BatchGaveUpException.Describe(batch.Pacer.RefusingFor) + " The erasure stopped before the end of the listing; run it again later to continue.");
-                tally.ListingFailure = new ConversationApiException(tally.ListingError.Message ?? "The erasure stopped early.", null, tally.ListingError);
+                var message = Http.BatchGaveUpException.Describe(batch.Pacer.RefusingFor) +
+                    " The erasure stopped before the end of the listing; run it again later to continue.";
+                tally.ListingError = ResultMapper.RateLimited(message);
+                tally.ListingFailure = new ConversationApiException(message, null, tally.ListingError);
                 yield break;
             }
 

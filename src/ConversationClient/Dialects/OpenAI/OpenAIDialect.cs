@@ -158,11 +158,11 @@ internal sealed class OpenAIDialect : ConversationDialect
     /// <summary>Azure endpoints (Azure AI Foundry documents the list); OpenAI's public API has none.</summary>
     public override bool ListsStoredResponses(Uri baseAddress) => IsAzureEndpoint(baseAddress);
 
-    /// <summary>Only each response's id is read; the next page is after the page's last response.</summary>
+    /// <summary>Only each response's id is read.</summary>
     public override ResponsePage ReadResponsePage(ReadOnlySpan<byte> body)
     {
         var ids = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIStoredResponse,
             static (response, _) => response.Id ?? throw new JsonException("A response has no id."), out var hasMore);
-        return new ResponsePage(ids, hasMore, ids.Count > 0 ? ids[^1] : null);
+        return new ResponsePage(ids, hasMore);
     }
 }
