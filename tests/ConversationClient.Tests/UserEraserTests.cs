@@ -362,7 +362,7 @@ public sealed class UserEraserTests
         // Nor stored responses.
         public bool ListsStoredResponses => false;
 
-        public Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+        public Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer pacer,
             CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<CallResult> DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>

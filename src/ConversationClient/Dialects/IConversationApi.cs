@@ -29,11 +29,10 @@ internal interface IConversationApi
     Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Requests one page of the stored responses linked to a conversation, oldest first, after <paramref name="cursor"/>
-    /// (null: the first). Only where the dialect says the service lists them (<see cref="ConversationDialect.ListsStoredResponses"/>);
+    /// Requests the first page of the stored responses linked to a conversation, oldest first. Only where the dialect says the service lists them (<see cref="ConversationDialect.ListsStoredResponses"/>);
     /// elsewhere throws <see cref="NotSupportedException"/>.
     /// </summary>
-    Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, string? cursor, int pageSize, CallState call,
+    Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, int pageSize, CallState call,
         CancellationToken cancellationToken);
 
     /// <summary>Deletes one stored response; as for <see cref="ListResponsesAsync"/>, only where the dialect lists them.</summary>

@@ -176,7 +176,7 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     private Task<StepEnd> DeleteResponsesAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         DeleteAllAsync(
             new Noun("stored response", "a stored response"),
-            () => operations.ReadResponsePageAsync(conversationId, user, null, ItemPageSize, pacer, cancellationToken),
+            () => operations.ReadResponsePageAsync(conversationId, user, ItemPageSize, pacer, cancellationToken),
             static page => (page.Ids, page.HasMore),
             responseId => operations.DeleteResponseAsync(conversationId, responseId, user, pacer, cancellationToken),
             static (read, started) => read.Gone || (read.NotServed && !started),
@@ -309,9 +309,9 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     public Task<CallResult> GetConversationAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken) =>
         operations.GetConversationAsync(conversationId, user, pacer, cancellationToken);
 
-    public Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+    public Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer pacer,
         CancellationToken cancellationToken) =>
-        operations.ReadResponsePageAsync(conversationId, user, cursor, pageSize, pacer, cancellationToken);
+        operations.ReadResponsePageAsync(conversationId, user, pageSize, pacer, cancellationToken);
 
     public Task<CallResult> DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         operations.DeleteResponseAsync(conversationId, responseId, user, pacer, cancellationToken);

@@ -347,12 +347,12 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// One request for a page of the stored responses linked to a conversation (checked arguments), oldest first, at
     /// <paramref name="pacer"/>'s pace; a failure is a value. Only where the dialect lists them (<see cref="ConversationDialect.ListsStoredResponses"/>).
     /// </summary>
-    internal async Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer? pacer,
+    internal async Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.ListResponses, conversationId, user, pacer);
-        var (response, failure) = await SendAsync(() => _api.ListResponsesAsync(conversationId, user, cursor, pageSize, call, cancellationToken), cancellationToken)
+        var (response, failure) = await SendAsync(() => _api.ListResponsesAsync(conversationId, user, pageSize, call, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         if (response is null)
         {
@@ -584,9 +584,9 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
 
     bool IBatchOperations.ListsStoredResponses => _dialect.ListsStoredResponses(_settings.BaseAddress);
 
-    Task<PageRead<ResponsePage>> IBatchOperations.ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+    Task<PageRead<ResponsePage>> IBatchOperations.ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer pacer,
         CancellationToken cancellationToken) =>
-        ReadResponsePageAsync(conversationId, user, cursor, pageSize, pacer, cancellationToken);
+        ReadResponsePageAsync(conversationId, user, pageSize, pacer, cancellationToken);
 
     Task<CallResult> IBatchOperations.DeleteResponseAsync(string conversationId, string responseId, string? user, BatchPacer pacer,
         CancellationToken cancellationToken) =>

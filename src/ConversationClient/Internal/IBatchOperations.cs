@@ -57,11 +57,11 @@ internal interface IBatchOperations
     bool ListsStoredResponses { get; }
 
     /// <summary>
-    /// One page of the stored responses linked to a conversation, oldest first, after <paramref name="cursor"/> (null:
-    /// the first), as a value: <see cref="PageRead{TPage}.NotServed"/> when the endpoint answers that it has no such list.
+    /// The first page of the stored responses linked to a conversation, oldest first (an erasure deletes what it lists
+    /// and lists the first page again), as a value: <see cref="PageRead{TPage}.NotServed"/> when the endpoint answers that it has no such list.
     /// Only where <see cref="ListsStoredResponses"/> is true.
     /// </summary>
-    Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, string? cursor, int pageSize, BatchPacer pacer,
+    Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer pacer,
         CancellationToken cancellationToken);
 
     /// <summary>

@@ -29,7 +29,7 @@ internal sealed class DifyConversationApi(IDifyConversationsApi api) : IConversa
     public Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Dify has no message delete: it deletes a conversation's messages with the conversation (ConversationDialect.DeletesItemsWithConversation).");
 
-    public Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, string? cursor, int pageSize, CallState call,
+    public Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, int pageSize, CallState call,
         CancellationToken cancellationToken) =>
         throw new NotSupportedException("Dify has no stored responses (ConversationDialect.ListsStoredResponses).");
 

@@ -57,8 +57,8 @@ internal interface IOpenAIConversationsApi
 
     /// <summary>
     /// <c>GET {base}/responses?conversation_id=&amp;limit=&amp;order=&amp;after=</c> (Azure AI Foundry; OpenAI's public API has
-    /// no such list): a page of the stored responses linked to the conversation, in the OpenAI list shape; <c>after</c> is
-    /// a response id; null parameters are left out, headers as for <see cref="DeleteConversationAsync"/> (the user
+    /// no such list): the first page of the stored responses linked to the conversation, in the OpenAI list shape (an
+    /// erasure deletes what it lists and lists the first page again, so it never pages on); headers as for <see cref="DeleteConversationAsync"/> (the user
     /// isolation header scopes them).
     /// </summary>
     [Get("/responses")]
@@ -66,7 +66,6 @@ internal interface IOpenAIConversationsApi
         [AliasAs("conversation_id")] string conversationId,
         [AliasAs("limit")] int limit,
         [AliasAs("order")] string? order,
-        [AliasAs("after")] string? after,
         [Property(CallState.OptionsKey)] CallState call,
         CancellationToken cancellationToken);
 

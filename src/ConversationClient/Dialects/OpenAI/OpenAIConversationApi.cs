@@ -22,9 +22,9 @@ internal sealed class OpenAIConversationApi(IOpenAIConversationsApi api) : IConv
     public Task<HttpResponseMessage> DeleteItemAsync(string conversationId, string itemId, string? user, CallState call, CancellationToken cancellationToken) =>
         api.DeleteItemAsync(conversationId, itemId, call, cancellationToken);
 
-    public Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, string? cursor, int pageSize, CallState call,
+    public Task<HttpResponseMessage> ListResponsesAsync(string conversationId, string? user, int pageSize, CallState call,
         CancellationToken cancellationToken) =>
-        api.ListResponsesAsync(conversationId, pageSize, OrderText(ConversationListOrder.OldestFirst), cursor, call, cancellationToken);
+        api.ListResponsesAsync(conversationId, pageSize, OrderText(ConversationListOrder.OldestFirst), call, cancellationToken);
 
     public Task<HttpResponseMessage> DeleteResponseAsync(string responseId, string? user, CallState call, CancellationToken cancellationToken) =>
         api.DeleteResponseAsync(responseId, call, cancellationToken);
