@@ -140,6 +140,9 @@ public static class EraseUserApp
         console.WriteLine();
 
         var options = SampleServices.Options(ConversationServicePreset.Dify, emulator.DifyBaseAddress, emulator.DifyApiKey);
+        // The demo's faults are independent and far denser than a real service's: with the default 3 retries one of the
+        // 300 deletes fails all four attempts (0.05^4) in about one run of 500; with 6 retries, about one in four million.
+        options.Retry.MaxRetries = 6;
         var report = await EraseWithProgressAsync(console, ConversationClientFactory.Create(options), DemoUser, concurrency, exportPath);
         if (report is null)
         {
