@@ -81,6 +81,24 @@ public sealed class DeleteConversationResult
         Verification = verification,
     };
 
+    /// <summary>
+    /// This answered result turned into a failure by what an erasure found after it (<paramref name="error"/>): the same
+    /// call's status, attempts, request id, counts and <see cref="Supersedes"/>, with <paramref name="verification"/>.
+    /// </summary>
+    internal DeleteConversationResult AsFailed(ConversationApiError error, ErasureVerification verification) => new()
+    {
+        ConversationId = ConversationId,
+        Outcome = DeleteConversationOutcome.Failed,
+        StatusCode = StatusCode,
+        Error = error,
+        Attempts = Attempts,
+        RequestId = RequestId,
+        ItemsDeleted = ItemsDeleted,
+        ResponsesDeleted = ResponsesDeleted,
+        Verification = verification,
+        Supersedes = Supersedes,
+    };
+
     /// <summary>Throws unless the conversation was deleted, for callers who prefer exceptions.</summary>
     /// <returns>This result, when <see cref="IsSuccess"/> is true.</returns>
     /// <exception cref="ConversationApiException">The outcome is <see cref="DeleteConversationOutcome.NotFound"/> or <see cref="DeleteConversationOutcome.Failed"/>.</exception>

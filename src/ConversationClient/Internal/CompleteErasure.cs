@@ -96,22 +96,13 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
     /// The service said the conversation did not exist when its items were listed, then answered its delete as done:
     /// whatever items it had were never listed, and once it is deleted nothing can list them. Not an erasure to report as done.
     /// </summary>
-    private static DeleteConversationResult ItemsNeverListed(DeleteConversationResult deleted, int itemsDeleted, int? responsesDeleted) => new()
-    {
-        ConversationId = deleted.ConversationId,
-        Outcome = DeleteConversationOutcome.Failed,
-        StatusCode = deleted.StatusCode,
-        Attempts = deleted.Attempts,
-        RequestId = deleted.RequestId,
-        ItemsDeleted = itemsDeleted,
-        ResponsesDeleted = responsesDeleted,
-        Error = new ConversationApiError
+    private static DeleteConversationResult ItemsNeverListed(DeleteConversationResult deleted, int itemsDeleted, int? responsesDeleted) =>
+        deleted.WithErasure(itemsDeleted, responsesDeleted, ErasureVerification.NotChecked).AsFailed(new ConversationApiError
         {
             Code = ConversationApiError.UnexpectedResponseCode,
             Message = "The service said the conversation did not exist when its items were listed, then answered its delete as done: " +
                 "its items were not listed, so any it had may be left stored where nothing can list them any more.",
-        },
-    };
+        }, ErasureVerification.NotChecked);
 
     /// <summary>
     /// Asks the service for the conversation of <paramref name="result"/>, which it answered as deleted (or not found):
@@ -124,24 +115,12 @@ internal sealed class CompleteErasure(IBatchOperations operations, bool deleteIt
         return check.Outcome switch
         {
             CallOutcome.NotFound => result.WithErasure(result.ItemsDeleted, result.ResponsesDeleted, ErasureVerification.Gone),
-            CallOutcome.Succeeded => new DeleteConversationResult
+            CallOutcome.Succeeded => result.AsFailed(new ConversationApiError
             {
-                ConversationId = result.ConversationId,
-                Outcome = DeleteConversationOutcome.Failed,
-                StatusCode = result.StatusCode,
-                Attempts = result.Attempts,
-                RequestId = result.RequestId,
-                ItemsDeleted = result.ItemsDeleted,
-                ResponsesDeleted = result.ResponsesDeleted,
-                Verification = ErasureVerification.StillPresent,
-                Supersedes = result.Supersedes,
-                Error = new ConversationApiError
-                {
-                    Code = ConversationApiError.StillPresentCode,
-                    Message = $"The service answered the delete ({result.Outcome}), yet still has the conversation when asked for it " +
-                        $"(HTTP {Number(check.StatusCode)}): it is not erased. Run the erasure again.",
-                },
-            },
+                Code = ConversationApiError.StillPresentCode,
+                Message = $"The service answered the delete ({result.Outcome}), yet still has the conversation when asked for it " +
+                    $"(HTTP {Number(check.StatusCode)}): it is not erased. Run the erasure again.",
+            }, ErasureVerification.StillPresent),
             _ => result,
         };
     }
