@@ -294,8 +294,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
-            var error = ResultMapper.ErrorFromException(failure!, call);
-            return PageRead<ConversationPage>.Failed(new ConversationApiException($"Listing conversations failed: {error.Message}", null, error, null, failure));
+            return ResultMapper.PageFromException<ConversationPage>("Listing conversations", failure!, call);
         }
 
         using (response)
@@ -320,8 +319,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             .ConfigureAwait(false);
         if (response is null)
         {
-            var error = ResultMapper.ErrorFromException(failure!, call);
-            return PageRead<ItemPage>.Failed(new ConversationApiException($"Reading the items of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+            return ResultMapper.PageFromException<ItemPage>(ResultMapper.ReadingItemsOf(conversationId), failure!, call);
         }
 
         using (response)
@@ -356,9 +354,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             .ConfigureAwait(false);
         if (response is null)
         {
-            var error = ResultMapper.ErrorFromException(failure!, call);
-            return PageRead<ResponsePage>.Failed(new ConversationApiException(
-                $"Listing the stored responses of conversation '{conversationId}' failed: {error.Message}", null, error, null, failure));
+            return ResultMapper.PageFromException<ResponsePage>(ResultMapper.ListingResponsesOf(conversationId), failure!, call);
         }
 
         using (response)
@@ -375,14 +371,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState
-        {
-            Operation = CallOperation.DeleteResponse,
-            ConversationId = conversationId,
-            ResponseId = responseId,
-            UserIsolationKey = _dialect.UserIsolationKey(user),
-            Pacer = pacer,
-        };
+        var call = NewCall(CallOperation.DeleteResponse, conversationId, user, pacer, responseId);
         return await CallAsync(call, () => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
@@ -413,10 +402,11 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
-    private CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer) => new()
+    private CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer, string? responseId = null) => new()
     {
         Operation = operation,
         ConversationId = conversationId,
+        ResponseId = responseId,
         UserIsolationKey = _dialect.UserIsolationKey(user),
         Pacer = pacer,
     };

@@ -66,11 +66,25 @@ internal static class ResultMapper
     /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
     /// </summary>
     public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
-        FromPageResponse($"Reading the items of conversation '{conversationId}'", response, call, settings.DialectRules.ReadItemPage);
+        FromPageResponse(ReadingItemsOf(conversationId), response, call, settings.DialectRules.ReadItemPage);
 
     /// <summary>Reads a page of the stored responses of <paramref name="conversationId"/>, as <see cref="FromItemPageResponse"/> reads items.</summary>
     public static PageRead<ResponsePage> FromResponsePageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
-        FromPageResponse($"Listing the stored responses of conversation '{conversationId}'", response, call, settings.DialectRules.ReadResponsePage);
+        FromPageResponse(ListingResponsesOf(conversationId), response, call, settings.DialectRules.ReadResponsePage);
+
+    /// <summary>What a read of a conversation's item page is called in its failure's message.</summary>
+    public static string ReadingItemsOf(string conversationId) => $"Reading the items of conversation '{conversationId}'";
+
+    /// <summary>What a read of a conversation's stored-response page is called in its failure's message.</summary>
+    public static string ListingResponsesOf(string conversationId) => $"Listing the stored responses of conversation '{conversationId}'";
+
+    /// <summary>A page read that got no answer: "<paramref name="what"/> failed", with the transport failure mapped (<see cref="ErrorFromException"/>).</summary>
+    public static PageRead<TPage> PageFromException<TPage>(string what, Exception failure, CallState call)
+        where TPage : class
+    {
+        var error = ErrorFromException(failure, call);
+        return PageRead<TPage>.Failed(new ConversationApiException($"{what} failed: {error.Message}", null, error, null, failure));
+    }
 
     /// <summary>Reads a page of a dialect's page shape (throws <see cref="JsonException"/> for a body that is not one).</summary>
     private delegate TPage PageReader<out TPage>(ReadOnlySpan<byte> body);
