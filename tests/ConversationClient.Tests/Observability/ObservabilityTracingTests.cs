@@ -47,6 +47,9 @@ public sealed class ObservabilityTracingTests
     [TestCase(ConversationApiDialect.OpenAI, "https://my-resource.openai.azure.com/openai/v1", "azure.ai.openai")]
     [TestCase(ConversationApiDialect.OpenAI, "https://my-project.services.ai.azure.com/api/projects/p/openai/v1", "azure.ai.openai")]
     [TestCase(ConversationApiDialect.OpenAI, "http://localhost:8080/v1", "openai")]
+    [TestCase(ConversationApiDialect.OpenAI, "https://gateway.example.com/openai/v1", "azure.ai.openai")] // Azure's path behind a gateway
+    [TestCase(ConversationApiDialect.OpenAI, "https://my-resource.openai.azure.us/openai/v1", "azure.ai.openai")]
+    [TestCase(ConversationApiDialect.OpenAI, "https://my-resource.openai.azure.cn/openai/v1/", "azure.ai.openai")]
     [TestCase(ConversationApiDialect.Dify, "https://api.dify.ai/v1", "dify")]
     public void ProviderName_IsTheRegisteredGenAIValueWhereThereIsOne(ConversationApiDialect dialect, string baseAddress, string expected) =>
         Assert.That(ConversationClient.Dialects.ConversationDialect.For(dialect).ProviderName(new Uri(baseAddress)), Is.EqualTo(expected));

@@ -19,13 +19,8 @@ internal sealed class OpenAIDialect : ConversationDialect
 
     public override string Name => "openai";
 
-    /// <summary>Azure by its host (Azure OpenAI, Azure AI Foundry), else OpenAI.</summary>
-    public override string ProviderName(Uri baseAddress) =>
-        baseAddress.Host.EndsWith(".azure.com", StringComparison.OrdinalIgnoreCase)
-        || baseAddress.Host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase)
-        || baseAddress.Host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase)
-            ? "azure.ai.openai"
-            : "openai";
+    /// <summary>Azure for an Azure endpoint (<see cref="IsAzureEndpoint"/>: Azure OpenAI, Azure AI Foundry), else OpenAI.</summary>
+    public override string ProviderName(Uri baseAddress) => IsAzureEndpoint(baseAddress) ? "azure.ai.openai" : "openai";
 
     public override string BaseAddressExample => "https://api.openai.com/v1, or https://<resource>.openai.azure.com/openai/v1";
 
@@ -115,8 +110,10 @@ internal sealed class OpenAIDialect : ConversationDialect
     /// Whether <paramref name="baseAddress"/> is an Azure endpoint: an Azure host, or Azure's <c>/openai/v1</c> path on
     /// another host (a private endpoint or a gateway in front of Foundry, an emulator); OpenAI's public API is <c>/v1</c>.
     /// </summary>
-    private bool IsAzureEndpoint(Uri baseAddress) =>
-        ProviderName(baseAddress) == "azure.ai.openai"
+    private static bool IsAzureEndpoint(Uri baseAddress) =>
+        baseAddress.Host.EndsWith(".azure.com", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.us", StringComparison.OrdinalIgnoreCase)
+        || baseAddress.Host.EndsWith(".azure.cn", StringComparison.OrdinalIgnoreCase)
         || baseAddress.AbsolutePath.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase);
 
     public override ConversationPage ReadPage(ReadOnlySpan<byte> body)
