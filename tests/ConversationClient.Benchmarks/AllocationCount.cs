@@ -29,6 +29,7 @@ internal static class AllocationCount
                     ("OpenAI hand-written", clients.RawOpenAIDelete),
                     ("OpenAI official SDK", clients.OfficialOpenAIDelete),
                     ("OpenAI bare Refit", clients.RefitOpenAIDelete),
+                    ("OpenAI Refit + Polly", clients.PollyRefitOpenAIDelete),
                     ("OpenAI IConversationClient", clients.SdkOpenAIDelete),
                     ("Dify hand-written", clients.RawDifyDelete),
                     ("Dify bare Refit", clients.RefitDifyDelete),

@@ -8,6 +8,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using Microsoft.Extensions.Http.Resilience;
+using StandardResilienceHandler = Microsoft.Extensions.Http.Resilience.ResilienceHandler;
+using Polly;
 using ConversationClient.Dialects.Dify;
 using ConversationClient.Http;
 using ConversationClient.Pipeline;
@@ -57,9 +60,11 @@ public abstract class BenchmarkClients
 
     /// <summary>The clients of one transport.</summary>
     private protected sealed record Clients(HttpClient RawOpenAI, HttpClient RawDify, HttpClient OfficialHttp, OfficialClient Official,
-        IConversationClient SdkOpenAI, IConversationClient SdkDify, HttpClient RefitOpenAIHttp, HttpClient RefitDifyHttp)
+        IConversationClient SdkOpenAI, IConversationClient SdkDify, HttpClient RefitOpenAIHttp, HttpClient RefitDifyHttp, HttpClient PollyRefitOpenAIHttp)
     {
         public IOpenAIConversationsApi RefitOpenAI { get; } = ConversationApis.Create<IOpenAIConversationsApi>(RefitOpenAIHttp);
+
+        public IOpenAIConversationsApi PollyRefitOpenAI { get; } = ConversationApis.Create<IOpenAIConversationsApi>(PollyRefitOpenAIHttp);
 
         public IDifyConversationsApi RefitDify { get; } = ConversationApis.Create<IDifyConversationsApi>(RefitDifyHttp);
 
@@ -69,7 +74,7 @@ public abstract class BenchmarkClients
             var officialHttp = transport is null ? new HttpClient(NewHandler()) : new HttpClient(transport, disposeHandler: false);
             return new Clients(RawClient(openAIBase, transport), RawClient(difyBase, transport), officialHttp, OfficialClientOn(officialHttp, openAIBase),
                 SdkClient(ConversationApiDialect.OpenAI, openAIBase, transport), SdkClient(ConversationApiDialect.Dify, difyBase, transport),
-                RawClient(openAIBase, transport), RawClient(difyBase, transport));
+                RawClient(openAIBase, transport), RawClient(difyBase, transport), PollyRawClient(openAIBase, transport));
         }
 
         /// <summary>Every client answers as expected (and has its connections open) before anything is measured.</summary>
@@ -82,6 +87,7 @@ public abstract class BenchmarkClients
             BenchmarkClients.Check(SdkOnce(SdkDify, User).GetAwaiter().GetResult(), transport + " SDK Dify");
             BenchmarkClients.Check(RefitOpenAIOnce(RefitOpenAI).GetAwaiter().GetResult(), transport + " bare Refit OpenAI");
             BenchmarkClients.Check(RefitDifyOnce(RefitDify).GetAwaiter().GetResult(), transport + " bare Refit Dify");
+            BenchmarkClients.Check(RefitOpenAIOnce(PollyRefitOpenAI).GetAwaiter().GetResult(), transport + " Refit behind Polly's standard pieces");
         }
 
         public void Dispose()
@@ -91,6 +97,7 @@ public abstract class BenchmarkClients
             OfficialHttp.Dispose();
             RefitOpenAIHttp.Dispose();
             RefitDifyHttp.Dispose();
+            PollyRefitOpenAIHttp.Dispose();
         }
     }
 
@@ -250,6 +257,27 @@ public abstract class BenchmarkClients
             Endpoint = endpoint,
             Transport = new HttpClientPipelineTransport(httpClient),
         });
+
+    /// <summary>
+    /// The bare Refit call's client behind the standard pieces as Microsoft.Extensions.Http.Resilience ships them: its
+    /// <see cref="StandardResilienceHandler"/> running a Polly pipeline of its HTTP retry and one attempt timeout (the fewest
+    /// strategies a call with retries and timeouts has; the SDK's call outside a batch has the same two). Not a goal's
+    /// side: a reference for what Polly's own strategies cost by themselves, with none of the SDK's work around them.
+    /// </summary>
+    private static HttpClient PollyRawClient(Uri baseAddress, HttpMessageHandler? transport)
+    {
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new HttpRetryStrategyOptions { Delay = TimeSpan.Zero })
+            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = TimeSpan.FromSeconds(10) })
+            .Build();
+        var handler = new StandardResilienceHandler(pipeline) { InnerHandler = transport ?? NewHandler() };
+        // The in-memory transport is shared by every client of its transport: disposing this client must not dispose it.
+        return new HttpClient(handler, disposeHandler: transport is null)
+        {
+            BaseAddress = baseAddress,
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", ApiKey) },
+        };
+    }
 
     private static HttpClient RawClient(Uri baseAddress, HttpMessageHandler? transport = null) => new(transport ?? NewHandler(), disposeHandler: transport is null)
     {

@@ -31,6 +31,9 @@ public class DeleteBenchmarks : BenchmarkClients
     [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "bare Refit call")]
     public Task RefitOpenAIDelete() => Repeat(RefitOpenAIOnce, On.RefitOpenAI);
 
+    [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "bare Refit call behind Polly's retry and attempt timeout")]
+    public Task PollyRefitOpenAIDelete() => Repeat(RefitOpenAIOnce, On.PollyRefitOpenAI);
+
     [BenchmarkCategory("OpenAI delete"), Benchmark(OperationsPerInvoke = InARow, Description = "IConversationClient")]
     public Task SdkOpenAIDelete() => Repeat(SdkOpenAIOnce, On.SdkOpenAI);
 
@@ -52,6 +55,9 @@ public class DeleteBenchmarks : BenchmarkClients
 
     [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "bare Refit call")]
     public Task RefitOpenAIThroughput() => RunConcurrently(() => RefitOpenAIOnce(On.RefitOpenAI));
+
+    [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "bare Refit call behind Polly's retry and attempt timeout")]
+    public Task PollyRefitOpenAIThroughput() => RunConcurrently(() => RefitOpenAIOnce(On.PollyRefitOpenAI));
 
     [BenchmarkCategory("Throughput, 32 concurrent"), Benchmark(OperationsPerInvoke = ThroughputDeletes, Description = "IConversationClient")]
     public Task SdkOpenAIThroughput() => RunConcurrently(() => SdkOpenAIOnce(On.SdkOpenAI));
