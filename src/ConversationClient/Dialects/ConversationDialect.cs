@@ -110,8 +110,12 @@ internal abstract class ConversationDialect
     /// </summary>
     public virtual bool ListsStoredResponses(Uri baseAddress) => false;
 
-    /// <summary>Reads a page of stored responses; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one, <see cref="NotSupportedException"/> where the dialect has none.</summary>
-    public virtual ResponsePage ReadResponsePage(ReadOnlySpan<byte> body) =>
+    /// <summary>
+    /// Reads a page of the stored responses of <paramref name="conversationId"/>; throws <see cref="System.Text.Json.JsonException"/>
+    /// for a body that is not one (a response it says belongs to another conversation among them), <see cref="NotSupportedException"/>
+    /// where the dialect has none.
+    /// </summary>
+    public virtual ResponsePage ReadResponsePage(ReadOnlySpan<byte> body, string conversationId) =>
         throw new NotSupportedException($"The {Name} dialect has no stored responses.");
 
     /// <summary>A Unix time in seconds as a date; a value out of range (milliseconds sent as seconds, say) is unknown rather than failing the page.</summary>
