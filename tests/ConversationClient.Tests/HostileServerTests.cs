@@ -6,7 +6,7 @@ namespace ConversationClient.Tests;
 
 /// <summary>
 /// What a broken or hostile server can answer that an earlier rule did not cover: list cursors that cycle
-/// (A -> B -> A), which would make a listing, an export or an erasure never end.
+/// (A -> B -> A), which would make a listing, an export or an erasure never end; messages of another conversation.
 /// </summary>
 public sealed class HostileServerTests
 {
@@ -127,6 +127,35 @@ public sealed class HostileServerTests
         Assert.That(report.Failed, Is.EqualTo(2));
         Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
         Assert.That(handler.Requests.Count(r => r.Method == HttpMethod.Get), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void ListItems_DifyMessagesOfAnotherConversation_AreNotReadAsThisOnes()
+    {
+        // A messages route that ignores conversation_id: its messages are not this conversation's, and an export that
+        // took them as its own would hand the user another conversation's text.
+        const string Conversation = "00000000-0000-4000-8000-00000000000a";
+        var handler = new RoutedHandler(_ => Json("""
+            {"limit":20,"has_more":false,"data":[{"id":"m1","conversation_id":"00000000-0000-4000-8000-00000000000b","query":"q","answer":"a","created_at":1705407629}]}
+            """));
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListItemsAsync(Conversation, "user-1").ToListAsync());
+
+        Assert.That(ex!.InnerException?.Message, Does.Contain("another conversation"));
+    }
+
+    [TestCase("\"00000000-0000-4000-8000-00000000000a\"")]
+    [TestCase("null")]
+    public async Task ListItems_DifyMessagesOfThisConversationOrOfNoneNamed_AreRead(string named)
+    {
+        const string Conversation = "00000000-0000-4000-8000-00000000000a";
+        var handler = new RoutedHandler(_ => Json("""{"limit":20,"has_more":false,"data":[{"id":"m1","conversation_id":""" + named + ""","query":"q","answer":"a","created_at":1705407629}]}"""));
+        var client = TestClients.Create(ConversationApiDialect.Dify, handler);
+
+        var items = await client.ListItemsAsync(Conversation, "user-1").ToListAsync();
+
+        Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { "m1" }));
     }
 
     [Test]

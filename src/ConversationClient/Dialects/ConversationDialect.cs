@@ -100,8 +100,11 @@ internal abstract class ConversationDialect
     /// </summary>
     public virtual bool ItemPagesStepBack => false;
 
-    /// <summary>Reads a page of a conversation's items; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
-    public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body);
+    /// <summary>
+    /// Reads a page of the items of <paramref name="conversationId"/>; throws <see cref="System.Text.Json.JsonException"/>
+    /// for a body that is not one (an item it says belongs to another conversation among them).
+    /// </summary>
+    public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body, string conversationId);
 
     /// <summary>
     /// Whether the service at <paramref name="baseAddress"/> lists the stored responses of a conversation (Azure AI

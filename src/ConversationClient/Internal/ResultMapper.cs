@@ -66,7 +66,7 @@ internal static class ResultMapper
     /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
     /// </summary>
     public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
-        FromPageResponse(ReadingItemsOf(conversationId), response, call, settings.DialectRules.ReadItemPage);
+        FromPageResponse(ReadingItemsOf(conversationId), response, call, body => settings.DialectRules.ReadItemPage(body, conversationId));
 
     /// <summary>Reads a page of the stored responses of <paramref name="conversationId"/>, as <see cref="FromItemPageResponse"/> reads items.</summary>
     public static PageRead<ResponsePage> FromResponsePageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>

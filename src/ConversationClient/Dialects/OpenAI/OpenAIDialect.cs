@@ -136,8 +136,8 @@ internal sealed class OpenAIDialect : ConversationDialect
 
     public override bool DeletesItemsWithConversation => false;
 
-    /// <summary>The next page is after the page's last item (its id, whatever the page's <c>last_id</c> says).</summary>
-    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
+    /// <summary>The next page is after the page's last item (its id, whatever the page's <c>last_id</c> says). An item names no conversation.</summary>
+    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body, string conversationId)
     {
         var items = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIItem, static (item, json) => new ConversationItem
         {
