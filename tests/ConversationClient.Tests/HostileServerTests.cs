@@ -6,7 +6,8 @@ namespace ConversationClient.Tests;
 
 /// <summary>
 /// What a broken or hostile server can answer that an earlier rule did not cover: list cursors that cycle
-/// (A -> B -> A), which would make a listing, an export or an erasure never end; messages of another conversation.
+/// (A -> B -> A), which would make a listing, an export or an erasure never end; messages of another conversation;
+/// a 2xx page that is no page (an error a gateway answers with 200).
 /// </summary>
 public sealed class HostileServerTests
 {
@@ -156,6 +157,50 @@ public sealed class HostileServerTests
         var items = await client.ListItemsAsync(Conversation, "user-1").ToListAsync();
 
         Assert.That(items.Select(i => i.Id), Is.EqualTo(new[] { "m1" }));
+    }
+
+    private const string OpenAIErrorAt200 = """{"error":{"message":"Upstream busy.","type":"server_error","param":null,"code":"busy"}}""";
+
+    [TestCase(ConversationApiDialect.OpenAI, OpenAIErrorAt200)]
+    [TestCase(ConversationApiDialect.OpenAI, "{}")]
+    [TestCase(ConversationApiDialect.Dify, """{"code":"internal_server_error","message":"Upstream busy.","status":500}""")]
+    public void ListAsync_A2xxThatIsNoPage_IsNotAnEmptyListing(ConversationApiDialect dialect, string body)
+    {
+        // Gateways answer errors with 200: taken for a page without data, it ended the listing there, empty and complete.
+        var client = TestClients.Create(dialect, new RoutedHandler(_ => Json(body)));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync(TestClients.UserFor(dialect)).ToListAsync());
+
+        Assert.That(ex!.Error?.RawBody, Is.EqualTo(body));
+    }
+
+    [TestCase(ConversationApiDialect.OpenAI, OpenAIErrorAt200)]
+    [TestCase(ConversationApiDialect.Dify, """{"code":"internal_server_error","message":"Upstream busy.","status":500}""")]
+    public void ListItems_A2xxThatIsNoPage_IsNotAConversationWithoutItems(ConversationApiDialect dialect, string body)
+    {
+        var client = TestClients.Create(dialect, new RoutedHandler(_ => Json(body)));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () =>
+            await client.ListItemsAsync("00000000-0000-4000-8000-00000000000a", TestClients.UserFor(dialect)).ToListAsync());
+
+        Assert.That(ex!.Error?.RawBody, Is.EqualTo(body));
+    }
+
+    [Test]
+    public async Task EraseConversations_AnItemListingAnsweredWithAnErrorAt200_LeavesTheConversationInPlace()
+    {
+        // Taken for "no items", the conversation was deleted and its items stranded where nothing can list them.
+        var handler = new RoutedHandler(request => request.RequestUri!.AbsolutePath.EndsWith("/items", StringComparison.Ordinal)
+            ? Json(OpenAIErrorAt200)
+            : request.Method == HttpMethod.Delete
+                ? Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}""")
+                : Json("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","param":null,"code":null}}""", HttpStatusCode.NotFound));
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var result = (await client.EraseConversationsAsync(["conv_1"]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty);
     }
 
     [Test]

@@ -6,7 +6,7 @@ using System.Text.Unicode;
 namespace ConversationClient.Dialects;
 
 /// <summary>
-/// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped):
+/// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped; <c>data</c> required, null for none):
 /// each element of <c>data</c> typed by the dialect's wire model and handed over with its exact bytes, so an item can
 /// keep what its typed model does not know (its escapes, nested content, members of newer item types). The same
 /// reader serves every page of this shape: a conversation's items, Dify's messages, Foundry's stored responses.
@@ -90,6 +90,12 @@ internal static class ItemListReader
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
         {
             throw new JsonException("The page is not one JSON object.");
+        }
+
+        // No data at all (an error a gateway answers with 200, {}): not a page, and never one without items.
+        if (!dataSeen)
+        {
+            throw new JsonException("The page has no data.");
         }
 
         return items;
