@@ -203,6 +203,52 @@ public sealed class HostileServerTests
         Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty);
     }
 
+    [TestCase(ConversationApiDialect.OpenAI, """{"object":"list","data":[{"id":"conv_a","metadata":{}}],"has_more":true,"has_more":false}""")]
+    [TestCase(ConversationApiDialect.OpenAI, """{"object":"list","data":[{"id":"conv_a","metadata":{}}],"data":[],"has_more":false}""")]
+    [TestCase(ConversationApiDialect.Dify, """{"limit":20,"has_more":true,"data":[{"id":"00000000-0000-4000-8000-00000000000a"}],"has_more":false}""")]
+    public void ListAsync_APageThatSaysAMemberTwice_IsNotRead(ConversationApiDialect dialect, string body)
+    {
+        // Which of the two is meant cannot be told; the last one read ended the listing there (no more, or no items),
+        // as the delete answers and item pages already refuse.
+        var client = TestClients.Create(dialect, new RoutedHandler(_ => Json(body)));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync(TestClients.UserFor(dialect)).ToListAsync());
+
+        Assert.That(ex!.Error?.RawBody, Is.EqualTo(body));
+    }
+
+    [Test]
+    public void ListItems_APageThatSaysHasMoreTwice_IsNotRead()
+    {
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, new RoutedHandler(_ => Json(
+            """{"object":"list","data":[{"type":"message","id":"msg_1"}],"has_more":true,"has_more":false}""")));
+
+        var ex = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListItemsAsync("conv_1").ToListAsync());
+
+        Assert.That(ex!.InnerException?.Message, Does.Contain("has_more twice"));
+    }
+
+    [Test]
+    public async Task AStoredResponseThatNamesItsConversationTwice_IsNotDeleted()
+    {
+        // The last conversation named is the erased one, the first another: which one it belongs to cannot be told.
+        var handler = new RoutedHandler(request =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            return path.EndsWith("/responses", StringComparison.Ordinal)
+                ? Json("""{"object":"list","data":[{"id":"resp_1","conversation":{"id":"conv_other"},"conversation":{"id":"conv_1"}}],"has_more":false}""")
+                : path.EndsWith("/items", StringComparison.Ordinal) ? Json("""{"object":"list","data":[],"has_more":false}""")
+                : request.Method == HttpMethod.Delete ? Json("""{"id":"conv_1","object":"conversation.deleted","deleted":true}""")
+                : Json("""{"error":{"message":"Conversation not found.","type":"invalid_request_error","param":null,"code":null}}""", HttpStatusCode.NotFound);
+        });
+        var client = TestClients.Create(ConversationApiDialect.OpenAI, handler);
+
+        var result = (await client.EraseConversationsAsync(["conv_1"]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty);
+    }
+
     [Test]
     public void ListItems_CursorsThatCycle_ThrowInsteadOfListingForever()
     {

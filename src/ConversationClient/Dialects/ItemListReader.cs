@@ -48,6 +48,7 @@ internal static class ItemListReader
         }
 
         var dataSeen = false;
+        var hasMoreSeen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("data"u8))
@@ -73,6 +74,13 @@ internal static class ItemListReader
             }
             else if (reader.ValueTextEquals("has_more"u8))
             {
+                // A second has_more would overrule the first (more, then none): which one is meant cannot be told.
+                if (hasMoreSeen)
+                {
+                    throw new JsonException("The page gives has_more twice.");
+                }
+
+                hasMoreSeen = true;
                 reader.Read();
                 hasMore = reader.TokenType switch
                 {
