@@ -52,6 +52,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         {
             Operation = CallOperation.DeleteConversation,
             ConversationId = conversationId,
+            User = user,
             UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
             Activity = activity,
@@ -294,7 +295,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
+        var call = new CallState { Operation = CallOperation.ListConversations, User = user, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
@@ -411,6 +412,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         Operation = operation,
         ConversationId = conversationId,
         ResponseId = responseId,
+        User = user,
         UserIsolationKey = _dialect.UserIsolationKey(user),
         Pacer = pacer,
     };
