@@ -147,8 +147,8 @@ public sealed class ExportTests
 
             var id = query["conversation_id"];
             return query["first_id"] is null
-                ? RoutedHandler.Json(HttpStatusCode.OK, ListItemsTests.DifyMessages(true, $"{id}-3", $"{id}-4"))
-                : RoutedHandler.Json(HttpStatusCode.OK, ListItemsTests.DifyMessages(false, $"{id}-1", $"{id}-2"));
+                ? RoutedHandler.Json(HttpStatusCode.OK, ListItemsTests.DifyMessagesOf(id!, true, $"{id}-3", $"{id}-4"))
+                : RoutedHandler.Json(HttpStatusCode.OK, ListItemsTests.DifyMessagesOf(id!, false, $"{id}-1", $"{id}-2"));
         });
         var client = TestClients.Create(ConversationApiDialect.Dify, handler);
 

@@ -14,12 +14,17 @@ public sealed class ListItemsTests
     internal static string OpenAIItems(bool hasMore, params string[] ids) =>
         $$"""{"object":"list","data":[{{string.Join(",", ids.Select(OpenAIItem))}}],"first_id":{{(ids.Length > 0 ? $"\"{ids[0]}\"" : "null")}},"last_id":{{(ids.Length > 0 ? $"\"{ids[^1]}\"" : "null")}},"has_more":{{(hasMore ? "true" : "false")}}}""";
 
-    internal static string DifyMessage(string id) =>
-        $$"""{"id":"{{id}}","conversation_id":"c","parent_message_id":null,"inputs":{},"query":"q-{{id}}","answer":"a-{{id}}","status":"normal","error":null,"message_files":[],"feedback":null,"retriever_resources":[],"agent_thoughts":[],"created_at":1705407629}""";
+    internal static string DifyMessage(string id) => DifyMessageOf("conv-1", id);
 
-    /// <summary>A page of Dify messages, each page oldest first, as Dify sends it.</summary>
-    internal static string DifyMessages(bool hasMore, params string[] ids) =>
-        $$"""{"limit":{{ids.Length}},"has_more":{{(hasMore ? "true" : "false")}},"data":[{{string.Join(",", ids.Select(DifyMessage))}}]}""";
+    internal static string DifyMessageOf(string conversationId, string id) =>
+        $$"""{"id":"{{id}}","conversation_id":"{{conversationId}}","parent_message_id":null,"inputs":{},"query":"q-{{id}}","answer":"a-{{id}}","status":"normal","error":null,"message_files":[],"feedback":null,"retriever_resources":[],"agent_thoughts":[],"created_at":1705407629}""";
+
+    /// <summary>A page of Dify messages of conv-1, each page oldest first, as Dify sends it.</summary>
+    internal static string DifyMessages(bool hasMore, params string[] ids) => DifyMessagesOf("conv-1", hasMore, ids);
+
+    /// <summary>A page of Dify messages of <paramref name="conversationId"/>, each page oldest first, as Dify sends it.</summary>
+    internal static string DifyMessagesOf(string conversationId, bool hasMore, params string[] ids) =>
+        $$"""{"limit":{{ids.Length}},"has_more":{{(hasMore ? "true" : "false")}},"data":[{{string.Join(",", ids.Select(id => DifyMessageOf(conversationId, id)))}}]}""";
 
     private static System.Collections.Specialized.NameValueCollection Query(RecordedRequest request) => HttpUtility.ParseQueryString(request.Uri.Query);
 
@@ -171,7 +176,7 @@ public sealed class ListItemsTests
     [Test]
     public async Task ListItemsAsync_DifyMessage_TypesItsMembersAndKeepsItsJson()
     {
-        const string Message = """{"id":"m1","conversation_id":"c","query":"Qu\u00e9?","answer":"A \"b\"","status":"normal","message_files":[{"id":"f1","type":"image","url":"https://x/f1"},{"id":"f2","type":"document"}],"feedback":{"rating":"like"},"agent_thoughts":[{"thought":"t","tool":""}],"created_at":1705407629}""";
+        const string Message = """{"id":"m1","conversation_id":"conv-1","query":"Qu\u00e9?","answer":"A \"b\"","status":"normal","message_files":[{"id":"f1","type":"image","url":"https://x/f1"},{"id":"f2","type":"document"}],"feedback":{"rating":"like"},"agent_thoughts":[{"thought":"t","tool":""}],"created_at":1705407629}""";
         var handler = new ScriptedHandler().Then(HttpStatusCode.OK, $$"""{"limit":20,"has_more":false,"data":[{{Message}}]}""");
         var client = TestClients.Create(ConversationApiDialect.Dify, handler);
 

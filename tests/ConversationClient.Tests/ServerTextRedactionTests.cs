@@ -171,4 +171,52 @@ public sealed class ServerTextRedactionTests(ConversationApiDialect dialect)
         Assert.That(exception!.Message, Does.Not.Contain(Key).And.Contain(Marker));
         Assert.That(Texts(exception.Error).OfType<string>(), Has.None.Contains(Key));
     }
+
+    private const string EndUser = "alice@example.com";
+
+    [Test]
+    public async Task DeleteAsync_AnErrorEchoingTheUser_KeepsNoUserInTheResultOrTheException()
+    {
+        // The README: the user id never appears in an exception message or a result's ToString(); a server that echoes
+        // it (a header or body value it refuses) put it in both.
+        var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
+            dialect == ConversationApiDialect.OpenAI
+                ? Responses.OpenAIError("invalid_user", $"The user isolation key '{EndUser}' is not allowed.")
+                : Responses.DifyError("invalid_param", $"User {EndUser} is not allowed.", 400),
+            r => r.Headers.TryAddWithoutValidation("x-request-id", "req-" + EndUser));
+
+        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", EndUser);
+
+        AssertClean(result, EndUser);
+        Assert.That(result.Error?.Message, Does.Contain(Marker));
+    }
+
+    [Test]
+    public void ListAsync_AnErrorEchoingTheUser_ThrowsAnExceptionWithoutTheUser()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
+            dialect == ConversationApiDialect.OpenAI
+                ? Responses.OpenAIError("invalid_user", $"The user isolation key '{EndUser}' is not allowed.")
+                : Responses.DifyError("invalid_param", $"User {EndUser} is not allowed.", 400));
+        var client = TestClients.Create(dialect, handler);
+
+        var exception = Assert.ThrowsAsync<ConversationApiException>(async () => await client.ListAsync(EndUser).ToListAsync());
+
+        Assert.That(exception!.Message, Does.Not.Contain(EndUser).And.Contain(Marker));
+        Assert.That(Texts(exception.Error).OfType<string>(), Has.None.Contains(EndUser));
+    }
+
+    [Test]
+    public async Task DeleteAsync_AShortUser_IsRedactedWhereItStandsAloneOnly()
+    {
+        // A user id as short as "u" is cut out where the server names it, not out of every word that holds the letter.
+        var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
+            dialect == ConversationApiDialect.OpenAI
+                ? Responses.OpenAIError("invalid_user", "User u: not found.")
+                : Responses.DifyError("invalid_param", "User u: not found.", 400));
+
+        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", "u");
+
+        Assert.That(result.Error?.Message, Is.EqualTo($"User {Marker}: not found."));
+    }
 }

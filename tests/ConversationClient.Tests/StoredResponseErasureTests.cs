@@ -271,6 +271,34 @@ public sealed class StoredResponseErasureTests
         Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty, "neither the response nor the conversation");
     }
 
+    [TestCase("""{"id":"conv_other"}""")]
+    [TestCase("\"conv_other\"")]
+    public async Task AListedResponseOfAnotherConversation_IsNotDeleted(string conversation)
+    {
+        // A listing that ignores conversation_id (or a server that answers every response of the user): deleting what
+        // it lists would erase responses of conversations nobody asked to erase.
+        var handler = Hostile(() => """{"object":"list","data":[{"id":"resp_1","object":"response","conversation":""" + conversation + """}],"has_more":false}""");
+
+        var result = await EraseOne(handler);
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("could not be listed").And.Contain("another conversation"));
+        Assert.That(handler.Requests.Where(r => r.Method == HttpMethod.Delete), Is.Empty, "neither the response nor the conversation");
+    }
+
+    [TestCase("""{"id":"conv_1"}""")]
+    [TestCase("\"conv_1\"")]
+    [TestCase("null")]
+    public async Task AListedResponseOfThisConversationOrOfNoneNamed_IsDeleted(string conversation)
+    {
+        var handler = Hostile(() => """{"object":"list","data":[{"id":"resp_1","object":"response","conversation":""" + conversation + """}],"has_more":false}""");
+
+        var result = await EraseOne(handler);
+
+        Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), result.Error?.Message);
+        Assert.That(result.ResponsesDeleted, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task ResponseDeletesThatDoNotTake_EndInsteadOfLoopingForever()
     {

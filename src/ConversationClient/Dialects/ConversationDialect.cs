@@ -100,8 +100,11 @@ internal abstract class ConversationDialect
     /// </summary>
     public virtual bool ItemPagesStepBack => false;
 
-    /// <summary>Reads a page of a conversation's items; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one.</summary>
-    public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body);
+    /// <summary>
+    /// Reads a page of the items of <paramref name="conversationId"/>; throws <see cref="System.Text.Json.JsonException"/>
+    /// for a body that is not one (an item it says belongs to another conversation among them).
+    /// </summary>
+    public abstract ItemPage ReadItemPage(ReadOnlySpan<byte> body, string conversationId);
 
     /// <summary>
     /// Whether the service at <paramref name="baseAddress"/> lists the stored responses of a conversation (Azure AI
@@ -110,8 +113,12 @@ internal abstract class ConversationDialect
     /// </summary>
     public virtual bool ListsStoredResponses(Uri baseAddress) => false;
 
-    /// <summary>Reads a page of stored responses; throws <see cref="System.Text.Json.JsonException"/> for a body that is not one, <see cref="NotSupportedException"/> where the dialect has none.</summary>
-    public virtual ResponsePage ReadResponsePage(ReadOnlySpan<byte> body) =>
+    /// <summary>
+    /// Reads a page of the stored responses of <paramref name="conversationId"/>; throws <see cref="System.Text.Json.JsonException"/>
+    /// for a body that is not one (a response it says belongs to another conversation among them), <see cref="NotSupportedException"/>
+    /// where the dialect has none.
+    /// </summary>
+    public virtual ResponsePage ReadResponsePage(ReadOnlySpan<byte> body, string conversationId) =>
         throw new NotSupportedException($"The {Name} dialect has no stored responses.");
 
     /// <summary>A Unix time in seconds as a date; a value out of range (milliseconds sent as seconds, say) is unknown rather than failing the page.</summary>

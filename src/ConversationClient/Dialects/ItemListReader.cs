@@ -6,7 +6,7 @@ using System.Text.Unicode;
 namespace ConversationClient.Dialects;
 
 /// <summary>
-/// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped):
+/// Reads a page of items, <c>{"data":[...],"has_more":...}</c> (members in any order, others skipped; <c>data</c> required, null for none):
 /// each element of <c>data</c> typed by the dialect's wire model and handed over with its exact bytes, so an item can
 /// keep what its typed model does not know (its escapes, nested content, members of newer item types). The same
 /// reader serves every page of this shape: a conversation's items, Dify's messages, Foundry's stored responses.
@@ -48,6 +48,7 @@ internal static class ItemListReader
         }
 
         var dataSeen = false;
+        var hasMoreSeen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("data"u8))
@@ -73,6 +74,13 @@ internal static class ItemListReader
             }
             else if (reader.ValueTextEquals("has_more"u8))
             {
+                // A second has_more would overrule the first (more, then none): which one is meant cannot be told.
+                if (hasMoreSeen)
+                {
+                    throw new JsonException("The page gives has_more twice.");
+                }
+
+                hasMoreSeen = true;
                 reader.Read();
                 hasMore = reader.TokenType switch
                 {
@@ -90,6 +98,12 @@ internal static class ItemListReader
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
         {
             throw new JsonException("The page is not one JSON object.");
+        }
+
+        // No data at all (an error a gateway answers with 200, {}): not a page, and never one without items.
+        if (!dataSeen)
+        {
+            throw new JsonException("The page has no data.");
         }
 
         return items;

@@ -52,6 +52,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         {
             Operation = CallOperation.DeleteConversation,
             ConversationId = conversationId,
+            User = user,
             UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
             Activity = activity,
@@ -111,6 +112,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
+        var asked = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var read = await ReadPageAsync(user, cursor, pageSize, order, pacer, cancellationToken).ConfigureAwait(false);
@@ -130,8 +132,8 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
                 yield break;
             }
 
-            // "More", yet no way to it (no item, no cursor, or the same cursor again): never a silently short listing.
-            if (NoWayOn(page.Items.Count, page.NextCursor, cursor) is { } problem)
+            // "More", yet no way to it (no item, no cursor, or a cursor already asked with): never a silently short listing.
+            if (NoWayOn(page.Items.Count, page.NextCursor, asked) is { } problem)
             {
                 throw new ConversationApiException($"Listing conversations failed: {problem.Message}", null, problem);
             }
@@ -141,19 +143,21 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     }
 
     /// <summary>
-    /// Why a page that says the service has more cannot lead to it: it brought nothing, or no cursor, or the cursor it
-    /// was asked with (a server that ignores the cursor would answer the same page forever); null when it can.
+    /// Why a page that says the service has more cannot lead to it: it brought nothing, or no cursor, or a cursor the
+    /// listing was already asked with (a server that ignores the cursor would answer the same page forever, one whose
+    /// cursors cycle, A to B to A, the same pages); null when it can, and then <paramref name="asked"/> holds the new cursor.
     /// </summary>
-    internal static ConversationApiError? NoWayOn(int count, string? nextCursor, string? cursor) =>
-        count == 0 || nextCursor is null || nextCursor == cursor
-            ? new ConversationApiError
-            {
-                Code = ConversationApiError.UnexpectedResponseCode,
-                Message = count == 0
-                    ? "the service said it has more but sent an empty page, so the rest cannot be read."
-                    : "the service said it has more but the page gives no new place to go on from, so the rest cannot be read.",
-            }
-            : null;
+    internal static ConversationApiError? NoWayOn(int count, string? nextCursor, HashSet<string> asked) =>
+        count == 0 || nextCursor is null || !asked.Add(nextCursor) ? NoWayOnError(emptyPage: count == 0) : null;
+
+    /// <summary>The error of a page that says the service has more but cannot lead to it (<see cref="NoWayOn"/>).</summary>
+    internal static ConversationApiError NoWayOnError(bool emptyPage) => new()
+    {
+        Code = ConversationApiError.UnexpectedResponseCode,
+        Message = emptyPage
+            ? "the service said it has more but sent an empty page, so the rest cannot be read."
+            : "the service said it has more but the page gives no new place to go on from, so the rest cannot be read.",
+    };
 
     public IAsyncEnumerable<ConversationItem> ListItemsAsync(string conversationId, string? user = null, ConversationItemListOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -192,6 +196,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         var stepBack = _dialect.ItemPagesStepBack;
         var held = stepBack && order == ConversationListOrder.OldestFirst ? new List<ItemPage>() : null;
         string? cursor = null;
+        var asked = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var read = await ReadItemPageAsync(conversationId, user, cursor, pageSize, order, pacer, cancellationToken).ConfigureAwait(false);
@@ -219,8 +224,8 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
                 break;
             }
 
-            // "More", yet no way to it (no item, no cursor, or the same cursor again): never a silently short read.
-            if (NoWayOn(page.Items.Count, page.NextCursor, cursor) is { } problem)
+            // "More", yet no way to it (no item, no cursor, or a cursor already asked with): never a silently short read.
+            if (NoWayOn(page.Items.Count, page.NextCursor, asked) is { } problem)
             {
                 failure.Value = PageRead<ItemPage>.Failed(new ConversationApiException(
                     $"Reading the items of conversation '{conversationId}' failed: {problem.Message}", null, problem));
@@ -290,7 +295,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { Operation = CallOperation.ListConversations, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
+        var call = new CallState { Operation = CallOperation.ListConversations, User = user, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
@@ -407,6 +412,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         Operation = operation,
         ConversationId = conversationId,
         ResponseId = responseId,
+        User = user,
         UserIsolationKey = _dialect.UserIsolationKey(user),
         Pacer = pacer,
     };

@@ -66,11 +66,11 @@ internal static class ResultMapper
     /// conversation gone when the service says it does not exist (its error's code then <see cref="ConversationApiError.NotFoundCode"/>).
     /// </summary>
     public static PageRead<ItemPage> FromItemPageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
-        FromPageResponse(ReadingItemsOf(conversationId), response, call, settings.DialectRules.ReadItemPage);
+        FromPageResponse(ReadingItemsOf(conversationId), response, call, body => settings.DialectRules.ReadItemPage(body, conversationId));
 
     /// <summary>Reads a page of the stored responses of <paramref name="conversationId"/>, as <see cref="FromItemPageResponse"/> reads items.</summary>
     public static PageRead<ResponsePage> FromResponsePageResponse(string conversationId, HttpResponseMessage response, CallState call, ClientSettings settings) =>
-        FromPageResponse(ListingResponsesOf(conversationId), response, call, settings.DialectRules.ReadResponsePage);
+        FromPageResponse(ListingResponsesOf(conversationId), response, call, body => settings.DialectRules.ReadResponsePage(body, conversationId));
 
     /// <summary>What a read of a conversation's item page is called in its failure's message.</summary>
     public static string ReadingItemsOf(string conversationId) => $"Reading the items of conversation '{conversationId}'";

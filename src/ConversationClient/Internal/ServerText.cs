@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ConversationClient.Internal;
@@ -6,7 +7,8 @@ namespace ConversationClient.Internal;
 /// Keeps the call's secrets out of what a server wrote: proxies and self-hosted servers echo the credential they were
 /// sent in their error messages ("Incorrect API key provided: Bearer sk-..."), and that text goes into results,
 /// exception messages and logs. Every server-supplied string is stored with the configured API key and the bearer
-/// token of the attempt replaced by <see cref="Marker"/>.
+/// token of the attempt replaced by <see cref="Marker"/>, and the call's end user (a refused header or body value is
+/// echoed too) where it stands alone: a user id as short as <c>u</c> must not cut up every word that holds it.
 /// </summary>
 internal readonly struct ServerText
 {
@@ -17,18 +19,20 @@ internal readonly struct ServerText
 
     private readonly string? _apiKey;
     private readonly string? _token;
+    private readonly string? _user;
 
-    private ServerText(string? apiKey, string? token)
+    private ServerText(string? apiKey, string? token, string? user)
     {
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
         _token = string.IsNullOrEmpty(token) || token == _apiKey ? null : token;
+        _user = string.IsNullOrEmpty(user) ? null : user;
     }
 
     /// <summary>
     /// The secrets of the last attempt of <paramref name="request"/>: the configured key and the bearer token it
-    /// carried (the token provider's, which can change between attempts).
+    /// carried (the token provider's, which can change between attempts); and the call's end user, <paramref name="user"/>.
     /// </summary>
-    public static ServerText For(string? apiKey, HttpRequestMessage? request)
+    public static ServerText For(string? apiKey, HttpRequestMessage? request, string? user)
     {
         string? token = null;
         if (request?.Headers.NonValidated.TryGetValues("Authorization", out var values) == true)
@@ -42,7 +46,7 @@ internal readonly struct ServerText
             }
         }
 
-        return new ServerText(apiKey, token);
+        return new ServerText(apiKey, token, user);
     }
 
     /// <summary><paramref name="text"/> with every secret replaced by <see cref="Marker"/>; the same instance when it holds none.</summary>
@@ -63,7 +67,32 @@ internal readonly struct ServerText
             text = text.Replace(_token, Marker, StringComparison.Ordinal);
         }
 
+        if (_user is not null && text.Contains(_user, StringComparison.Ordinal))
+        {
+            text = ReplaceStandingAlone(text, _user);
+        }
+
         return text;
+    }
+
+    /// <summary><paramref name="text"/> with each <paramref name="value"/> that no letter or digit adjoins replaced by <see cref="Marker"/>.</summary>
+    private static string ReplaceStandingAlone(string text, string value)
+    {
+        var builder = new StringBuilder(text.Length);
+        var from = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + value.Length;
+            if (at < from || (at > 0 && char.IsLetterOrDigit(text[at - 1])) || (end < text.Length && char.IsLetterOrDigit(text[end])))
+            {
+                continue;
+            }
+
+            builder.Append(text, from, at - from).Append(Marker);
+            from = end;
+        }
+
+        return from == 0 ? text : builder.Append(text, from, text.Length - from).ToString();
     }
 
     /// <summary>A copy of <paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned.</summary>

@@ -32,6 +32,11 @@ internal static class UserEraser
         var cursorOutlivesDeletes = operations.CursorOutlivesDeletes;
         var progressSinceTop = false;
 
+        // The cursors this pass asked with (a cursor that outlives deletes), or those asked since a page last brought
+        // something new (one that does not, which asks from the same place again after deleting what stood there):
+        // one of them again leads round the same pages (cursors that cycle, A to B to A), never to the end.
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+
         while (true)
         {
             if (batch.StopToken.IsCancellationRequested)
@@ -49,6 +54,7 @@ internal static class UserEraser
                 {
                     cursor = null;
                     progressSinceTop = false;
+                    asked.Clear();
                     continue;
                 }
 
@@ -189,12 +195,25 @@ internal static class UserEraser
             // A cursor that outlives deletes: after the page's last id. Otherwise: after the last conversation of this
             // page known to stand; with none, from where this page was asked (what it held that was deleted is gone).
             var next = cursorOutlivesDeletes ? page.NextCursor : standing ?? cursor;
-
-            // "More", yet an empty page or no cursor to go on from: the rest of the listing cannot be seen. Not the
-            // end of it: an erasure that stopped here would say complete with conversations left.
-            if (page.HasMore && (page.Items.Count == 0 || (cursorOutlivesDeletes && next is null)))
+            if (!cursorOutlivesDeletes && newToRun > 0)
             {
-                tally.ListingError = DefaultConversationClient.NoWayOn(page.Items.Count, null, cursor)!;
+                asked.Clear();
+            }
+
+            if (cursor is not null)
+            {
+                asked.Add(cursor);
+            }
+
+            // Back to a place already asked: where the cursor outlives deletes, any cursor of the pass (the same one
+            // again: a server that ignores it); where it does not, an earlier one since a page last brought something new.
+            var goesRound = next is not null && asked.Contains(next) && (cursorOutlivesDeletes || next != cursor);
+
+            // "More", yet an empty page, no cursor to go on from, or one that goes round: the rest of the listing cannot
+            // be seen. Not the end of it: an erasure that stopped here would say complete with conversations left.
+            if (page.HasMore && (page.Items.Count == 0 || (cursorOutlivesDeletes && next is null) || goesRound))
+            {
+                tally.ListingError = DefaultConversationClient.NoWayOnError(emptyPage: page.Items.Count == 0);
                 tally.ListingFailure = new ConversationApiException($"Listing conversations failed: {tally.ListingError.Message}", null, tally.ListingError);
                 yield break;
             }
@@ -208,6 +227,7 @@ internal static class UserEraser
                     verifying = true;
                     cursor = null;
                     progressSinceTop = false;
+                    asked.Clear();
                     continue;
                 }
 

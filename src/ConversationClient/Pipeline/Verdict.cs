@@ -62,7 +62,7 @@ internal sealed class Verdict
     /// <summary>Judges a buffered answer to <paramref name="call"/>.</summary>
     public static Verdict Judge(HttpResponseMessage response, CallState call, HttpRequestMessage request, ClientSettings settings, DateTimeOffset now)
     {
-        var serverText = ServerText.For(settings.ApiKey, request);
+        var serverText = ServerText.For(settings.ApiKey, request, call.User);
         if (response.IsSuccessStatusCode)
         {
             var refusal = BufferedContent.IsTruncated(response) ? ResultMapper.TooLarge(ResponseBuffering.MaxSuccessBodyBytesFor(call.Operation))

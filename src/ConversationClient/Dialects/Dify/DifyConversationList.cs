@@ -5,7 +5,9 @@ namespace ConversationClient.Dialects.Dify;
 /// <summary>A page of Dify's <c>GET /conversations</c>: <c>{"limit","has_more","data":[...]}</c>.</summary>
 internal sealed class DifyConversationList
 {
+    /// <summary>Required (null for none): a 2xx without it (an error a gateway answers with 200, <c>{}</c>) is not a page, and never an empty one.</summary>
     [JsonPropertyName("data")]
+    [JsonRequired]
     public List<DifyConversationItem>? Data { get; set; }
 
     [JsonPropertyName("has_more")]

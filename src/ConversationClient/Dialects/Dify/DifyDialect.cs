@@ -133,12 +133,18 @@ internal sealed class DifyDialect : ConversationDialect
 
     public override bool ItemPagesStepBack => true;
 
-    /// <summary>Each page is oldest first; the page before it is asked for with its first message (<c>first_id</c> = <c>data[0].id</c>).</summary>
-    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Each page is oldest first; the page before it is asked for with its first message (<c>first_id</c> = <c>data[0].id</c>).
+    /// A message whose <c>conversation_id</c> is another conversation's fails the page: a route that ignores the
+    /// query's conversation must not hand another conversation's messages over as this one's.
+    /// </summary>
+    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body, string conversationId)
     {
-        var items = ItemListReader.Read(body, ConversationJsonContext.Default.DifyMessage, static (message, json) => new ConversationItem
+        var items = ItemListReader.Read(body, ConversationJsonContext.Default.DifyMessage, (message, json) => new ConversationItem
         {
-            Id = message.Id ?? throw new JsonException("A message has no id."),
+            Id = message.ConversationId is { } owner && owner != conversationId
+                ? throw new JsonException("A listed message belongs to another conversation.")
+                : message.Id ?? throw new JsonException("A message has no id."),
             Type = "message",
             Status = message.Status,
             CreatedAt = FromUnixSeconds(message.CreatedAt),

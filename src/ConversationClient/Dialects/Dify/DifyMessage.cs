@@ -3,13 +3,16 @@ using System.Text.Json.Serialization;
 namespace ConversationClient.Dialects.Dify;
 
 /// <summary>
-/// The members of a Dify message (<c>GET {base}/messages</c>) that the SDK types: <c>{"id","query","answer","status",
+/// The members of a Dify message (<c>GET {base}/messages</c>) that the SDK types: <c>{"id","conversation_id","query","answer","status",
 /// "created_at","feedback":{"rating"},"message_files":[{"id",...}],...}</c>. The rest stays in the message's raw JSON.
 /// </summary>
 internal sealed class DifyMessage
 {
     [JsonPropertyName("id")]
     public string? Id { get; set; }
+
+    [JsonPropertyName("conversation_id")]
+    public string? ConversationId { get; set; }
 
     [JsonPropertyName("query")]
     public string? Query { get; set; }

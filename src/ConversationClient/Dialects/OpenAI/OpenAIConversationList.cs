@@ -5,7 +5,9 @@ namespace ConversationClient.Dialects.OpenAI;
 /// <summary>A page of <c>GET {base}/conversations</c> (Azure AI Foundry): <c>{"object":"list","data":[...],"first_id","last_id","has_more"}</c>.</summary>
 internal sealed class OpenAIConversationList
 {
+    /// <summary>Required (null for none): a 2xx without it (an error a gateway answers with 200, <c>{}</c>) is not a page, and never an empty one.</summary>
     [JsonPropertyName("data")]
+    [JsonRequired]
     public List<OpenAIConversationItem>? Data { get; set; }
 
     [JsonPropertyName("has_more")]

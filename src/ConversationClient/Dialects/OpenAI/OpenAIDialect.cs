@@ -136,8 +136,8 @@ internal sealed class OpenAIDialect : ConversationDialect
 
     public override bool DeletesItemsWithConversation => false;
 
-    /// <summary>The next page is after the page's last item (its id, whatever the page's <c>last_id</c> says).</summary>
-    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body)
+    /// <summary>The next page is after the page's last item (its id, whatever the page's <c>last_id</c> says). An item names no conversation.</summary>
+    public override ItemPage ReadItemPage(ReadOnlySpan<byte> body, string conversationId)
     {
         var items = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIItem, static (item, json) => new ConversationItem
         {
@@ -155,11 +155,23 @@ internal sealed class OpenAIDialect : ConversationDialect
     /// <summary>Azure endpoints (Azure AI Foundry documents the list); OpenAI's public API has none.</summary>
     public override bool ListsStoredResponses(Uri baseAddress) => IsAzureEndpoint(baseAddress);
 
-    /// <summary>Only each response's id is read.</summary>
-    public override ResponsePage ReadResponsePage(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Each response's id, once its <c>conversation</c> (an object with an <c>id</c>, or the id; absent or null when
+    /// the response names none) is not another conversation's: a listing that ignores <c>conversation_id</c> must not
+    /// get other conversations' responses deleted.
+    /// </summary>
+    public override ResponsePage ReadResponsePage(ReadOnlySpan<byte> body, string conversationId)
     {
-        var ids = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIStoredResponse,
-            static (response, _) => response.Id ?? throw new JsonException("A response has no id."), out var hasMore);
+        var ids = ItemListReader.Read(body, ConversationJsonContext.Default.OpenAIStoredResponse, (response, _) =>
+        {
+            var id = response.Id ?? throw new JsonException("A response has no id.");
+            var named = response.Conversation is { ValueKind: JsonValueKind.Object } conversation && conversation.TryGetProperty("id", out var inner)
+                ? inner
+                : response.Conversation;
+            return named.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null || (named.ValueKind == JsonValueKind.String && named.ValueEquals(conversationId))
+                ? id
+                : throw new JsonException("A listed response belongs to another conversation.");
+        }, out var hasMore);
         return new ResponsePage(ids, hasMore);
     }
 }
