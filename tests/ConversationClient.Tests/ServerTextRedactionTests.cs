@@ -219,4 +219,18 @@ public sealed class ServerTextRedactionTests(ConversationApiDialect dialect)
 
         Assert.That(result.Error?.Message, Is.EqualTo($"User {Marker}: not found."));
     }
+
+    [Test]
+    public async Task DeleteAsync_TheUserAtTheStartAndTwiceAndInsideAWord_IsRedactedWhereItStandsAlone()
+    {
+        // At the very start of the text, more than once, and beside a word that holds it (kept: "user-1x" is not the user).
+        var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
+            dialect == ConversationApiDialect.OpenAI
+                ? Responses.OpenAIError("invalid_user", "user-1 is not user-1x; user-1 again.")
+                : Responses.DifyError("invalid_param", "user-1 is not user-1x; user-1 again.", 400));
+
+        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", "user-1");
+
+        Assert.That(result.Error?.Message, Is.EqualTo($"{Marker} is not user-1x; {Marker} again."));
+    }
 }
