@@ -206,31 +206,19 @@ public sealed class ServerTextRedactionTests(ConversationApiDialect dialect)
         Assert.That(Texts(exception.Error).OfType<string>(), Has.None.Contains(EndUser));
     }
 
-    [Test]
-    public async Task DeleteAsync_AShortUser_IsRedactedWhereItStandsAloneOnly()
+    // A user id is cut out where it stands alone, not out of every word that holds it ("u" in "User", "user-1" in
+    // "user-1x"): at the very start of the text, more than once, and beside other words.
+    [TestCase("u", "User u: not found.", "User {0}: not found.")]
+    [TestCase("user-1", "user-1 is not user-1x; user-1 again.", "{0} is not user-1x; {0} again.")]
+    public async Task DeleteAsync_TheUser_IsRedactedWhereItStandsAloneOnly(string user, string message, string expected)
     {
-        // A user id as short as "u" is cut out where the server names it, not out of every word that holds the letter.
         var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
             dialect == ConversationApiDialect.OpenAI
-                ? Responses.OpenAIError("invalid_user", "User u: not found.")
-                : Responses.DifyError("invalid_param", "User u: not found.", 400));
+                ? Responses.OpenAIError("invalid_user", message)
+                : Responses.DifyError("invalid_param", message, 400));
 
-        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", "u");
+        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", user);
 
-        Assert.That(result.Error?.Message, Is.EqualTo($"User {Marker}: not found."));
-    }
-
-    [Test]
-    public async Task DeleteAsync_TheUserAtTheStartAndTwiceAndInsideAWord_IsRedactedWhereItStandsAlone()
-    {
-        // At the very start of the text, more than once, and beside a word that holds it (kept: "user-1x" is not the user).
-        var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest,
-            dialect == ConversationApiDialect.OpenAI
-                ? Responses.OpenAIError("invalid_user", "user-1 is not user-1x; user-1 again.")
-                : Responses.DifyError("invalid_param", "user-1 is not user-1x; user-1 again.", 400));
-
-        var result = await TestClients.Create(dialect, handler).DeleteAsync("conv_1", "user-1");
-
-        Assert.That(result.Error?.Message, Is.EqualTo($"{Marker} is not user-1x; {Marker} again."));
+        Assert.That(result.Error?.Message, Is.EqualTo(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, Marker)));
     }
 }
