@@ -74,7 +74,7 @@ public sealed class TransportTests
             Assert.That(capture.Attempts.Select(a => a.State?.ConversationId), Is.All.EqualTo("conv_9"));
             Assert.That(capture.Attempts[0].State, Is.SameAs(capture.Attempts[1].State));
             Assert.That(capture.Attempts[0].State!.RequestUri, Is.SameAs(capture.Attempts[0].Request.RequestUri), "the handler began the call with the facade's state");
-            Assert.That(capture.Attempts[0].State!.UserIsolationKey, Is.EqualTo("end-user-7"));
+            Assert.That(capture.Attempts[0].State!.User, Is.EqualTo("end-user-7"));
             Assert.That(capture.Attempts[0].State!.Attempts, Is.EqualTo(2), "the handler filled in the state the facade reads");
             // An OpenAI DELETE has no content at all (not even an empty one).
             Assert.That(capture.Attempts.Select(a => a.Request.Content), Is.All.Null);
@@ -103,7 +103,7 @@ public sealed class TransportTests
             {
                 var id = request.RequestUri!.Segments[^1];
                 Assert.That(state!.ConversationId, Is.EqualTo(id));
-                Assert.That(state.UserIsolationKey, Is.EqualTo("user-" + id["conv_".Length..]));
+                Assert.That(state.User, Is.EqualTo("user-" + id["conv_".Length..]));
                 Assert.That(state.RequestUri, Is.SameAs(request.RequestUri));
             }
         }

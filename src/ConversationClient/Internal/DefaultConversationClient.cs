@@ -53,7 +53,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
             Operation = CallOperation.DeleteConversation,
             ConversationId = conversationId,
             User = user,
-            UserIsolationKey = _dialect.UserIsolationKey(user),
             Telemetry = _telemetry,
             Activity = activity,
             Pacer = pacer,
@@ -295,7 +294,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new CallState { Operation = CallOperation.ListConversations, User = user, UserIsolationKey = _dialect.UserIsolationKey(user), Pacer = pacer };
+        var call = new CallState { Operation = CallOperation.ListConversations, User = user, Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
@@ -407,13 +406,12 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         }
     }
 
-    private CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer, string? responseId = null) => new()
+    private static CallState NewCall(CallOperation operation, string conversationId, string? user, BatchPacer? pacer, string? responseId = null) => new()
     {
         Operation = operation,
         ConversationId = conversationId,
         ResponseId = responseId,
         User = user,
-        UserIsolationKey = _dialect.UserIsolationKey(user),
         Pacer = pacer,
     };
 

@@ -27,11 +27,12 @@ internal sealed class CallState
     /// <summary>The stored response a <see cref="CallOperation.DeleteResponse"/> deletes; null for other calls.</summary>
     public string? ResponseId { get; init; }
 
-    /// <summary>The end user the call is for (either dialect); kept out of the server text a result or an exception carries (<see cref="ServerText"/>). Null for none.</summary>
+    /// <summary>
+    /// The end user the call is for (either dialect): the dialect says whether it goes in the user isolation header
+    /// (<see cref="HeadersHandler"/>), and it is kept out of the server text a result or an exception carries
+    /// (<see cref="ServerText"/>). Null for none.
+    /// </summary>
     public string? User { get; init; }
-
-    /// <summary>The value of the user isolation header (OpenAI dialect), sent under the configured name; null for none.</summary>
-    public string? UserIsolationKey { get; init; }
 
     /// <summary>Where retries are reported; null for requests the facade did not make.</summary>
     public ConversationTelemetry? Telemetry { get; init; }

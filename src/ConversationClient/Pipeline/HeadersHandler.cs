@@ -15,7 +15,7 @@ internal sealed class HeadersHandler(ClientSettings settings) : DelegatingHandle
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // Headers whose names are configured: Refit's [Header] needs a constant name (see IOpenAIConversationsApi).
-        if (CallState.Of(request)?.UserIsolationKey is { } userIsolationKey)
+        if (settings.DialectRules.UserIsolationKey(CallState.Of(request)?.User) is { } userIsolationKey)
         {
             request.Headers.Remove(settings.UserIsolationHeaderName);
             request.Headers.TryAddWithoutValidation(settings.UserIsolationHeaderName, userIsolationKey);

@@ -13,7 +13,7 @@ internal interface IOpenAIConversationsApi
     /// <summary>
     /// <c>DELETE {base}/conversations/{conversationId}</c>, no body. The call state travels in the request's options
     /// (<c>[Property]</c>); <see cref="HeadersHandler"/> adds the headers whose names are configured (the user
-    /// isolation header, from <see cref="CallState.UserIsolationKey"/>) or fixed per client (<c>OpenAI-Organization</c>,
+    /// isolation header, from <see cref="CallState.User"/>) or fixed per client (<c>OpenAI-Organization</c>,
     /// <c>OpenAI-Project</c>): Refit's <c>[Header]</c> needs a constant name, and its <c>[HeaderCollection]</c> gives a
     /// DELETE an empty body (<c>Content-Length: 0</c>) to hold content headers.
     /// </summary>

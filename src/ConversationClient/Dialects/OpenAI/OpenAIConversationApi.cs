@@ -2,7 +2,7 @@ using ConversationClient.Pipeline;
 
 namespace ConversationClient.Dialects.OpenAI;
 
-/// <summary>The OpenAI dialect's requests: the user goes in the user isolation header (<see cref="HeadersHandler"/>, from <see cref="CallState.UserIsolationKey"/>).</summary>
+/// <summary>The OpenAI dialect's requests: the user goes in the user isolation header (<see cref="HeadersHandler"/>, from <see cref="CallState.User"/>).</summary>
 internal sealed class OpenAIConversationApi(IOpenAIConversationsApi api) : IConversationApi
 {
     public Task<HttpResponseMessage> DeleteAsync(string conversationId, string? user, CallState call, CancellationToken cancellationToken) =>
