@@ -34,12 +34,47 @@ internal sealed class Receipt : IDisposable
                 Directory.CreateDirectory(folder);
             }
 
-            return new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
+            var cutShort = EndsMidLine(path);
+            var receipt = new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
+            try
+            {
+                if (cutShort)
+                {
+                    // A run that crashed while writing a line left it without its newline: this run's first line must
+                    // not be glued to it (the two would be one line that is no JSON, and --resume would pass over both).
+                    receipt._lines!.EndLine();
+                }
+            }
+            catch
+            {
+                receipt.Dispose();
+                throw;
+            }
+
+            return receipt;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"Cannot write the receipt {path}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> exists and its last line has no newline (a line cut short by a crash).</summary>
+    private static bool EndsMidLine(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        if (existing.Length == 0)
+        {
+            return false;
+        }
+
+        existing.Seek(-1, SeekOrigin.End);
+        return existing.ReadByte() != '\n';
     }
 
     /// <summary>The receipt's outcome for a delete aborted in flight: the service may have deleted the conversation or not.</summary>

@@ -81,6 +81,30 @@ public sealed class ResumeTests : CliTestBase
     }
 
     [Test]
+    public async Task Receipt_CutShortMidLine_TheNextRunsLinesStartOnANewLine()
+    {
+        var ids = Seed("dify", 2, "user-1");
+        var receiptPath = PathFor("receipt.jsonl");
+        // A crash while the line of ids[1] was written: the file ends without its newline.
+        await File.WriteAllTextAsync(receiptPath,
+            $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}\n{{\"id\":\"{ids[1]}\",\"outco");
+
+        var rerun = await RunAsync("dify", ["delete", ids[0], ids[1], "--user", "user-1", "--resume", receiptPath, "--receipt", receiptPath]);
+        Emulator.ResetCounters();
+        var again = await RunAsync("dify", ["delete", ids[0], ids[1], "--user", "user-1", "--resume", receiptPath, "--receipt", receiptPath]);
+
+        var lines = File.ReadAllLines(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rerun.Exit, Is.Zero, rerun.ToString());
+            Assert.That(lines[1], Is.EqualTo($"{{\"id\":\"{ids[1]}\",\"outco"), "the cut line stays as it was, alone on its line");
+            Assert.That(lines[2], Does.StartWith($"{{\"id\":\"{ids[1]}\",\"outcome\":\"Deleted\""), "the re-run's line is whole, not glued to the cut one");
+            Assert.That(again.Exit, Is.Zero, again.ToString());
+            Assert.That(Emulator.GetCounters().DeleteRequests, Is.Zero, "a later --resume reads the re-run's line: both ids are done");
+        });
+    }
+
+    [Test]
     public async Task Resume_Erase_SkipsIdsTheReceiptSaysAreDone()
     {
         var ids = Seed("dify", 4, "user-1");
