@@ -216,7 +216,8 @@ public interface IConversationClient
     /// <param name="user">The end user (Dify: the <c>user</c> id; OpenAI dialect: the user isolation key).</param>
     /// <param name="cancellationToken">Cancels the export; enumeration then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>
-    /// One export per conversation listed, in listing order, its items oldest first. A conversation deleted between
+    /// One export per conversation listed, oldest first (by creation: in Dify's default order, by last activity, a
+    /// conversation written in during the export would move above the pages read), its items oldest first. A conversation deleted between
     /// being listed and having its items read is yielded with <see cref="ConversationExport.DeletedDuringExport"/> true.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="user"/> is null (in both dialects: an export is about one user).</exception>

@@ -45,7 +45,7 @@ public sealed class ExportTests
             Assert.That(exports[0].Items[0].Json, Is.EqualTo(ListItemsTests.OpenAIItem("conv_1_a")));
             Assert.That(handler.Calls, Is.EqualTo(new[]
             {
-                "GET /openai/v1/conversations?limit=100",
+                "GET /openai/v1/conversations?limit=100&order=asc",
                 "GET /openai/v1/conversations/conv_1/items?limit=100&order=asc",
                 "GET /openai/v1/conversations/conv_2/items?limit=100&order=asc",
             }));
@@ -161,13 +161,37 @@ public sealed class ExportTests
             Assert.That(exports[1].Items.Select(i => i.Id), Is.EqualTo(new[] { "c2-1", "c2-2", "c2-3", "c2-4" }));
             Assert.That(handler.Calls, Is.EqualTo(new[]
             {
-                "GET /v1/conversations?user=user%201&limit=100",
+                "GET /v1/conversations?user=user%201&limit=100&sort_by=created_at",
                 "GET /v1/messages?conversation_id=c1&user=user%201&limit=100",
                 "GET /v1/messages?conversation_id=c1&user=user%201&first_id=c1-3&limit=100",
                 "GET /v1/messages?conversation_id=c2&user=user%201&limit=100",
                 "GET /v1/messages?conversation_id=c2&user=user%201&first_id=c2-3&limit=100",
             }));
         }
+    }
+
+    [Test]
+    public async Task ExportUserAsync_Dify_AConversationWrittenInWhileTheExportRuns_IsNotSkipped()
+    {
+        // Dify lists by last activity unless asked otherwise, paging on after a conversation: one the user writes in
+        // while the export runs jumps above the page read, and a listing in that order never reaches it.
+        using var service = new InMemoryConversationService(ConversationApiDialect.Dify);
+        var ids = service.Seed(150, "user-1");
+        var client = TestClients.Create(ConversationApiDialect.Dify, service);
+
+        var exported = new List<string>();
+        await foreach (var export in client.ExportUserAsync("user-1"))
+        {
+            if (exported.Count == 0)
+            {
+                service.TouchDify(ids[0], "user-1");
+                service.TouchDify(ids[^1], "user-1");
+            }
+
+            exported.Add(export.Conversation.Id);
+        }
+
+        Assert.That(exported, Is.EquivalentTo(ids), "every conversation of the user, each once");
     }
 
     [Test]

@@ -255,12 +255,14 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// in memory at a time. Its page reads run at a pace, as a batch's attempts do (<see cref="BatchPacer"/>): an export is
     /// thousands of reads, and under a service's rate limit a 429 slows it down instead of using up a read's retries (the
     /// export fails with <c>rate_limited</c> only when the service refuses everything for the client's TotalTimeout).
+    /// The conversations are listed oldest first, by creation: Dify's own order is by last activity, in which a
+    /// conversation the user writes in while the export runs moves above the pages already read and is never reached.
     /// </summary>
     private async IAsyncEnumerable<ConversationExport> ExportCoreAsync(string user, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int PageSize = 100;
         var pacer = new BatchPacer(_settings.MaxDelay, _settings.TotalTimeout, _timeProvider);
-        await foreach (var conversation in ListCoreAsync(user, PageSize, null, pacer, cancellationToken).ConfigureAwait(false))
+        await foreach (var conversation in ListCoreAsync(user, PageSize, ConversationListOrder.OldestFirst, pacer, cancellationToken).ConfigureAwait(false))
         {
             var failure = new StrongBox<PageRead<ItemPage>?>();
             var items = new List<ConversationItem>();

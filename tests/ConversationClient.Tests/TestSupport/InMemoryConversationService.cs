@@ -87,6 +87,12 @@ internal sealed class InMemoryConversationService : DelegatingHandler
         return _dify ? _state.SeedDify(count, user!, null, items) : _state.SeedOpenAI(count, user, items: items, responses: responses);
     }
 
+    /// <summary>
+    /// A message written in a Dify conversation of <paramref name="user"/> now, as Dify's chat does: the conversation's
+    /// <c>updated_at</c> becomes now, which moves it to the top of the listing by last activity (Dify's default order).
+    /// </summary>
+    public bool TouchDify(string conversationId, string user) => _state.Dify.Touch(conversationId, user, _state.Now);
+
     /// <summary>The stored responses linked to a conversation of <paramref name="user"/>, live or deleted (always 0 on Dify).</summary>
     public int CountResponses(string conversationId, string? user) => _dify ? 0 : _state.OpenAI.CountResponses(conversationId, user);
 
