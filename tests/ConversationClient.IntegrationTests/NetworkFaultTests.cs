@@ -184,6 +184,31 @@ public sealed class NetworkFaultTests : IntegrationTest
         }
     }
 
+    [TestCase("HTTP/1.1 200 OK\r\nEchoed Bearer {0}\r\nConnection: close\r\n\r\n")]
+    [TestCase("HTTP/1.1 2000 {0}\r\nConnection: close\r\n\r\n")]
+    public async Task DeleteAsync_AMalformedAnswerEchoingTheKey_FailsWithoutTheKeyInTheResult(string answer)
+    {
+        // SocketsHttpHandler quotes a malformed status or header line in its exception's message: a server (or proxy)
+        // that echoes the credential it was sent into such a line must not get it into the result.
+        await using var host = new RawFaultHost(string.Format(System.Globalization.CultureInfo.InvariantCulture, answer, OpenAIKey));
+        var client = CreateOpenAIClient(options =>
+        {
+            options.BaseAddress = new Uri(host.BaseAddress, "v1");
+            options.Retry.MaxRetries = 0;
+        });
+
+        var result = await client.DeleteAsync("conv_echo");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(DeleteConversationOutcome.Failed), result.ToString());
+            Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode), result.Error?.ToString());
+            Assert.That(result.Error!.Message, Does.Contain("[redacted]"), "the server's line is kept, the key cut out of it");
+            Assert.That(result.Error.Message, Does.Not.Contain(OpenAIKey));
+            Assert.That(result.ToString(), Does.Not.Contain(OpenAIKey));
+        }
+    }
+
     private static void AssertRecoveredOnSecondAttempt(DeleteConversationResult result, RawFaultHost host, int expectedStatus, int expectedConnections = 2)
     {
         using (Assert.EnterMultipleScope())

@@ -172,6 +172,27 @@ public sealed class ServerTextRedactionTests(ConversationApiDialect dialect)
         Assert.That(Texts(exception.Error).OfType<string>(), Has.None.Contains(Key));
     }
 
+    [Test]
+    public void ListAsync_ATransportErrorQuotingTheKey_ThrowsAnExceptionWithoutTheKey()
+    {
+        // SocketsHttpHandler quotes a malformed header line in its message; the page's exception keeps the transport
+        // failure as its inner exception.
+        var handler = new ScriptedHandler().ThenThrow(new HttpRequestException(HttpRequestError.InvalidResponse,
+            $"Received an invalid header line: 'Echo Bearer {Key}'."));
+        var client = TestClients.Create(dialect, handler, o => o.Retry.MaxRetries = 0);
+
+        var exception = Assert.ThrowsAsync<ConversationApiException>(async () =>
+        {
+            await foreach (var _ in client.ListAsync(User))
+            {
+            }
+        });
+
+        Assert.That(exception!.Error?.Code, Is.EqualTo(ConversationApiError.ConnectionFailedCode));
+        Assert.That(exception.Message, Does.Contain(Marker));
+        Assert.That(exception.ToString(), Does.Not.Contain(Key), "neither the message nor the inner exception");
+    }
+
     private const string EndUser = "alice@example.com";
 
     [Test]

@@ -95,6 +95,29 @@ internal readonly struct ServerText
         return from == 0 ? text : builder.Append(text, from, text.Length - from).ToString();
     }
 
+    /// <summary>
+    /// <paramref name="exception"/>, or when its message or an inner one's holds a secret, an exception of its kind
+    /// (<see cref="HttpRequestException"/>, <see cref="IOException"/>) with the outer message cleaned and no inner one:
+    /// SocketsHttpHandler quotes a malformed status or header line in its message ("Received an invalid header line:
+    /// '...'"), so a server that echoes the credential into one would put it into results, exception messages and logs.
+    /// </summary>
+    public Exception Clean(Exception exception)
+    {
+        var holdsSecret = false;
+        for (var inner = exception; inner is not null && !holdsSecret; inner = inner.InnerException)
+        {
+            holdsSecret = !ReferenceEquals(Clean(inner.Message), inner.Message);
+        }
+
+        return !holdsSecret ? exception : exception switch
+        {
+            HttpRequestException http => new HttpRequestException(http.HttpRequestError, Clean(http.Message), null, http.StatusCode),
+            HttpIOException io => new HttpIOException(io.HttpRequestError, Clean(io.Message)),
+            IOException => new IOException(Clean(exception.Message)),
+            _ => exception,
+        };
+    }
+
     /// <summary>A copy of <paramref name="error"/> with every string in it (nested details and raw JSON too) cleaned.</summary>
     public ConversationApiError Clean(ConversationApiError error)
     {

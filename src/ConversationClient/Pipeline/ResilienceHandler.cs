@@ -115,7 +115,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         catch (Exception ex)
         {
             response?.Dispose();
-            return Outcome.FromException<HttpResponseMessage>(ex);
+            return Outcome.FromException<HttpResponseMessage>(ServerText.For(_settings.ApiKey, request, call.User).Clean(ex));
         }
     }
 }

@@ -103,6 +103,50 @@ public sealed class ObservabilityRedactionTests
     }
 
     [Test]
+    public async Task TransportFailure_QuotingALineThatEchoesTheSecrets_IsLoggedAndReportedWithoutThem()
+    {
+        // SocketsHttpHandler quotes a malformed status or header line in its exception's message; a server can echo
+        // what it was sent into one.
+        using var scenario = new ObservabilityScenario();
+        var keyClient = scenario.CreateClient(ConversationApiDialect.OpenAI, o => o.Retry.MaxRetries = 0);
+        var tokenClient = scenario.CreateClient(ConversationApiDialect.OpenAI, o =>
+        {
+            o.ApiKey = null;
+            o.AccessTokenProvider = _ => ValueTask.FromResult(ObservabilityScenario.Token);
+            o.Retry.MaxRetries = 0;
+        });
+        scenario.Handler.Throw(new HttpRequestException(HttpRequestError.InvalidResponse,
+            $"Received an invalid header line: 'Echo Bearer {ObservabilityScenario.ApiKey} for {ObservabilityScenario.User}'."));
+        scenario.Handler.Throw(new HttpRequestException("An error occurred while sending the request.",
+            new HttpIOException(HttpRequestError.InvalidResponse, $"Received an invalid status line: 'HTTP/1.1 2000 {ObservabilityScenario.Token}'.")));
+
+        var results = new[]
+        {
+            await keyClient.DeleteAsync(ObservabilityScenario.NewConversationId(), ObservabilityScenario.User),
+            await tokenClient.DeleteAsync(ObservabilityScenario.NewConversationId(), ObservabilityScenario.User),
+        };
+
+        var text = new StringBuilder(scenario.Logs.AllText());
+        foreach (var result in results)
+        {
+            text.AppendLine(result.ToString()).AppendLine(new ConversationApiException(result).ToString());
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(results.Select(r => r.Error?.Code), Is.All.EqualTo(ConversationApiError.ConnectionFailedCode));
+            Assert.That(results[0].Error?.Message, Does.Contain("Received an invalid header line: 'Echo Bearer [redacted] for [redacted]'"),
+                "the server's line is kept, its secrets cut out");
+            Assert.That(scenario.Logs.Entries.Count(e => e.EventId.Id == TelemetryNames.DeleteFailedEventId && e.Exception is not null), Is.EqualTo(2),
+                "the failures were logged with their exceptions");
+            foreach (var secret in Secrets)
+            {
+                Assert.That(text.ToString(), Does.Not.Contain(secret), $"captured text contains {secret}");
+            }
+        }
+    }
+
+    [Test]
     public async Task DiClients_AtTraceLevel_NothingCapturedContainsTheKeyTheTokenOrTheUser()
     {
         var capture = new ObservabilityLogCapture();
