@@ -3,9 +3,9 @@ namespace ConversationClient.Cli;
 /// <summary>What the commands share besides their options (CommonOptions) and the deleting itself (DeleteRun).</summary>
 internal static class CommandSteps
 {
-    /// <summary>Says on standard error that a listing broke off, with <paramref name="message"/> (see Session.MessageOf).</summary>
+    /// <summary>Says on standard error that a listing broke off, with <paramref name="message"/> (see Session.MessageOf), shown printable.</summary>
     public static void ListingFailed(CliConsole console, string message) =>
-        console.Error.WriteLine($"conversations: the listing failed: {message}");
+        console.Error.WriteLine($"conversations: the listing failed: {CliConsole.Printable(message)}");
 
     /// <summary>
     /// Against anything but a loopback address, asks for --yes, or for a typed "yes" when standard input is a terminal

@@ -119,7 +119,7 @@ internal static class EraseCommand
             await foreach (var conversation in session.Client.ListAsync(user, listOptions, cancellationToken).ConfigureAwait(false))
             {
                 summary.Listed++;
-                display.Line($"would delete {conversation.Id}");
+                display.Line($"would delete {CliConsole.Printable(conversation.Id)}");
             }
         }
         catch (ConversationApiException ex)

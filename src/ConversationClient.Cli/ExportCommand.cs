@@ -90,7 +90,7 @@ internal static class ExportCommand
         }
 
         console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"conversations: the export failed after {file.Conversations} conversations, so no complete export was written ({file.PartialPath} ends with \"complete\":false{ended}): {message}"));
+            $"conversations: the export failed after {file.Conversations} conversations, so no complete export was written ({file.PartialPath} ends with \"complete\":false{ended}): {CliConsole.Printable(message)}"));
     }
 
     private static string SummaryJson(string path, ExportFile.Writer file)

@@ -30,7 +30,7 @@ internal static class ListCommand
                 }
                 else
                 {
-                    await console.Out.WriteLineAsync(conversation.Id).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(CliConsole.Printable(conversation.Id)).ConfigureAwait(false);
                 }
             }
         }

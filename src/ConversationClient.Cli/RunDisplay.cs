@@ -37,12 +37,12 @@ internal sealed class RunDisplay
         {
             ClearLine();
             _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"failed: {result.ConversationId} ({result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"} {result.Error?.Code}: {message})"));
+                $"failed: {CliConsole.Printable(result.ConversationId)} ({result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"} {CliConsole.Printable(result.Error?.Code)}: {CliConsole.Printable(message)})"));
         }
 
         if (_format == OutputFormat.Text && !Live)
         {
-            _console.Out.WriteLine($"{Receipt.OutcomeName(result.Outcome)} {result.ConversationId}");
+            _console.Out.WriteLine($"{Receipt.OutcomeName(result.Outcome)} {CliConsole.Printable(result.ConversationId)}");
         }
 
         Tick();
@@ -53,10 +53,10 @@ internal sealed class RunDisplay
     {
         _summary.Unknown++;
         ClearLine();
-        _console.Error.WriteLine($"unknown: {id} (aborted in flight: the service may or may not have deleted it)");
+        _console.Error.WriteLine($"unknown: {CliConsole.Printable(id)} (aborted in flight: the service may or may not have deleted it)");
         if (_format == OutputFormat.Text && !Live)
         {
-            _console.Out.WriteLine($"{Receipt.UnknownOutcome} {id}");
+            _console.Out.WriteLine($"{Receipt.UnknownOutcome} {CliConsole.Printable(id)}");
         }
     }
 
