@@ -407,6 +407,21 @@ public sealed class BrokenServerErasureTests
     }
 
     [Test]
+    public async Task AnItemDeleteRefusedWithACodeAlone_LeavesTheConversationInPlaceNamingTheCode()
+    {
+        // The result's code is items_left: the item delete's own error, which gives no message, is told by its code.
+        var handler = Service(
+            _ => Json(ItemPage(false, "msg_1")),
+            _ => Json("""{"error":{"code":"item_locked"}}""", HttpStatusCode.BadRequest));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("deleting item msg_1 failed after 1 attempt: item_locked;"));
+        Assert.That(ConversationDeletes(handler), Is.Zero);
+    }
+
+    [Test]
     public void EraseUserStreaming_ListingFails_Throws()
     {
         var handler = new RoutedHandler(_ => Json("""{"error":{"message":"Invalid 'limit'.","type":"invalid_request_error","param":"limit","code":"invalid_value"}}""",
