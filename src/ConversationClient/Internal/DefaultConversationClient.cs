@@ -293,7 +293,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = new CallState { Operation = CallOperation.ListConversations, User = user, Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
@@ -317,7 +316,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.ListItems, conversationId, user, pacer);
         var (response, failure) = await SendAsync(() => _api.ListItemsAsync(conversationId, user, cursor, pageSize, order, call, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -340,7 +338,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<CallResult> DeleteItemCoreAsync(string conversationId, string itemId, string? user, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.DeleteItem, conversationId, user, pacer);
         return await CallAsync(call, () => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -352,7 +349,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.ListResponses, conversationId, user, pacer);
         var (response, failure) = await SendAsync(() => _api.ListResponsesAsync(conversationId, user, pageSize, call, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -374,7 +370,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<CallResult> DeleteResponseCoreAsync(string conversationId, string responseId, string? user, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.DeleteResponse, conversationId, user, pacer, responseId);
         return await CallAsync(call, () => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -386,7 +381,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// </summary>
     internal async Task<CallResult> GetConversationCoreAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.GetConversation, conversationId, user, pacer);
         return await CallAsync(call, () => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
