@@ -431,7 +431,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
+        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
@@ -446,7 +446,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        return EraseConversationsAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
+        return EraseConversationsAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IAsyncEnumerable<string> conversationIds, string? user = null,

@@ -125,7 +125,7 @@ internal static class UserEraser
             if (fresh.Count > 0)
             {
                 HashSet<string>? failed = null;
-                await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh, cancellationToken), user, deletes, cancellationToken)
+                await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh), user, deletes, cancellationToken)
                     .ConfigureAwait(false))
                 {
                     tally.ItemsDeleted += result.ItemsDeleted;
