@@ -168,14 +168,9 @@ internal static class UserEraser
                     for (var i = page.Items.Count - 1; i >= 0; i--)
                     {
                         var id = page.Items[i].Id;
-                        if (failed.Contains(id))
+                        if (failed.Contains(id) || id == standing)
                         {
                             standing = id;
-                            break;
-                        }
-
-                        if (id == standing)
-                        {
                             break;
                         }
                     }
