@@ -146,16 +146,19 @@ public sealed class BrokenServerErasureTests
         Assert.That(ex!.Error?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
     }
 
-    [Test]
-    public async Task EraseUser_AListingPageThatSaysMoreButIsEmpty_IsNotComplete()
+    // Dify: an empty page from the top asks from the same place again, which was taken for the end of the listing.
+    [TestCase(ConversationApiDialect.OpenAI, """{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}""")]
+    [TestCase(ConversationApiDialect.Dify, """{"limit":20,"has_more":true,"data":[]}""")]
+    public async Task EraseUser_AListingPageThatSaysMoreButIsEmpty_IsNotComplete(ConversationApiDialect dialect, string page)
     {
-        var handler = new RoutedHandler(_ => Json("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}"""));
+        var handler = new RoutedHandler(_ => Json(page));
 
-        var report = await Client(handler).EraseUserAsync("user-1");
+        var report = await TestClients.Create(dialect, handler).EraseUserAsync("user-1");
 
         Assert.That(report.IsComplete, Is.False);
         Assert.That(report.Verified, Is.False);
         Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(report.ListingError?.Message, Does.Contain("empty page"));
     }
 
     [Test]
@@ -386,6 +389,8 @@ public sealed class BrokenServerErasureTests
 
         Assert.That(report.IsComplete, Is.False);
         Assert.That(report.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+        Assert.That(report.ListingError?.Message, Does.Contain("empty page"));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1), "an empty page is not paged on from, whatever cursor it gives");
     }
 
     [Test]
@@ -399,6 +404,21 @@ public sealed class BrokenServerErasureTests
         Assert.That(result.Error?.Message, Does.Contain("could not be listed: Refused."));
         Assert.That(result.StatusCode, Is.EqualTo(400));
         Assert.That(ConversationDeletes(handler), Is.Zero, "its items would be stranded");
+    }
+
+    [Test]
+    public async Task AnItemDeleteRefusedWithACodeAlone_LeavesTheConversationInPlaceNamingTheCode()
+    {
+        // The result's code is items_left: the item delete's own error, which gives no message, is told by its code.
+        var handler = Service(
+            _ => Json(ItemPage(false, "msg_1")),
+            _ => Json("""{"error":{"code":"item_locked"}}""", HttpStatusCode.BadRequest));
+
+        var result = (await Client(handler).EraseConversationsAsync([Conversation]).ToListAsync()).Single();
+
+        Assert.That(result.Error?.Code, Is.EqualTo(ConversationApiError.ItemsLeftCode));
+        Assert.That(result.Error?.Message, Does.Contain("deleting item msg_1 failed after 1 attempt: item_locked;"));
+        Assert.That(ConversationDeletes(handler), Is.Zero);
     }
 
     [Test]

@@ -133,6 +133,27 @@ public sealed class BulkDeleteTests
         Assert.That(produced, Is.LessThan(20), "only what the concurrency and the result buffer need is read ahead");
     }
 
+    [Test]
+    public async Task DeleteManyAsync_CallerBusyWithAResult_TheBatchRunsAheadByItsConcurrency()
+    {
+        // The caller works on its first result and asks for no other: the deletes in flight finish meanwhile and hand
+        // their slots on, so the batch goes on until as many results as its concurrency wait for the caller, beside as
+        // many deletes again that hold their slots. A slow caller is not the batch's pace.
+        const int Limit = 4;
+        var handler = new RoutedHandler(_ => new HttpResponseMessage(HttpStatusCode.NoContent));
+        var ids = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid().ToString("D"));
+
+        await using var results = Client(handler).DeleteManyAsync(ids, "u", new BulkDeleteOptions { MaxConcurrency = Limit }).GetAsyncEnumerator();
+        Assert.That(await results.MoveNextAsync(), Is.True);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (handler.Requests.Count < 1 + (2 * Limit) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(handler.Requests, Has.Count.GreaterThanOrEqualTo(1 + (2 * Limit)));
+    }
+
     // A refusal (429) is tried again at the batch's pace; a 503 that names a wait is retried on the call's own retries
     // and pauses the batch too. Either way no delete starts until the server's wait is over.
     [TestCase(HttpStatusCode.TooManyRequests, "too_many_requests")]

@@ -143,7 +143,7 @@ public sealed class CompleteErasureTests(ConversationApiDialect dialect)
             Assert.That(report.Deleted, Is.EqualTo(2));
             Assert.That(report.Failures.Select(f => f.Error?.Code), Is.EqualTo(new[] { ConversationApiError.StillPresentCode }));
             Assert.That(report.Failures[0].Verification, Is.EqualTo(ErasureVerification.StillPresent));
-            Assert.That(report.Failures[0].Error?.Message, Does.Contain("still has the conversation"));
+            Assert.That(report.Failures[0].Error?.Message, Does.Contain("still has the conversation").And.Contain("(HTTP 200)"));
             Assert.That(report.ToString(), Does.Contain("1 still present").And.Contain("not verified"));
         }
     }

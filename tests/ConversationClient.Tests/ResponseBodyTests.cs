@@ -124,6 +124,7 @@ public sealed class ResponseBodyTests(ConversationApiDialect dialect)
 
         Assert.That(ex!.Error?.Code, Is.EqualTo("response_too_large"));
         Assert.That(ex.StatusCode, Is.EqualTo(200));
+        Assert.That(ex.Message, Is.EqualTo($"Listing conversations failed: {ex.Error!.Message}"), "a 2xx is not said to be a failed status");
     }
 
     [Test]

@@ -295,6 +295,83 @@ public sealed class UserEraserTests
         }
     }
 
+    [Test]
+    public async Task RunAsync_StartAgainFromTheTop_DoesNotTakeACursorAskedBeforeTheStartForALoop()
+    {
+        // a and b fail (they stand), then c's delete fails but did happen, so the page after c says it is gone: the run
+        // starts again from the top, which shows a and b again and leads on after b. Asking after b again is no loop:
+        // the start from the top began a new pass, and the page after b now holds d.
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "c")),
+            PageRead<ConversationPage>.Failed(new ConversationApiException("gone", 404), gone: true),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "d")))
+        {
+            Failing = { "a", "b", "c" },
+        };
+        var tally = new ErasureTally();
+
+        var results = await Run(operations, tally);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tally.ListingError, Is.Null);
+            Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "b", "c", null, "b" }));
+            Assert.That(results.Where(r => r.Outcome == DeleteConversationOutcome.Deleted).Select(r => r.ConversationId), Is.EqualTo(new[] { "d" }));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_CursorBackToAPlaceAskedBefore_GoesOnWhileEachPageBringsSomethingNew()
+    {
+        // A cursor that must name a standing conversation, and a listing whose order changed during the run (Dify lists
+        // the most recently updated first: b was updated while the run paged on after it, so the page after b holds
+        // everything older, a again among it). The run goes back to after a, but the page that led there brought c, a
+        // conversation not seen before: progress, not a loop.
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: false,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a", "c")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false)))
+        {
+            Failing = { "a", "b" },
+        };
+        var tally = new ErasureTally();
+
+        var results = await Run(operations, tally);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tally.ListingError, Is.Null);
+            Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "a", "b", "a" }));
+            Assert.That(results.Select(r => r.ConversationId), Is.EquivalentTo(new[] { "a", "b", "c" }));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_CursorThatOutlivesDeletesLeadsBackToAPlaceAsked_IsNoWayOnEvenWhenThePageBroughtSomethingNew()
+    {
+        // A cursor that outlives deletes names the same place whatever was deleted: after b the page (c) gives a's
+        // cursor, asked before, so following it goes round. That the page brought a conversation not seen before does
+        // not make it progress: a server that goes round making up new ones would never end.
+        var operations = new ScriptedOperations(cursorOutlivesDeletes: true,
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "a")),
+            PageRead<ConversationPage>.Read(Page(hasMore: true, "b")),
+            PageRead<ConversationPage>.Read(new ConversationPage([new ConversationSummary { Id = "c" }], true, "a")),
+            PageRead<ConversationPage>.Read(new ConversationPage([new ConversationSummary { Id = "d" }], true, "b")),
+            PageRead<ConversationPage>.Read(Page(hasMore: false, "e")));
+        var tally = new ErasureTally();
+
+        await Run(operations, tally);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(tally.ListingError?.Code, Is.EqualTo(ConversationApiError.UnexpectedResponseCode));
+            Assert.That(operations.Cursors, Is.EqualTo(new string?[] { null, "a", "b" }));
+        }
+    }
+
     private static Task<List<DeleteConversationResult>> Run(ScriptedOperations operations, ErasureTally tally, BatchSettings? batch = null, bool verify = false) =>
         UserEraser.RunAsync(new CompleteErasure(operations, deleteItems: false, verify), "u", batch ?? Batch(), 2, tally, CancellationToken.None).ToListAsync().AsTask();
 

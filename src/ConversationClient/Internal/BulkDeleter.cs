@@ -45,12 +45,14 @@ internal static class BulkDeleter
         run.ThrowIfFailed(cancellationToken);
     }
 
-    /// <summary>Ids from a synchronous sequence, read one at a time as the batch asks.</summary>
-    public static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ids from a synchronous sequence, read one at a time as the batch asks. No cancellation of its own: the batch
+    /// checks its stop and its token before it takes each id.
+    /// </summary>
+    public static async IAsyncEnumerable<string> ToAsync(IEnumerable<string> ids)
     {
         foreach (var id in ids)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             yield return id;
         }
 

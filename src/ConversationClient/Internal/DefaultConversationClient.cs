@@ -295,7 +295,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, ConversationListOrder? order, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = new CallState { Operation = CallOperation.ListConversations, User = user, Pacer = pacer };
         var (response, failure) = await SendAsync(() => _api.ListAsync(user, cursor, pageSize, order, call, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (response is null)
@@ -319,7 +318,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ItemPage>> ReadItemPageAsync(string conversationId, string? user, string? cursor, int pageSize, ConversationListOrder order,
         BatchPacer? pacer, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.ListItems, conversationId, user, pacer);
         var (response, failure) = await SendAsync(() => _api.ListItemsAsync(conversationId, user, cursor, pageSize, order, call, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -342,7 +340,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<CallResult> DeleteItemCoreAsync(string conversationId, string itemId, string? user, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.DeleteItem, conversationId, user, pacer);
         return await CallAsync(call, () => _api.DeleteItemAsync(conversationId, itemId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -354,7 +351,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<PageRead<ResponsePage>> ReadResponsePageAsync(string conversationId, string? user, int pageSize, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.ListResponses, conversationId, user, pacer);
         var (response, failure) = await SendAsync(() => _api.ListResponsesAsync(conversationId, user, pageSize, call, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -376,7 +372,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     internal async Task<CallResult> DeleteResponseCoreAsync(string conversationId, string responseId, string? user, BatchPacer? pacer,
         CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.DeleteResponse, conversationId, user, pacer, responseId);
         return await CallAsync(call, () => _api.DeleteResponseAsync(responseId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -388,7 +383,6 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     /// </summary>
     internal async Task<CallResult> GetConversationCoreAsync(string conversationId, string? user, BatchPacer? pacer, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var call = NewCall(CallOperation.GetConversation, conversationId, user, pacer);
         return await CallAsync(call, () => _api.GetConversationAsync(conversationId, user, call, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -439,7 +433,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
+        return DeleteManyAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
@@ -454,7 +448,7 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversationIds);
-        return EraseConversationsAsync(BulkDeleter.ToAsync(conversationIds, cancellationToken), user, options, cancellationToken);
+        return EraseConversationsAsync(BulkDeleter.ToAsync(conversationIds), user, options, cancellationToken);
     }
 
     public IAsyncEnumerable<DeleteConversationResult> EraseConversationsAsync(IAsyncEnumerable<string> conversationIds, string? user = null,

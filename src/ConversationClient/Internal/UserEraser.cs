@@ -125,7 +125,7 @@ internal static class UserEraser
             if (fresh.Count > 0)
             {
                 HashSet<string>? failed = null;
-                await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh, cancellationToken), user, deletes, cancellationToken)
+                await foreach (var result in BulkDeleter.RunAsync(operations, BulkDeleter.ToAsync(fresh), user, deletes, cancellationToken)
                     .ConfigureAwait(false))
                 {
                     tally.ItemsDeleted += result.ItemsDeleted;
@@ -168,14 +168,9 @@ internal static class UserEraser
                     for (var i = page.Items.Count - 1; i >= 0; i--)
                     {
                         var id = page.Items[i].Id;
-                        if (failed.Contains(id))
+                        if (failed.Contains(id) || id == standing)
                         {
                             standing = id;
-                            break;
-                        }
-
-                        if (id == standing)
-                        {
                             break;
                         }
                     }
