@@ -69,6 +69,7 @@ internal static class DeleteCommand
             Command = "delete",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
+            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
             Limits = ErasureLimit.For(session.Options),
         };
         using var run = new DeleteRun(console, session, summary);

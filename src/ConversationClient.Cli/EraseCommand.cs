@@ -65,6 +65,7 @@ internal static class EraseCommand
             Command = "erase",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
+            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
             Limits = limits,
             Export = export,
         };
