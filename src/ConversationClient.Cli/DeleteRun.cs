@@ -107,6 +107,13 @@ internal sealed class DeleteRun : IDisposable
                 $"conversations: none of the {_summary.NotFound} ids was found for this user; if they exist, check --user (a conversation of another user answers 404)."));
         }
 
+        if (_summary.NotExported > 0)
+        {
+            // Made after the export (or deleted during it and listed again): still stored, so the erasure is not complete.
+            _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"conversations: {_summary.NotExported} conversation(s) of the user are not in the export (made after it) and were left stored, so the erasure is not complete: run erase --export-first again to export and erase them."));
+        }
+
         _display.Finish();
         _receipt.WriteSummary(_summary);
         return _summary.Canceled ? ExitCodes.Canceled

@@ -50,7 +50,7 @@ internal sealed class RunSummary
     /// <summary>Conversations left alone as the resumed receipt says they are done.</summary>
     public long Skipped { get; set; }
 
-    /// <summary>Conversations left alone by <c>erase --export-first</c> as they are not in the export (made after it).</summary>
+    /// <summary>Conversations left alone by <c>erase --export-first</c> as they are not in the export (made after it): still stored, so the run is not complete.</summary>
     public long NotExported { get; set; }
 
     /// <summary>Items deleted before their conversations.</summary>
@@ -101,8 +101,8 @@ internal sealed class RunSummary
     /// <summary>Whether verification ran to its end and found everything gone; false when <see cref="Verify"/> is off.</summary>
     public bool IsVerified => Verify && Ended && !Canceled && !Aborted && StillPresent == 0 && Unverified == 0;
 
-    /// <summary>Whether the run leaves anything to do: a failure, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
-    public bool IsIncomplete => Failed > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
+    /// <summary>Whether the run leaves anything to do: a failure, a conversation not in the export, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
+    public bool IsIncomplete => Failed > 0 || NotExported > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
 
     public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 

@@ -331,7 +331,7 @@ public sealed class CompleteEraseTests : CliTestBase
 
     [TestCase("azure")]
     [TestCase("dify")]
-    public async Task EraseExportFirst_ExportsThenErases_LeavingAConversationMadeAfterTheExport(string service)
+    public async Task EraseExportFirst_ExportsThenErases_LeavingAConversationMadeAfterTheExport_AndIsNotComplete(string service)
     {
         var ids = Seed(service, 5, "user-1", itemsEach: 2);
         var exportPath = PathFor("alice.jsonl");
@@ -354,7 +354,7 @@ public sealed class CompleteEraseTests : CliTestBase
         var exported = ExportFile.Read(exportPath, "user-1");
         Assert.Multiple(() =>
         {
-            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Exit, Is.EqualTo(1), "the user still has a conversation stored: " + run);
             Assert.That(late, Is.Not.Null, "seeded between the export and the erasure");
             Assert.That(exported.Conversations, Is.EqualTo(5));
             Assert.That(exported.Items, Is.EqualTo(10));
@@ -363,8 +363,27 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
             Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.EqualTo(1));
             Assert.That(summary.GetProperty("export").GetProperty("conversations").GetInt32(), Is.EqualTo(5));
-            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.False);
             Assert.That(run.Lines[^1], Does.EndWith("left 1 not in the export (made after it)"));
+            Assert.That(run.Error, Does.Contain("1 conversation").And.Contain("run erase --export-first again"));
+        });
+    }
+
+    [Test]
+    public async Task EraseExportFirst_WithNothingMadeAfterTheExport_IsComplete()
+    {
+        var ids = Seed("dify", 3, "user-1", itemsEach: 1);
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--export-first", PathFor("alice.jsonl"), "--receipt", receiptPath]);
+
+        var summary = Summary(ReadReceipt(receiptPath));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(ids.Select(id => Exists("dify", id, "user-1")), Has.All.False);
+            Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.Zero);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
         });
     }
 
