@@ -303,13 +303,14 @@ public sealed class CompleteEraseTests : CliTestBase
     }
 
     [Test]
-    public async Task Resume_AfterAStillPresentLine_TriesThatConversationAgain()
+    public async Task Resume_Erase_AfterAStillPresentLine_ErasesEveryConversationListed()
     {
         var ids = Seed("dify", 3, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
         // An earlier run: ids[0] reported deleted, then found still there by the verification pass; ids[1] deleted and gone.
         await File.WriteAllLinesAsync(receiptPath,
         [
+            RunHeader("dify", "user-1", "erase"),
             $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
             $"{{\"id\":\"{ids[1]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
             $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Failed\",\"error\":\"still_present\",\"verification\":\"still_present\"}}",
@@ -322,10 +323,11 @@ public sealed class CompleteEraseTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(run.Exit, Is.Zero, run.ToString());
-            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(new[] { ids[0], ids[2] }));
-            Assert.That(Exists("dify", ids[0], "user-1"), Is.False, "the still-present one was tried again");
-            Assert.That(Exists("dify", ids[1], "user-1"), Is.True, "the receipt says it is done: left alone");
-            Assert.That(Summary(receipt).GetProperty("skipped").GetInt32(), Is.EqualTo(1));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
+            Assert.That(ids.Select(id => Exists("dify", id, "user-1")), Has.All.False,
+                "the still-present one, and the one the receipt calls gone that the service still lists");
+            Assert.That(Summary(receipt).GetProperty("skipped").GetInt32(), Is.Zero);
+            Assert.That(Summary(receipt).GetProperty("complete").GetBoolean(), Is.True);
         });
     }
 
