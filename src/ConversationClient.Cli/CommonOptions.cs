@@ -51,7 +51,7 @@ internal sealed class CommonOptions
         if (receipt)
         {
             _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, responsesDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
-            _resume = Add(new Option<string>("--resume") { Description = "Skip the ids a receipt FILE says are Deleted or NotFound and, unless --no-verify, checked gone (each id's last line counts); retry the rest.", HelpName = "FILE" });
+            _resume = Add(new Option<string>("--resume") { Description = "delete: skip the ids a receipt FILE says are Deleted or NotFound and, unless --no-verify, checked gone, in runs for the same --user, service and host (each id's last line counts); retry the rest. erase skips nothing: it deletes every conversation the listing shows.", HelpName = "FILE" });
             _yes = Add(new Option<bool>("--yes", "-y") { Description = "Confirm deleting on a service that is not on a loopback address (needed by erase and by a delete of more than one id)." });
         }
     }
@@ -110,7 +110,7 @@ internal sealed class CommonOptions
                 },
                 Output = parse.GetValue(_output),
                 ReceiptPath = _receipt is null ? null : parse.GetValue(_receipt),
-                Resume = resumePath is null ? null : ResumeSet.Read(resumePath, verified: _noVerify is not null && !parse.GetValue(_noVerify)),
+                ResumePath = resumePath,
                 Yes = _yes is not null && parse.GetValue(_yes),
             };
         }
@@ -145,7 +145,8 @@ internal sealed class Session(IConversationClient client, ConversationClientOpti
 
     public string? ReceiptPath { get; init; }
 
-    public ResumeSet? Resume { get; init; }
+    /// <summary>The receipt to resume from (<c>--resume</c>), which exists; read by the command, which knows whom the run is for (see <see cref="ResumeSet"/>).</summary>
+    public string? ResumePath { get; init; }
 
     public bool Yes { get; init; }
 

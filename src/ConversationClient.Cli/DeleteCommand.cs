@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace ConversationClient.Cli;
@@ -69,9 +70,11 @@ internal static class DeleteCommand
             Command = "delete",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
+            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
             Limits = ErasureLimit.For(session.Options),
         };
-        using var run = new DeleteRun(console, session, summary);
+        var resume = session.ResumePath is { } resumePath ? ReadResume(console, session, resumePath, user) : null;
+        using var run = new DeleteRun(console, session, summary, user, resume);
 
         // The ids as the SDK reads them, one at a time: the arguments, standard input at '-', then the file. Its token
         // is its stop (the first Ctrl+C), which also ends a read waiting for a line that has not come yet.
@@ -115,6 +118,28 @@ internal static class DeleteCommand
         await run.RecordAsync(session.Client.EraseConversationsAsync(UntilReadingFails(Ids(), failure => readFailure = failure), user, run.Options,
             run.Abort)).ConfigureAwait(false);
         return readFailure is null ? run.Finish() : run.InputFailed(readFailure);
+    }
+
+    /// <summary>
+    /// The ids the receipt at <paramref name="path"/> says are done for this run's user, service and host; the lines it
+    /// passes over (another user's runs, or a receipt written before runs had headers) are said on standard error.
+    /// </summary>
+    private static ResumeSet ReadResume(CliConsole console, Session session, string path, string? user)
+    {
+        var resume = ResumeSet.Read(path, session.Bulk.Verify, RunFor.Of(session, user));
+        if (resume.LinesWithoutRun > 0)
+        {
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"conversations: --resume takes nothing from the {resume.LinesWithoutRun} lines of {path} that have no run header (written before receipts recorded whom a run was for): those ids are deleted again (a NotFound and a look for those gone)."));
+        }
+
+        if (resume.LinesOfOtherRuns > 0)
+        {
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"conversations: --resume takes nothing from the {resume.LinesOfOtherRuns} lines of {path} from runs for another user, service or host (a conversation of another user answers 404)."));
+        }
+
+        return resume;
     }
 
     /// <summary>An id from a line: trimmed; null for a blank line or a # comment.</summary>

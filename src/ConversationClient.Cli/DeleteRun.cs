@@ -18,6 +18,7 @@ internal sealed class DeleteRun : IDisposable
     private readonly RunSummary _summary;
     private readonly RunDisplay _display;
     private readonly IdSet? _exported;
+    private readonly ResumeSet? _resume;
     private long _asked;
     private long _skipped;
     private long _notExported;
@@ -25,15 +26,19 @@ internal sealed class DeleteRun : IDisposable
     /// <param name="console">The console.</param>
     /// <param name="session">The command's client and settings.</param>
     /// <param name="summary">The run's counts; its <see cref="RunSummary.DeleteItems"/> and <see cref="RunSummary.Verify"/> go into <see cref="Options"/>.</param>
+    /// <param name="user">The user the run is for (null for a <c>delete</c> without <c>--user</c>): its digest goes into the receipt's run header.</param>
+    /// <param name="resume">For <c>delete --resume</c>: the ids the receipt says are done for this user; left alone (and counted).</param>
     /// <param name="exported">For <c>erase --export-first</c>: the ids exported; any other conversation is left alone (and counted).</param>
-    public DeleteRun(CliConsole console, Session session, RunSummary summary, IdSet? exported = null)
+    public DeleteRun(CliConsole console, Session session, RunSummary summary, string? user, ResumeSet? resume = null, IdSet? exported = null)
     {
         _exported = exported;
+        _resume = resume;
         _console = console;
         _session = session;
         _summary = summary;
         _display = new RunDisplay(console, session.Output, summary);
         _receipt = Receipt.Open(session.ReceiptPath);
+        _receipt.WriteRunStart(summary.Command, RunFor.Of(session, user), console.Time.GetUtcNow());
         _stopNotice = console.CtrlC.FirstPress.Register(() => console.Error.WriteLine(
             "conversations: stopping: no new delete is started; those in flight finish and get their receipt lines (Ctrl+C again aborts them)."));
         Options = new BulkDeleteOptions
@@ -107,6 +112,13 @@ internal sealed class DeleteRun : IDisposable
                 $"conversations: none of the {_summary.NotFound} ids was found for this user; if they exist, check --user (a conversation of another user answers 404)."));
         }
 
+        if (_summary.NotExported > 0)
+        {
+            // Made after the export (or deleted during it and listed again): still stored, so the erasure is not complete.
+            _console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"conversations: {_summary.NotExported} conversation(s) of the user are not in the export (made after it) and were left stored, so the erasure is not complete: run erase --export-first again to export and erase them."));
+        }
+
         _display.Finish();
         _receipt.WriteSummary(_summary);
         return _summary.Canceled ? ExitCodes.Canceled
@@ -121,8 +133,9 @@ internal sealed class DeleteRun : IDisposable
     }
 
     /// <summary>
-    /// The SDK's skip test, asked on the SDK's own task: an id the resumed receipt says is done, or (<c>--export-first</c>)
-    /// one that is not in the export, is left alone (and counted).
+    /// The SDK's skip test, asked on the SDK's own task: an id the resumed receipt says is done (<c>delete</c> only: what an
+    /// erasure lists is not gone, whatever a receipt says), or (<c>--export-first</c>) one that is not in the export, is
+    /// left alone (and counted).
     /// </summary>
     private bool Skip(string id)
     {
@@ -133,7 +146,7 @@ internal sealed class DeleteRun : IDisposable
             return true;
         }
 
-        if (_session.Resume?.Contains(id) != true)
+        if (_resume?.Contains(id) != true)
         {
             return false;
         }

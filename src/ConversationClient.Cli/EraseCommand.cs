@@ -65,10 +65,19 @@ internal static class EraseCommand
             Command = "erase",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
+            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
             Limits = limits,
             Export = export,
         };
-        using var run = new DeleteRun(console, session, summary, export?.Item2.Ids);
+        if (session.ResumePath is not null)
+        {
+            // A conversation the service lists is not gone: the listing, not a receipt, says what is left to erase.
+            await console.Error.WriteLineAsync(
+                "conversations: erase deletes every conversation the listing shows, whatever a receipt says (a conversation the service lists is not gone), so --resume skips nothing; running erase again is what resumes it.")
+                .ConfigureAwait(false);
+        }
+
+        using var run = new DeleteRun(console, session, summary, arguments.User, exported: export?.Item2.Ids);
         try
         {
             await run.RecordAsync(session.Client.EraseUserStreamingAsync(arguments.User, run.Options, run.Abort)).ConfigureAwait(false);

@@ -242,10 +242,15 @@ internal static class ExportFile
             DeletedDuringExport += export.DeletedDuringExport ? 1 : 0;
         }
 
-        /// <summary>Writes the complete closing line and renames FILE.partial to FILE (replacing an earlier FILE).</summary>
+        /// <summary>Writes the complete closing line, forces the file to disk and renames FILE.partial to FILE (replacing an earlier FILE).</summary>
         public void Complete()
         {
             WriteEnd(null);
+
+            // On the disk before the rename names it complete and the erasure starts: after a power loss, a FILE whose
+            // lines the operating system had not yet written could be empty or cut short while its conversations are
+            // erased. No unit test can show this (only a power loss can); it is here on purpose.
+            _lines.FlushToDisk();
             _lines.Dispose();
             File.Move(PartialPath, _path, overwrite: true);
         }

@@ -28,6 +28,12 @@ internal sealed class JsonLineWriter(FileStream file, int capacity) : IDisposabl
         Json.Reset();
     }
 
+    /// <summary>
+    /// Forces what the file holds to the disk (<see cref="FileStream.Flush(bool)"/>): <see cref="EndLine"/> hands each line
+    /// to the operating system, which may keep it in memory a while; a power loss could then lose it.
+    /// </summary>
+    public void FlushToDisk() => file.Flush(flushToDisk: true);
+
     /// <summary>Writes <paramref name="name"/> with <paramref name="value"/>, or null.</summary>
     public void NumberOrNull(string name, int? value)
     {

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace ConversationClient.Cli;
 
 /// <summary>
-/// The receipt: one JSON line per conversation as its delete finishes, then a summary line. Every line is flushed to
+/// The receipt: a header line saying whom the run is for (<see cref="WriteRunStart"/>), one JSON line per conversation
+/// as its delete finishes, then a summary line. Every line is flushed to
 /// the file as it is written, so a crash or Ctrl+C loses nothing already done. The file is appended to, so a re-run
 /// with the same receipt adds to the record instead of replacing it. Written with <see cref="Utf8JsonWriter"/>, one
 /// reused buffer, no reflection.
@@ -75,6 +76,34 @@ internal sealed class Receipt : IDisposable
 
         existing.Seek(-1, SeekOrigin.End);
         return existing.ReadByte() != '\n';
+    }
+
+    /// <summary>
+    /// Writes the line that starts a run: <c>{"run":true,"command","service","host","user_sha256","time"}</c>, the user
+    /// as the hex SHA-256 of its id (null for a run without <c>--user</c>), never the id. The conversation lines after
+    /// it, up to the next run's, are this run's: <c>--resume</c> takes as done only the lines of runs for the same user,
+    /// service and host (a Dify or Azure conversation of another user answers 404, "gone" for that user only). One
+    /// line a run rather than the user on every line: a million-id receipt stays as small, and the file is opened by
+    /// one run at a time (no other process may write while it is open), so no other run's lines come between.
+    /// </summary>
+    public void WriteRunStart(string command, RunFor run, DateTimeOffset time)
+    {
+        if (_lines is null)
+        {
+            return;
+        }
+
+        var json = _lines.Json;
+
+        json.WriteStartObject();
+        json.WriteBoolean("run", true);
+        json.WriteString("command", command);
+        json.WriteString("service", run.Service);
+        json.WriteString("host", run.Host);
+        json.WriteString("user_sha256", run.UserSha256);
+        json.WriteString("time", Utc(time));
+        json.WriteEndObject();
+        _lines.EndLine();
     }
 
     /// <summary>The receipt's outcome for a delete aborted in flight: the service may have deleted the conversation or not.</summary>
@@ -181,4 +210,15 @@ internal sealed class Receipt : IDisposable
     /// <summary>An ISO 8601 UTC time with milliseconds, as in every receipt line.</summary>
     public static string Utc(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// Whom a run is for, as its receipt header says: the service's name, its host and the user as the hex SHA-256 of its
+/// id (<see cref="ExportFile.UserDigest"/>, as in an export's header; null for a run without a user), never the id.
+/// </summary>
+internal sealed record RunFor(string Service, string Host, string? UserSha256)
+{
+    /// <summary>A run of <paramref name="session"/> for <paramref name="user"/>.</summary>
+    public static RunFor Of(Session session, string? user) =>
+        new(session.Service.Name, session.Options.BaseAddress!.Host, user is null ? null : ExportFile.UserDigest(user));
 }

@@ -119,11 +119,12 @@ internal sealed class RunDisplay
             $"deleted {_summary.Deleted}, not found {_summary.NotFound}, failed {_summary.Failed}, {unknown}retries {_summary.Retries}, {_summary.Rate:0.#}/s");
     }
 
-    /// <summary>What a run's verification found, and the items (and stored responses) it deleted.</summary>
+    /// <summary>What a run's verification found, the items (and stored responses) it deleted, and the conversations whose stored responses it could not check.</summary>
     private string Erasure()
     {
         var items = string.Create(CultureInfo.InvariantCulture, $", items deleted {_summary.ItemsDeleted}")
-            + (_summary.ResponsesDeleted == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", stored responses deleted {_summary.ResponsesDeleted}"));
+            + (_summary.ResponsesDeleted == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", stored responses deleted {_summary.ResponsesDeleted}"))
+            + (_summary.ResponsesNotChecked == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", stored responses not checked {_summary.ResponsesNotChecked}"));
         if (!_summary.Verify)
         {
             return items + ", not verified (--no-verify)";

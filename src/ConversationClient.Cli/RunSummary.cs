@@ -10,7 +10,7 @@ namespace ConversationClient.Cli;
 internal sealed class RunSummary
 {
     /// <summary>The earlier result of each conversation this run reported done, by id fingerprint, while the verification pass may replace it.</summary>
-    private readonly Dictionary<UInt128, (DeleteConversationOutcome Outcome, ErasureVerification Verification)> _done = [];
+    private readonly Dictionary<UInt128, (DeleteConversationOutcome Outcome, ErasureVerification Verification, bool ResponsesNotChecked)> _done = [];
 
     public required string Command { get; init; }
 
@@ -21,6 +21,13 @@ internal sealed class RunSummary
 
     /// <summary>Whether the run verifies its deletes (no <c>--no-verify</c>).</summary>
     public bool Verify { get; init; }
+
+    /// <summary>
+    /// Whether the service keeps stored responses (the OpenAI dialect: OpenAI and Azure), so that a result whose
+    /// <see cref="DeleteConversationResult.ResponsesDeleted"/> is null counts in <see cref="ResponsesNotChecked"/>; false
+    /// on Dify, which has none.
+    /// </summary>
+    public bool HasStoredResponses { get; init; }
 
     /// <summary>What the service's API cannot erase (delete and erase runs); empty otherwise.</summary>
     public IReadOnlyList<ErasureLimit> Limits { get; init; } = [];
@@ -43,7 +50,7 @@ internal sealed class RunSummary
     /// <summary>Conversations left alone as the resumed receipt says they are done.</summary>
     public long Skipped { get; set; }
 
-    /// <summary>Conversations left alone by <c>erase --export-first</c> as they are not in the export (made after it).</summary>
+    /// <summary>Conversations left alone by <c>erase --export-first</c> as they are not in the export (made after it): still stored, so the run is not complete.</summary>
     public long NotExported { get; set; }
 
     /// <summary>Items deleted before their conversations.</summary>
@@ -51,6 +58,14 @@ internal sealed class RunSummary
 
     /// <summary>Stored responses deleted before their conversations (Azure AI Foundry).</summary>
     public long ResponsesDeleted { get; set; }
+
+    /// <summary>
+    /// Conversations erased (Deleted or NotFound) whose stored responses were not checked, their results saying
+    /// <see cref="DeleteConversationResult.ResponsesDeleted"/> null: the service has no list of them (OpenAI's public API),
+    /// the endpoint answered the listing as an address it does not serve (Azure), the conversation was gone before it,
+    /// or <c>--keep-items</c>. Their stored responses may remain. Always 0 without <see cref="HasStoredResponses"/>.
+    /// </summary>
+    public long ResponsesNotChecked { get; set; }
 
     /// <summary>Conversations asked for after their delete and found gone.</summary>
     public long Verified { get; set; }
@@ -86,8 +101,8 @@ internal sealed class RunSummary
     /// <summary>Whether verification ran to its end and found everything gone; false when <see cref="Verify"/> is off.</summary>
     public bool IsVerified => Verify && Ended && !Canceled && !Aborted && StillPresent == 0 && Unverified == 0;
 
-    /// <summary>Whether the run leaves anything to do: a failure, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
-    public bool IsIncomplete => Failed > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
+    /// <summary>Whether the run leaves anything to do: a failure, a conversation not in the export, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
+    public bool IsIncomplete => Failed > 0 || NotExported > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
 
     public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 
@@ -103,11 +118,15 @@ internal sealed class RunSummary
 
     public void Count(DeleteConversationResult result)
     {
+        // Whether the conversation's stored responses went unchecked: its result says so by a null count.
+        var responsesNotChecked = HasStoredResponses && result.Outcome != DeleteConversationOutcome.Failed && result.ResponsesDeleted is null;
         if (MaySupersede && _done.Remove(IdSet.Fingerprint(result.ConversationId), out var earlier))
         {
             // A second result for an id comes only from the verification pass, which looked again at one this run
-            // reported done (still there, or the look failed): it replaces the earlier one.
-            Uncount(earlier.Outcome, earlier.Verification);
+            // reported done (still there, or the look failed): it replaces the earlier one. That look deletes no
+            // stored response and its result counts none, so whether they were checked is the earlier result's word.
+            Uncount(earlier.Outcome, earlier.Verification, earlier.ResponsesNotChecked);
+            responsesNotChecked = result.Outcome != DeleteConversationOutcome.Failed && earlier.ResponsesNotChecked;
         }
 
         switch (result.Outcome)
@@ -126,6 +145,7 @@ internal sealed class RunSummary
         Retries += Math.Max(0, result.Attempts - 1);
         ItemsDeleted += result.ItemsDeleted;
         ResponsesDeleted += result.ResponsesDeleted ?? 0;
+        ResponsesNotChecked += responsesNotChecked ? 1 : 0;
         if (!Verify)
         {
             return;
@@ -151,12 +171,13 @@ internal sealed class RunSummary
 
         if (MaySupersede && result.Outcome != DeleteConversationOutcome.Failed)
         {
-            _done[IdSet.Fingerprint(result.ConversationId)] = (result.Outcome, result.Verification);
+            _done[IdSet.Fingerprint(result.ConversationId)] = (result.Outcome, result.Verification, responsesNotChecked);
         }
     }
 
-    private void Uncount(DeleteConversationOutcome outcome, ErasureVerification verification)
+    private void Uncount(DeleteConversationOutcome outcome, ErasureVerification verification, bool responsesNotChecked)
     {
+        ResponsesNotChecked -= responsesNotChecked ? 1 : 0;
         if (outcome == DeleteConversationOutcome.Deleted)
         {
             Deleted--;
@@ -201,6 +222,7 @@ internal sealed class RunSummary
         {
             json.WriteNumber("itemsDeleted", ItemsDeleted);
             json.WriteNumber("responsesDeleted", ResponsesDeleted);
+            json.WriteNumber("responsesNotChecked", ResponsesNotChecked);
             json.WriteBoolean("verify", Verify);
             json.WriteNumber("verified", Verified);
             json.WriteNumber("stillPresent", StillPresent);

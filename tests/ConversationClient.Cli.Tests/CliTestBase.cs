@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ConversationClient.Emulator;
 
@@ -56,6 +58,14 @@ public abstract class CliTestBase
         };
         return ConversationClientFactory.Create(preset.CreateOptions(KeyOf(service), address));
     }
+
+    /// <summary>
+    /// The line a run writes at the start of its part of a receipt, as a run of <paramref name="command"/> for
+    /// <paramref name="user"/> on a dialect of the emulator writes it (the user as the hex SHA-256 of its id).
+    /// </summary>
+    protected string RunHeader(string service, string user, string command = "delete") =>
+        $"{{\"run\":true,\"command\":\"{command}\",\"service\":\"{service}\",\"host\":\"{Emulator.OpenAIBaseAddress.Host}\","
+        + $"\"user_sha256\":\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(user)))}\",\"time\":\"2026-12-01T10:00:00.000Z\"}}";
 
     protected bool Exists(string service, string id, string user) =>
         service == "dify" ? Emulator.DifyConversationExists(id, user) : Emulator.OpenAIConversationExists(id, user);

@@ -27,7 +27,9 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(summary.GetProperty("verified").GetInt32(), Is.EqualTo(6));
             Assert.That(summary.GetProperty("stillPresent").GetInt32(), Is.Zero);
             Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
-            Assert.That(run.Lines[^1], Does.Contain("items deleted 30, gone 6, still present 0: verified"));
+            Assert.That(run.Lines[^1], Does.Contain(service == "openai"
+                ? "items deleted 30, stored responses not checked 6, gone 6, still present 0: verified"
+                : "items deleted 30, gone 6, still present 0: verified"));
         });
     }
 
@@ -53,6 +55,7 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(Emulator.CountOrphanedOpenAIItems("user-1"), Is.Zero);
             Assert.That(Conversations(receipt).Select(line => line.GetProperty("responsesDeleted").GetInt32()), Has.All.EqualTo(4));
             Assert.That(summary.GetProperty("responsesDeleted").GetInt32(), Is.EqualTo(12));
+            Assert.That(summary.GetProperty("responsesNotChecked").GetInt32(), Is.Zero);
             Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
             Assert.That(run.Lines[^1], Does.Contain("items deleted 6, stored responses deleted 12, gone 3"));
         });
@@ -73,8 +76,45 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(run.Exit, Is.Zero, run.ToString());
             Assert.That(Conversations(receipt).Select(line => line.GetProperty("responsesDeleted").ValueKind), Has.All.EqualTo(JsonValueKind.Null));
             Assert.That(Summary(receipt).GetProperty("responsesDeleted").GetInt32(), Is.Zero);
+            Assert.That(Summary(receipt).GetProperty("responsesNotChecked").GetInt32(), Is.EqualTo(2), "neither conversation's stored responses could be checked");
             Assert.That(Emulator.CountOrphanedOpenAIResponses("user-1"), Is.EqualTo(3), "OpenAI's public API has no list of them: the notErasable block says so");
             Assert.That(run.ToString(), Does.Contain("no operation that lists them"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_AnAzureEndpointThatDoesNotServeTheStoredResponseList_TheSummaryCountsTheConversationsNotChecked()
+    {
+        // An Azure endpoint (its /openai/v1 path) where GET /openai/v1/responses answers 404 for the address.
+        await using var service = await HeldDeletesService.StartAsync(conversations: 3, apiPath: "/openai/v1");
+        service.Release();
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunWithAsync(new Dictionary<string, string> { [KeyVariable] = "key" }, "",
+            ["erase", "--user", "user-1", "--receipt", receiptPath, "--service", "azure", "--base-url", service.BaseAddress.AbsoluteUri, "--api-key-env", KeyVariable]);
+
+        var receipt = ReadReceipt(receiptPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(service.Remaining, Is.Zero);
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("responsesDeleted").ValueKind), Has.All.EqualTo(JsonValueKind.Null));
+            Assert.That(Summary(receipt).GetProperty("responsesNotChecked").GetInt32(), Is.EqualTo(3));
+            Assert.That(run.Lines[^1], Does.Contain("items deleted 0, stored responses not checked 3, gone 3"));
+        });
+    }
+
+    [Test]
+    public async Task Erase_Dify_HasNoStoredResponses_NoneCountsAsNotChecked()
+    {
+        Seed("dify", 2, "user-1");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--output", "json"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(JsonDocument.Parse(run.Output).RootElement.GetProperty("responsesNotChecked").GetInt32(), Is.Zero);
         });
     }
 
@@ -127,7 +167,7 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(Emulator.GetCounters().Requests, Is.EqualTo(2), "one DELETE per id, nothing else");
             Assert.That(Conversations(receipt).Select(line => line.GetProperty("verification").GetString()), Has.All.EqualTo("not_checked"));
             Assert.That(Summary(receipt).GetProperty("verify").GetBoolean(), Is.False);
-            Assert.That(run.Lines[^1], Does.Contain("items deleted 0, not verified (--no-verify)"));
+            Assert.That(run.Lines[^1], Does.Contain("items deleted 0, stored responses not checked 2, not verified (--no-verify)"), "--keep-items checks none");
         });
     }
 
@@ -263,13 +303,14 @@ public sealed class CompleteEraseTests : CliTestBase
     }
 
     [Test]
-    public async Task Resume_AfterAStillPresentLine_TriesThatConversationAgain()
+    public async Task Resume_Erase_AfterAStillPresentLine_ErasesEveryConversationListed()
     {
         var ids = Seed("dify", 3, "user-1");
         var receiptPath = PathFor("receipt.jsonl");
         // An earlier run: ids[0] reported deleted, then found still there by the verification pass; ids[1] deleted and gone.
         await File.WriteAllLinesAsync(receiptPath,
         [
+            RunHeader("dify", "user-1", "erase"),
             $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
             $"{{\"id\":\"{ids[1]}\",\"outcome\":\"Deleted\",\"verification\":\"gone\"}}",
             $"{{\"id\":\"{ids[0]}\",\"outcome\":\"Failed\",\"error\":\"still_present\",\"verification\":\"still_present\"}}",
@@ -282,16 +323,17 @@ public sealed class CompleteEraseTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(run.Exit, Is.Zero, run.ToString());
-            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(new[] { ids[0], ids[2] }));
-            Assert.That(Exists("dify", ids[0], "user-1"), Is.False, "the still-present one was tried again");
-            Assert.That(Exists("dify", ids[1], "user-1"), Is.True, "the receipt says it is done: left alone");
-            Assert.That(Summary(receipt).GetProperty("skipped").GetInt32(), Is.EqualTo(1));
+            Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
+            Assert.That(ids.Select(id => Exists("dify", id, "user-1")), Has.All.False,
+                "the still-present one, and the one the receipt calls gone that the service still lists");
+            Assert.That(Summary(receipt).GetProperty("skipped").GetInt32(), Is.Zero);
+            Assert.That(Summary(receipt).GetProperty("complete").GetBoolean(), Is.True);
         });
     }
 
     [TestCase("azure")]
     [TestCase("dify")]
-    public async Task EraseExportFirst_ExportsThenErases_LeavingAConversationMadeAfterTheExport(string service)
+    public async Task EraseExportFirst_ExportsThenErases_LeavingAConversationMadeAfterTheExport_AndIsNotComplete(string service)
     {
         var ids = Seed(service, 5, "user-1", itemsEach: 2);
         var exportPath = PathFor("alice.jsonl");
@@ -314,7 +356,7 @@ public sealed class CompleteEraseTests : CliTestBase
         var exported = ExportFile.Read(exportPath, "user-1");
         Assert.Multiple(() =>
         {
-            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(run.Exit, Is.EqualTo(1), "the user still has a conversation stored: " + run);
             Assert.That(late, Is.Not.Null, "seeded between the export and the erasure");
             Assert.That(exported.Conversations, Is.EqualTo(5));
             Assert.That(exported.Items, Is.EqualTo(10));
@@ -323,8 +365,27 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(Conversations(receipt).Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids));
             Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.EqualTo(1));
             Assert.That(summary.GetProperty("export").GetProperty("conversations").GetInt32(), Is.EqualTo(5));
-            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.False);
             Assert.That(run.Lines[^1], Does.EndWith("left 1 not in the export (made after it)"));
+            Assert.That(run.Error, Does.Contain("1 conversation").And.Contain("run erase --export-first again"));
+        });
+    }
+
+    [Test]
+    public async Task EraseExportFirst_WithNothingMadeAfterTheExport_IsComplete()
+    {
+        var ids = Seed("dify", 3, "user-1", itemsEach: 1);
+        var receiptPath = PathFor("receipt.jsonl");
+
+        var run = await RunAsync("dify", ["erase", "--user", "user-1", "--export-first", PathFor("alice.jsonl"), "--receipt", receiptPath]);
+
+        var summary = Summary(ReadReceipt(receiptPath));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(ids.Select(id => Exists("dify", id, "user-1")), Has.All.False);
+            Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.Zero);
+            Assert.That(summary.GetProperty("complete").GetBoolean(), Is.True);
         });
     }
 

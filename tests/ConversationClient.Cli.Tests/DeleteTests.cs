@@ -22,7 +22,8 @@ public sealed class DeleteTests : CliTestBase
         {
             Assert.That(run.Exit, Is.Zero, run.ToString());
             Assert.That(ids.Select(id => Exists(service, id, "user-1")), Has.All.False);
-            Assert.That(receipt, Has.Count.EqualTo(5), "4 ids and the summary");
+            Assert.That(receipt, Has.Count.EqualTo(6), "the run's header, 4 ids and the summary");
+            Assert.That(receipt[0].GetProperty("run").GetBoolean(), Is.True, "the run's header is the first line");
             Assert.That(receipt[^1].GetProperty("summary").GetBoolean(), Is.True, "the summary is the last line");
             Assert.That(lines.Select(line => line.GetProperty("id").GetString()), Is.EquivalentTo(ids.Append("6f1c0d2e-9a4b-4c1d-8e2f-000000000404")));
             Assert.That(run.Lines, Does.Contain($"Deleted {ids[0]}"), "plain lines when redirected");

@@ -62,19 +62,21 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         }
     }
 
-    public static async Task<HeldDeletesService> StartAsync(int conversations)
+    /// <param name="conversations">How many conversations it starts with.</param>
+    /// <param name="apiPath">The API's path: <c>/v1</c> (OpenAI), or <c>/openai/v1</c> for an Azure endpoint that does not serve the list of stored responses (its address answers 404).</param>
+    public static async Task<HeldDeletesService> StartAsync(int conversations, string apiPath = "/v1")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var service = new HeldDeletesService(app, conversations);
-        app.MapDelete("/v1/conversations/{id}", service.DeleteAsync);
-        app.MapGet("/v1/conversations", service.List);
-        app.MapGet("/v1/conversations/{id}", service.Get);
-        app.MapGet("/v1/conversations/{id}/items", service.ListItems);
+        app.MapDelete(apiPath + "/conversations/{id}", service.DeleteAsync);
+        app.MapGet(apiPath + "/conversations", service.List);
+        app.MapGet(apiPath + "/conversations/{id}", service.Get);
+        app.MapGet(apiPath + "/conversations/{id}/items", service.ListItems);
         await app.StartAsync();
-        BaseAddressOf(app, service);
+        BaseAddressOf(app, service, apiPath);
         return service;
     }
 
@@ -101,10 +103,10 @@ internal sealed class HeldDeletesService : IAsyncDisposable
         _arrived.Dispose();
     }
 
-    private static void BaseAddressOf(WebApplication app, HeldDeletesService service)
+    private static void BaseAddressOf(WebApplication app, HeldDeletesService service, string apiPath)
     {
         var address = new Uri(app.Urls.Single());
-        service.BaseAddress = new Uri($"http://127.0.0.1:{address.Port}/v1/");
+        service.BaseAddress = new Uri($"http://127.0.0.1:{address.Port}{apiPath}/");
     }
 
     private async Task<IResult> DeleteAsync(string id, HttpContext context)

@@ -3,8 +3,10 @@ namespace ConversationClient.Cli.Tests;
 /// <summary>The run's counts when an erasure's verification pass reports a conversation again: the later result wins.</summary>
 public sealed class RunSummaryTests
 {
-    private static DeleteConversationResult Result(string id, DeleteConversationOutcome outcome, ErasureVerification verification, int items = 0) => new()
+    private static DeleteConversationResult Result(string id, DeleteConversationOutcome outcome, ErasureVerification verification, int items = 0,
+        int? responses = null) => new()
     {
+        ResponsesDeleted = responses,
         ConversationId = id,
         Outcome = outcome,
         Verification = verification,
@@ -106,6 +108,43 @@ public sealed class RunSummaryTests
             Assert.That(summary.Deleted, Is.EqualTo(1), "counted once");
             Assert.That(summary.Verified, Is.Zero);
             Assert.That(summary.Unverified, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void ResponsesNotChecked_ASecondResultOfTheVerificationPass_KeepsTheFirstResultsWord()
+    {
+        // The verification pass's result of a look counts no stored response (null): it says nothing of whether they were checked.
+        var summary = new RunSummary { Command = "erase", Verify = true, HasStoredResponses = true };
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone, responses: 4));
+        summary.Count(Result("conv_2", DeleteConversationOutcome.Deleted, ErasureVerification.Gone));
+        summary.Count(Result("conv_3", DeleteConversationOutcome.NotFound, ErasureVerification.Gone));
+        summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.NotChecked));
+        summary.Count(Result("conv_2", DeleteConversationOutcome.Deleted, ErasureVerification.NotChecked));
+        summary.Count(Result("conv_3", DeleteConversationOutcome.Failed, ErasureVerification.StillPresent));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.ResponsesNotChecked, Is.EqualTo(1), "conv_2 only: conv_1's were checked, conv_3 is not erased (failed)");
+            Assert.That(System.Text.Json.JsonDocument.Parse(summary.ToJson()).RootElement.GetProperty("responsesNotChecked").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void ResponsesNotChecked_NoneWhereTheServiceHasNoStoredResponses_NorForAFailure()
+    {
+        var dify = new RunSummary { Command = "delete", Verify = true };
+        var azure = new RunSummary { Command = "delete", Verify = true, HasStoredResponses = true };
+        foreach (var summary in new[] { dify, azure })
+        {
+            summary.Count(Result("conv_1", DeleteConversationOutcome.Deleted, ErasureVerification.Gone));
+            summary.Count(Result("conv_2", DeleteConversationOutcome.Failed, ErasureVerification.NotChecked));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dify.ResponsesNotChecked, Is.Zero);
+            Assert.That(azure.ResponsesNotChecked, Is.EqualTo(1));
         });
     }
 }
