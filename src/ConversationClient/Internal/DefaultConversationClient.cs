@@ -560,8 +560,10 @@ internal sealed class DefaultConversationClient : IConversationClient, IBatchOpe
     Task<DeleteConversationResult> IBatchOperations.DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken) =>
         DeleteCoreAsync(conversationId, user, pacer, cancellationToken);
 
+    // Oldest first by creation, as the export lists: in Dify's own order, by last activity, a conversation the user writes
+    // in during the erasure moves above the one the erasure pages on from, and the listing would never reach it.
     Task<PageRead<ConversationPage>> IBatchOperations.ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken) =>
-        ReadPageAsync(user, cursor, pageSize, null, null, cancellationToken);
+        ReadPageAsync(user, cursor, pageSize, ConversationListOrder.OldestFirst, null, cancellationToken);
 
     bool IBatchOperations.DeletesItemsWithConversation => _dialect.DeletesItemsWithConversation;
 

@@ -17,7 +17,10 @@ internal interface IBatchOperations
     /// <summary>One delete of a checked id; <paramref name="pacer"/> paces its attempts with the rest of the batch.</summary>
     Task<DeleteConversationResult> DeleteAsync(string conversationId, string? user, BatchPacer pacer, CancellationToken cancellationToken);
 
-    /// <summary>One listing page after <paramref name="cursor"/> (null: the first); a failed request is a value, not an exception.</summary>
+    /// <summary>
+    /// One listing page after <paramref name="cursor"/> (null: the first), oldest first by creation, where a conversation
+    /// keeps its place while the user writes in it; a failed request is a value, not an exception.
+    /// </summary>
     Task<PageRead<ConversationPage>> ReadPageAsync(string? user, string? cursor, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>
