@@ -35,11 +35,11 @@ internal sealed class Receipt : IDisposable
                 Directory.CreateDirectory(folder);
             }
 
-            var cutShort = EndsMidLine(path);
-            var receipt = new Receipt(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096));
+            var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096);
+            var receipt = new Receipt(file);
             try
             {
-                if (cutShort)
+                if (EndsMidLine(file, path))
                 {
                     // A run that crashed while writing a line left it without its newline: this run's first line must
                     // not be glued to it (the two would be one line that is no JSON, and --resume would pass over both).
@@ -60,20 +60,20 @@ internal sealed class Receipt : IDisposable
         }
     }
 
-    /// <summary>Whether the file at <paramref name="path"/> exists and its last line has no newline (a line cut short by a crash).</summary>
-    private static bool EndsMidLine(string path)
+    /// <summary>
+    /// Whether the receipt <paramref name="file"/>, just opened at <paramref name="path"/> to append to, is a file whose
+    /// last line has no newline (a line cut short by a crash). A receipt that cannot be sought in (a named pipe, the
+    /// shell's <c>&gt;(gzip &gt; receipt.gz)</c>, a terminal) has nothing to read back: it is never opened for reading,
+    /// which would throw, or wait for a writer on a named pipe.
+    /// </summary>
+    private static bool EndsMidLine(FileStream file, string path)
     {
-        if (!File.Exists(path))
+        if (!file.CanSeek || file.Length == 0)
         {
             return false;
         }
 
         using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-        if (existing.Length == 0)
-        {
-            return false;
-        }
-
         existing.Seek(-1, SeekOrigin.End);
         return existing.ReadByte() != '\n';
     }

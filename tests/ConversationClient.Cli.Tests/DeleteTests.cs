@@ -97,6 +97,34 @@ public sealed class DeleteTests : CliTestBase
     }
 
     [Test]
+    public async Task Delete_ReceiptIntoANamedPipe_IsWrittenThere()
+    {
+        // A receipt sent to another program (a named pipe, or the shell's >(gzip > receipt.gz)) cannot be read back or
+        // sought in: the check for a line cut short by a crash is for a file, and must neither hang nor throw here.
+        Assume.That(OperatingSystem.IsWindows(), Is.False, "mkfifo is POSIX");
+        var id = Seed("dify", 1, "user-1")[0];
+        var pipe = PathFor("receipt.pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var reader = Task.Run(() => File.ReadAllText(pipe));
+
+        // On a task of its own: a run that hangs opening the pipe fails the test instead of holding it.
+        var run = await Task.Run(() => RunAsync("dify", ["delete", id, "--user", "user-1", "--receipt", pipe])).WaitAsync(TimeSpan.FromSeconds(30));
+        var receipt = (await reader.WaitAsync(TimeSpan.FromSeconds(30))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Exit, Is.Zero, run.ToString());
+            Assert.That(receipt, Has.Length.EqualTo(3), "the run's header, the conversation's line and the summary");
+            Assert.That(receipt[1], Does.StartWith($"{{\"id\":\"{id}\",\"outcome\":\"Deleted\""));
+            Assert.That(Exists("dify", id, "user-1"), Is.False);
+        });
+    }
+
+    [Test]
     public async Task Delete_IdsFromStandardInput_DeletesEach()
     {
         var ids = Seed("dify", 5, "user-1");
