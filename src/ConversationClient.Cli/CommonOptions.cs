@@ -50,7 +50,7 @@ internal sealed class CommonOptions
 
         if (receipt)
         {
-            _receipt = Add(new Option<string>("--receipt") { Description = "Append one JSON line per conversation to FILE as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, responsesDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
+            _receipt = Add(new Option<string>("--receipt") { Description = "Append to FILE a line naming the run (command, service, host, the user's SHA-256), one JSON line per conversation as each finishes (id, outcome, status, error, message, requestId, attempts, itemsDeleted, responsesDeleted, verification, time), then a summary line; missing folders are created.", HelpName = "FILE" });
             _resume = Add(new Option<string>("--resume") { Description = "delete: skip the ids a receipt FILE says are Deleted or NotFound and, unless --no-verify, checked gone, in runs for the same --user, service and host (each id's last line counts); retry the rest. erase skips nothing: it deletes every conversation the listing shows.", HelpName = "FILE" });
             _yes = Add(new Option<bool>("--yes", "-y") { Description = "Confirm deleting on a service that is not on a loopback address (needed by erase and by a delete of more than one id)." });
         }
