@@ -35,11 +35,19 @@ internal sealed class Receipt : IDisposable
                 Directory.CreateDirectory(folder);
             }
 
-            var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4096);
+            // Read before the file is opened to write, whose lock would refuse this process's own reader.
+            var cutShort = EndsMidLine(path);
+
+            // One run at a time: two runs appending to one receipt overwrite each other's lines (on Unix FileMode.Append
+            // is no O_APPEND). On Unix .NET takes an advisory lock for the open, an exclusive one for FileShare.None,
+            // which refuses a second run's open of the receipt and holds up no reader that takes no lock (tail, less,
+            // jq, gzip); on Windows FileShare.Read already refuses a second writer, and FileShare.None would refuse readers.
+            var share = OperatingSystem.IsWindows() ? FileShare.Read : FileShare.None;
+            var file = new FileStream(path, FileMode.Append, FileAccess.Write, share, bufferSize: 4096);
             var receipt = new Receipt(file);
             try
             {
-                if (EndsMidLine(file, path))
+                if (cutShort)
                 {
                     // A run that crashed while writing a line left it without its newline: this run's first line must
                     // not be glued to it (the two would be one line that is no JSON, and --resume would pass over both).
@@ -61,14 +69,15 @@ internal sealed class Receipt : IDisposable
     }
 
     /// <summary>
-    /// Whether the receipt <paramref name="file"/>, just opened at <paramref name="path"/> to append to, is a file whose
-    /// last line has no newline (a line cut short by a crash). A receipt that cannot be sought in (a named pipe, the
-    /// shell's <c>&gt;(gzip &gt; receipt.gz)</c>, a terminal) has nothing to read back: it is never opened for reading,
-    /// which would throw, or wait for a writer on a named pipe.
+    /// Whether the receipt at <paramref name="path"/> is a file whose last line has no newline (a line cut short by a
+    /// crash). Only a file with something in it is read back: a named pipe, the shell's <c>&gt;(gzip &gt; receipt.gz)</c>
+    /// or a terminal has a length of 0 and is never opened for reading, which would throw, or wait for a writer on a
+    /// named pipe.
     /// </summary>
-    private static bool EndsMidLine(FileStream file, string path)
+    private static bool EndsMidLine(string path)
     {
-        if (!file.CanSeek || file.Length == 0)
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length == 0)
         {
             return false;
         }

@@ -97,6 +97,28 @@ public sealed class DeleteTests : CliTestBase
     }
 
     [Test]
+    public async Task Delete_AReceiptAnotherRunIsWriting_IsRefusedBeforeAnythingIsDeleted()
+    {
+        // Two runs appending to one receipt at once overwrite each other's lines: the second is refused.
+        var id = Seed("dify", 1, "user-1")[0];
+        var receiptPath = PathFor("receipt.jsonl");
+        using (var otherRun = Receipt.Open(receiptPath))
+        {
+            var run = await RunAsync("dify", ["delete", id, "--user", "user-1", "--receipt", receiptPath]);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(run.Exit, Is.EqualTo(ExitCodes.UsageError), run.ToString());
+                Assert.That(run.Error, Does.Contain($"Cannot write the receipt {receiptPath}"));
+                Assert.That(Exists("dify", id, "user-1"), Is.True, "nothing deleted");
+            });
+        }
+
+        var after = await RunAsync("dify", ["delete", id, "--user", "user-1", "--receipt", receiptPath]);
+        Assert.That(after.Exit, Is.Zero, "once the other run has closed it, the receipt is written again: " + after);
+    }
+
+    [Test]
     public async Task Delete_ReceiptIntoANamedPipe_IsWrittenThere()
     {
         // A receipt sent to another program (a named pipe, or the shell's >(gzip > receipt.gz)) cannot be read back or
@@ -109,7 +131,9 @@ public sealed class DeleteTests : CliTestBase
             await mkfifo.WaitForExitAsync();
         }
 
-        var reader = Task.Run(() => File.ReadAllText(pipe));
+        // Another program reads it, as gzip would: a .NET reader would take a shared lock, which the run's own refuses.
+        using var cat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", [pipe]) { RedirectStandardOutput = true })!;
+        var reader = cat.StandardOutput.ReadToEndAsync();
 
         // On a task of its own: a run that hangs opening the pipe fails the test instead of holding it.
         var run = await Task.Run(() => RunAsync("dify", ["delete", id, "--user", "user-1", "--receipt", pipe])).WaitAsync(TimeSpan.FromSeconds(30));
