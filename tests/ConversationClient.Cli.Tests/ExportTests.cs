@@ -130,6 +130,28 @@ public sealed class ExportTests : CliTestBase
     }
 
     [Test]
+    public async Task Export_ToAFileAnotherExportIsWriting_IsRefusedAndLeavesItsLinesAlone()
+    {
+        Seed("dify", 1, User, itemsEach: 1);
+        var path = PathFor("alice.jsonl");
+        using (var otherExport = ExportFile.Writer.Create(path))
+        {
+            otherExport.WriteHeader("dify", "127.0.0.1", User, DateTimeOffset.UnixEpoch);
+
+            var run = await RunAsync("dify", ["export", "--user", User, "--out", path]);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(run.Exit, Is.EqualTo(ExitCodes.UsageError), run.ToString());
+                Assert.That(run.Error, Does.Contain($"Cannot write the export {path}.partial"));
+                Assert.That(File.Exists(path), Is.False, "no export completed");
+            });
+        }
+
+        Assert.That(File.ReadAllText(path + ".partial"), Does.StartWith("{\"type\":\"header\""), "the other export's lines are still there");
+    }
+
+    [Test]
     public async Task Export_OverAnEarlierPartialFile_ReplacesIt()
     {
         Seed("dify", 1, User, itemsEach: 1);
