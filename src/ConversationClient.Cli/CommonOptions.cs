@@ -150,6 +150,9 @@ internal sealed class Session(IConversationClient client, ConversationClientOpti
 
     public bool Yes { get; init; }
 
+    /// <summary>Whether the service keeps stored responses an erasure deletes (the OpenAI dialect: OpenAI and Azure); Dify has none.</summary>
+    public bool HasStoredResponses => Options.Dialect != ConversationApiDialect.Dify;
+
     /// <summary>
     /// The message to show for a service error: for a failed <c>--token-command</c>, its exit code and first line of
     /// standard error (the SDK names only the exception type of a failed token provider); otherwise the error's own.

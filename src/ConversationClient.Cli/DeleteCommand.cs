@@ -70,7 +70,7 @@ internal static class DeleteCommand
             Command = "delete",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
-            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
+            HasStoredResponses = session.HasStoredResponses,
             Limits = ErasureLimit.For(session.Options),
         };
         var resume = session.ResumePath is { } resumePath ? ReadResume(console, session, resumePath, user) : null;

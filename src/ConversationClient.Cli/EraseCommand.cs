@@ -65,7 +65,7 @@ internal static class EraseCommand
             Command = "erase",
             DeleteItems = session.Bulk.DeleteItems,
             Verify = session.Bulk.Verify,
-            HasStoredResponses = session.Options.Dialect != ConversationApiDialect.Dify,
+            HasStoredResponses = session.HasStoredResponses,
             Limits = limits,
             Export = export,
         };

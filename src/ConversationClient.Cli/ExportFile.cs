@@ -182,15 +182,7 @@ internal static class ExportFile
                 }
 
                 // A user's personal data: readable by its owner only (on Unix; Windows files inherit the folder's ACL).
-                // One export writes a file at a time, as one run writes a receipt (Receipt.Open says how on each system):
-                // a second export to the same file would start it again under the first one's lines.
-                var options = new FileStreamOptions
-                {
-                    Mode = FileMode.Create,
-                    Access = FileAccess.Write,
-                    Share = OperatingSystem.IsWindows() ? FileShare.Read : FileShare.None,
-                    BufferSize = 1,
-                };
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = JsonLineWriter.OneWriter, BufferSize = 1 };
                 if (!OperatingSystem.IsWindows())
                 {
                     options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -13,6 +13,16 @@ internal sealed class JsonLineWriter(FileStream file, int capacity) : IDisposabl
     private readonly ArrayBufferWriter<byte> _buffer = new(capacity);
     private Utf8JsonWriter? _json;
 
+    /// <summary>
+    /// The sharing for a file of JSON lines that one run writes at a time: two runs appending to one receipt overwrite
+    /// each other's lines (on Unix <see cref="FileMode.Append"/> is no O_APPEND), and a second export to one file starts
+    /// it again under the first's. On Unix .NET takes an advisory lock for the open, an exclusive one for
+    /// <see cref="FileShare.None"/>, which refuses a second run's open and holds up no reader that takes no lock (tail,
+    /// less, jq, gzip); on Windows <see cref="FileShare.Read"/> already refuses a second writer, and
+    /// <see cref="FileShare.None"/> would refuse readers too.
+    /// </summary>
+    public static FileShare OneWriter => OperatingSystem.IsWindows() ? FileShare.Read : FileShare.None;
+
     /// <summary>The writer of the current line.</summary>
     public Utf8JsonWriter Json => _json ??= new Utf8JsonWriter(_buffer);
 

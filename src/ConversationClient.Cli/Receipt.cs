@@ -38,12 +38,7 @@ internal sealed class Receipt : IDisposable
             // Read before the file is opened to write, whose lock would refuse this process's own reader.
             var cutShort = EndsMidLine(path);
 
-            // One run at a time: two runs appending to one receipt overwrite each other's lines (on Unix FileMode.Append
-            // is no O_APPEND). On Unix .NET takes an advisory lock for the open, an exclusive one for FileShare.None,
-            // which refuses a second run's open of the receipt and holds up no reader that takes no lock (tail, less,
-            // jq, gzip); on Windows FileShare.Read already refuses a second writer, and FileShare.None would refuse readers.
-            var share = OperatingSystem.IsWindows() ? FileShare.Read : FileShare.None;
-            var file = new FileStream(path, FileMode.Append, FileAccess.Write, share, bufferSize: 4096);
+            var file = new FileStream(path, FileMode.Append, FileAccess.Write, JsonLineWriter.OneWriter, bufferSize: 4096);
             var receipt = new Receipt(file);
             try
             {

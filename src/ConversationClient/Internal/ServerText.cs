@@ -100,6 +100,8 @@ internal readonly struct ServerText
     /// (<see cref="HttpRequestException"/>, <see cref="IOException"/>) with the outer message cleaned and no inner one:
     /// SocketsHttpHandler quotes a malformed status or header line in its message ("Received an invalid header line:
     /// '...'"), so a server that echoes the credential into one would put it into results, exception messages and logs.
+    /// Any other kind is kept as it is: an attempt fails with those two for what a server sent, and with cancellation
+    /// or the SDK's own exceptions otherwise, whose type the verdict reads (a cancellation must stay one).
     /// </summary>
     public Exception Clean(Exception exception)
     {
