@@ -112,7 +112,7 @@ internal static class DeleteCommand
 
         // The whole input in one EraseConversationsAsync call, however long: each conversation's items first on OpenAI
         // and Azure (unless --keep-items), then the conversation, then a look that it is gone (unless --no-verify). The
-        // SDK keeps about 15 bytes per distinct id to erase and report an id repeated anywhere in the input once, and
+        // SDK keeps about 12 bytes per distinct id to erase and report an id repeated anywhere in the input once, and
         // skips what the resumed receipt says is done.
         Exception? readFailure = null;
         await run.RecordAsync(session.Client.EraseConversationsAsync(UntilReadingFails(Ids(), failure => readFailure = failure), user, run.Options,

@@ -37,7 +37,11 @@ public sealed class ServiceFaultOptions
     /// <value>Default: zero. Allowed: up to 5 minutes.</value>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>Gets or sets the HTTP method faults apply to (for example <c>DELETE</c>); null applies them to every request.</summary>
+    /// <summary>
+    /// Gets or sets the HTTP method the injected statuses (<see cref="FailFirst"/>, <see cref="FailureRate"/>,
+    /// <see cref="TooManyRequestsRate"/>) apply to (for example <c>DELETE</c>); null applies them to every request.
+    /// <see cref="Latency"/> delays every answer, whatever the method.
+    /// </summary>
     /// <value>Default: null.</value>
     public string? Method { get; set; }
 

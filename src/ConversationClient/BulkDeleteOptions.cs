@@ -7,7 +7,11 @@ namespace ConversationClient;
 /// </summary>
 public sealed class BulkDeleteOptions
 {
-    /// <summary>Gets or sets how many deletes may run at once, from 1 to 64. After a 429 or a <c>Retry-After</c> the batch runs with fewer (down to one, after a pause) and climbs back as deletes succeed.</summary>
+    /// <summary>
+    /// Gets or sets how many deletes may run at once, from 1 to 64. This number stays the same for the whole batch: after
+    /// a 429 the batch pauses for the service's wait and then starts its HTTP attempts at the pace the service allows,
+    /// learned from its refusals, rather than running fewer deletes at once.
+    /// </summary>
     /// <value>Default: 4.</value>
     public int MaxConcurrency { get; set; } = 4;
 

@@ -79,7 +79,7 @@ public sealed class ConversationApiError
     /// </summary>
     public const string RateLimitedCode = "rate_limited";
 
-    /// <summary>The code of a bulk-delete result for an id that is not valid (empty, <c>.</c>, <c>..</c>, control characters); nothing was sent.</summary>
+    /// <summary>The code of a bulk-delete result for an id that is not valid (empty or white space, <c>.</c>, <c>..</c>, control characters or an unpaired surrogate); nothing was sent.</summary>
     public const string InvalidIdCode = "invalid_id";
 
     /// <summary>

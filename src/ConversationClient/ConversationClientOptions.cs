@@ -18,7 +18,7 @@ public sealed class ConversationClientOptions
     /// <c>https://api.openai.com/v1</c>, <c>https://&lt;resource&gt;.openai.azure.com/openai/v1</c> or
     /// <c>https://api.dify.ai/v1</c>. A trailing slash is optional; the path prefix is kept.
     /// </summary>
-    /// <value>Required; an absolute <c>http</c> or <c>https</c> address.</value>
+    /// <value>Required; an absolute <c>http</c> or <c>https</c> address without a query or a fragment.</value>
     public Uri? BaseAddress { get; set; }
 
     /// <summary>
@@ -33,13 +33,15 @@ public sealed class ConversationClientOptions
     /// Gets or sets the name of the header that carries <see cref="ApiKey"/> instead of <c>Authorization</c>,
     /// for example <c>api-key</c> for Azure key authentication.
     /// </summary>
-    /// <value>Default: none (the key is sent as a bearer token).</value>
+    /// <value>Default: none (the key is sent as a bearer token). Not allowed with <see cref="AccessTokenProvider"/>, whose token is always sent as <c>Authorization: Bearer</c>.</value>
     public string? ApiKeyHeaderName { get; set; }
 
     /// <summary>
     /// Gets or sets a function that returns a bearer token, called before every HTTP attempt, for example a
-    /// Microsoft Entra ID token for the scope <c>https://ai.azure.com/.default</c>. Used instead of
-    /// <see cref="ApiKey"/>; cache tokens in the function (Azure.Identity credentials do).
+    /// Microsoft Entra ID token: scope <c>https://cognitiveservices.azure.com/.default</c> for an Azure OpenAI endpoint
+    /// (<c>https://&lt;resource&gt;.openai.azure.com/openai/v1</c>), <c>https://ai.azure.com/.default</c> under a Foundry
+    /// project endpoint; a token of the wrong audience is refused with 401. Used instead of <see cref="ApiKey"/>; cache
+    /// tokens in the function (Azure.Identity credentials do).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -80,8 +82,9 @@ public sealed class ConversationClientOptions
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Gets or sets whether the <c>user</c> argument of a call is written to its log entries and activity tag
-    /// (<c>conversation.user</c>). A user id is personal data: turn this on for debugging only.
+    /// Gets or sets whether the <c>user</c> argument of a delete is written to the log entries of its start and end
+    /// (<c>DeleteStarted</c>, <c>DeleteFinished</c>, <c>DeleteFailed</c>: property <c>User</c>) and to its activity
+    /// (tag <c>conversation.user</c>). A user id is personal data: turn this on for debugging only.
     /// The API key, bearer tokens and request bodies are never logged, whatever this says.
     /// </summary>
     /// <value>Default: false.</value>

@@ -15,7 +15,7 @@ public sealed class ConversationRetryOptions
     /// Gets or sets the delay before the first retry; each later retry waits twice as long as the one before,
     /// each delay varied at random by up to 20% either way (jitter), and never longer than <see cref="MaxDelay"/>.
     /// </summary>
-    /// <value>Default: 0.8 seconds. Zero retries at once.</value>
+    /// <value>Default: 0.8 seconds. Allowed: zero (retries at once) to 1 day, and not longer than <see cref="MaxDelay"/>.</value>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(0.8);
 
     /// <summary>
@@ -23,6 +23,6 @@ public sealed class ConversationRetryOptions
     /// (<c>Retry-After</c> and its variants) is not waited for: the call stops and its result carries
     /// <see cref="DeleteConversationResult.RetryAfter"/>.
     /// </summary>
-    /// <value>Default: 30 seconds.</value>
+    /// <value>Default: 30 seconds. Allowed: zero to 1 day, and not shorter than <see cref="BaseDelay"/>.</value>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

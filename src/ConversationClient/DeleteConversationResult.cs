@@ -30,7 +30,9 @@ public sealed class DeleteConversationResult
     /// <summary>
     /// Gets the wait the service asked for (<c>Retry-After</c> and its variants) that the client did not make,
     /// because it was longer than <see cref="ConversationRetryOptions.MaxDelay"/>, would overrun
-    /// <see cref="ConversationClientOptions.TotalTimeout"/>, or the retries were used up. Null otherwise.
+    /// <see cref="ConversationClientOptions.TotalTimeout"/>, the retries were used up, or the answer is not one that is
+    /// retried (a 400, say, or a 429 for <c>insufficient_quota</c>). Null when the last answer asked for no wait, and
+    /// for <see cref="DeleteConversationOutcome.NotFound"/>.
     /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 

@@ -24,7 +24,7 @@ public interface IConversationClient
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationId"/> is null, or <paramref name="user"/> is null on Dify.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="conversationId"/> is empty, white space, <c>.</c> or <c>..</c>, or has control characters;
+    /// <paramref name="conversationId"/> is empty, white space, <c>.</c> or <c>..</c>, or has control characters or an unpaired surrogate;
     /// or <paramref name="user"/> is empty, white space or has an unpaired surrogate, or, in the OpenAI dialect only (where it is an HTTP
     /// header), has control characters or non-ASCII characters. A Dify user travels in JSON and may hold any other text (tabs, quotes, backslashes, non-ASCII).
     /// </exception>
@@ -66,6 +66,7 @@ public interface IConversationClient
     /// </param>
     /// <returns>One result per distinct id, in completion order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id (thrown when reached), or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
     IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IEnumerable<string> conversationIds, string? user = null,
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
@@ -77,6 +78,7 @@ public interface IConversationClient
     /// <param name="cancellationToken">Stops the batch as described for the other overload.</param>
     /// <returns>One result per distinct id, in completion order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
     IAsyncEnumerable<DeleteConversationResult> DeleteManyAsync(IAsyncEnumerable<string> conversationIds, string? user = null,
         BulkDeleteOptions? options = null, CancellationToken cancellationToken = default);
@@ -97,6 +99,7 @@ public interface IConversationClient
     /// <param name="cancellationToken">Stops the batch as for <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</param>
     /// <returns>One result per distinct id, in completion order, with <see cref="DeleteConversationResult.ItemsDeleted"/> and <see cref="DeleteConversationResult.Verification"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
         Justification = "The pair mirrors DeleteManyAsync's (ids as IEnumerable or IAsyncEnumerable); the first parameter's type tells them apart, so no call is ambiguous.")]
@@ -113,6 +116,7 @@ public interface IConversationClient
     /// <param name="cancellationToken">Stops the batch as for <see cref="DeleteManyAsync(IEnumerable{string}, string?, BulkDeleteOptions?, CancellationToken)"/>.</param>
     /// <returns>One result per distinct id, in completion order, with <see cref="DeleteConversationResult.ItemsDeleted"/> and <see cref="DeleteConversationResult.Verification"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="conversationIds"/> is null or holds a null id, or <paramref name="user"/> is null on Dify.</exception>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is not valid (see <see cref="DeleteAsync"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BulkDeleteOptions.MaxConcurrency"/> is not from 1 to 64.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
         Justification = "The pair mirrors DeleteManyAsync's (ids as IEnumerable or IAsyncEnumerable); the first parameter's type tells them apart, so no call is ambiguous.")]

@@ -73,7 +73,7 @@ internal sealed class EmulatorCommandLine
 
     private static readonly Option<string?> FaultMethod = new("--fault-method")
     {
-        Description = "Inject faults only into this method (for example DELETE).",
+        Description = "Inject fault statuses only into this method (for example DELETE); --latency-ms delays every answer whatever the method.",
         HelpName = "METHOD",
     };
 
