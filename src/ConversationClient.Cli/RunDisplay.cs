@@ -104,9 +104,12 @@ internal sealed class RunDisplay
                 : _summary.Canceled ? " (stopped by Ctrl+C)"
                 : _summary.InputError is not null ? " (reading the ids failed)"
                 : "";
+            // "verified" speaks of the deletes that went through; a run with failures (or anything else left) says so
+            // last, as the JSON summary's "complete" does, so the line never reads as done when it is not.
+            var incomplete = _summary.DryRun || _summary.IsComplete ? "" : "; NOT complete";
             WriteLimits();
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{_summary.Command}{state}: {listed}{Status()}{(_summary.DryRun ? "" : Erasure())}{skipped}{notExported}"));
+                $"{_summary.Command}{state}: {listed}{Status()}{(_summary.DryRun ? "" : Erasure())}{skipped}{notExported}{incomplete}"));
         }
 
         _console.Out.Flush();

@@ -104,6 +104,9 @@ internal sealed class RunSummary
     /// <summary>Whether the run leaves anything to do: a failure, a conversation not in the export, a listing or input error, or (with <see cref="Verify"/>) a verification that did not prove the run.</summary>
     public bool IsIncomplete => Failed > 0 || NotExported > 0 || ListingError is not null || InputError is not null || (Verify && !IsVerified);
 
+    /// <summary>Whether the run did all it was asked and nothing is left: the summary's <c>complete</c>.</summary>
+    public bool IsComplete => !IsIncomplete && !Canceled && !Aborted && !DryRun;
+
     public double Rate => Elapsed > TimeSpan.Zero ? Done / Elapsed.TotalSeconds : 0;
 
     /// <summary>
@@ -227,7 +230,7 @@ internal sealed class RunSummary
             json.WriteNumber("verified", Verified);
             json.WriteNumber("stillPresent", StillPresent);
             json.WriteNumber("unverified", Unverified);
-            json.WriteBoolean("complete", !IsIncomplete && !Canceled && !Aborted && !DryRun);
+            json.WriteBoolean("complete", IsComplete);
         }
 
         if (Export is var (path, contents))

@@ -366,7 +366,7 @@ public sealed class CompleteEraseTests : CliTestBase
             Assert.That(summary.GetProperty("export").GetProperty("notExported").GetInt32(), Is.EqualTo(1));
             Assert.That(summary.GetProperty("export").GetProperty("conversations").GetInt32(), Is.EqualTo(5));
             Assert.That(summary.GetProperty("complete").GetBoolean(), Is.False);
-            Assert.That(run.Lines[^1], Does.EndWith("left 1 not in the export (made after it)"));
+            Assert.That(run.Lines[^1], Does.EndWith("left 1 not in the export (made after it); NOT complete"));
             Assert.That(run.Error, Does.Contain("1 conversation").And.Contain("run erase --export-first again"));
         });
     }

@@ -206,6 +206,8 @@ public sealed class DeleteTests : CliTestBase
             Assert.That(run.Error, Does.Contain($"failed: {failedId} (503"));
             Assert.That(Exists("dify", failedId, "user-1"), Is.True);
             Assert.That(Summary(ReadReceipt(receiptPath)).GetProperty("failed").GetInt32(), Is.EqualTo(1));
+            // The deletes that went through are verified; the run is not complete, and its last words say so.
+            Assert.That(run.Lines[^1], Does.EndWith("still present 0: verified; NOT complete"));
         });
     }
 
