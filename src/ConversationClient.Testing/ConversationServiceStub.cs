@@ -38,13 +38,19 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     private readonly Queue<ScriptedFault> _faults = new();
     private readonly List<(string Id, string? User, string? ClientRequestId)> _deletes = [];
 
+    // Canceled by Dispose: scripted delays and injected latency end, and the requests still in flight are aborted, so
+    // that stopping does not wait for them (the server would wait up to its shutdown timeout, 30 seconds).
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
+
     private ConversationServiceStub(ConversationServiceKind kind, TimeProvider timeProvider)
     {
         Kind = kind;
-        _rules = new ServiceRules(new ServiceState(new ServiceSettings(OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing: false, timeProvider)));
+        _rules = new ServiceRules(new ServiceState(new ServiceSettings(OpenAIKey, DifyKey, IsolationHeader, OpenAIPublicListing: false, timeProvider, kind)));
         Server = WireMockServer.Start(new WireMockServerSettings
         {
-            Port = 0,
+            // Loopback only, on a port the system picks when it binds (WireMock.Net's Port = 0 listens on every interface).
+            Urls = ["http://127.0.0.1:0"],
             StartAdminInterface = false,
             PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(InterceptAsync),
         });
@@ -174,10 +180,14 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <param name="conversationId">The conversation.</param>
     /// <param name="user">The end user (Dify) or isolation key (OpenAI dialect) it belongs to; null for none.</param>
     /// <returns>How many are stored; 0 for a conversation this user never had (or a deleted Dify conversation).</returns>
-    public int CountItems(string conversationId, string? user = null) =>
-        (Kind == ConversationServiceKind.Dify
+    /// <exception cref="ArgumentException"><paramref name="conversationId"/> is null or empty.</exception>
+    public int CountItems(string conversationId, string? user = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return (Kind == ConversationServiceKind.Dify
             ? _rules.State.Dify.CountMessages(conversationId, ServiceRules.UserOrDefault(user))
             : _rules.State.OpenAI.CountItems(conversationId, ScopeOf(user))) ?? 0;
+    }
 
     /// <summary>
     /// Counts the items left stored by deleted conversations of a user (isolation key), which the API can no longer list
@@ -217,8 +227,12 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <param name="conversationId">The conversation.</param>
     /// <param name="user">The isolation key it belongs to; null for none.</param>
     /// <returns>How many are stored.</returns>
-    public int CountResponses(string conversationId, string? user = null) =>
-        Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountResponses(conversationId, ScopeOf(user));
+    /// <exception cref="ArgumentException"><paramref name="conversationId"/> is null or empty.</exception>
+    public int CountResponses(string conversationId, string? user = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return Kind == ConversationServiceKind.Dify ? 0 : _rules.State.OpenAI.CountResponses(conversationId, ScopeOf(user));
+    }
 
     /// <summary>
     /// Counts the stored responses of a user (isolation key) whose conversations are deleted: an erasure that does not
@@ -233,12 +247,19 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <param name="conversationId">The id.</param>
     /// <param name="user">The user or isolation key; null for none.</param>
     /// <returns>True when it exists and belongs to <paramref name="user"/>.</returns>
-    public bool ConversationExists(string conversationId, string? user = null) =>
-        Kind == ConversationServiceKind.Dify
+    /// <exception cref="ArgumentException"><paramref name="conversationId"/> is null or empty.</exception>
+    public bool ConversationExists(string conversationId, string? user = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return Kind == ConversationServiceKind.Dify
             ? _rules.State.Dify.Exists(conversationId, ServiceRules.UserOrDefault(user))
             : _rules.State.OpenAI.Get(conversationId, ScopeOf(user)) is not null;
+    }
 
-    /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="statusCode"/> in the service's envelope.</summary>
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests with <paramref name="statusCode"/> in the service's envelope,
+    /// before the key check; each counts in <see cref="ServiceCounters.Requests"/> and <see cref="ServiceCounters.FaultsInjected"/>.
+    /// </summary>
     /// <param name="count">How many requests.</param>
     /// <param name="statusCode">The status, 400 to 599.</param>
     public void FailNext(int count, int statusCode = 503)
@@ -249,7 +270,7 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
         Script(count, new ScriptedFault(statusCode, null, null, Reset: false));
     }
 
-    /// <summary>Answers the next <paramref name="count"/> requests 429 with <c>Retry-After</c>.</summary>
+    /// <summary>Answers the next <paramref name="count"/> requests 429 with <c>Retry-After</c>, as <see cref="FailNext"/> answers them.</summary>
     /// <param name="retryAfter">The wait asked for (sent in whole seconds, rounded up, and as <c>retry-after-ms</c>).</param>
     /// <param name="count">How many requests.</param>
     public void ThrottleNext(TimeSpan retryAfter, int count = 1)
@@ -338,7 +359,10 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
     /// <returns>What has been answered since the stub started.</returns>
     public ServiceCounters GetCounters() => _rules.State.Counters.Snapshot();
 
-    /// <summary>Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests.</summary>
+    /// <summary>
+    /// Resets the connection (TCP RST, no answer) of the next <paramref name="count"/> requests; each counts in
+    /// <see cref="ServiceCounters.Requests"/> and <see cref="ServiceCounters.FaultsInjected"/>.
+    /// </summary>
     /// <param name="count">How many requests.</param>
     public void ResetNext(int count = 1)
     {
@@ -346,20 +370,31 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
         Script(count, new ScriptedFault(null, null, null, Reset: true));
     }
 
-    /// <summary>Holds the answer to the next <paramref name="count"/> requests back for <paramref name="delay"/>.</summary>
-    /// <param name="delay">How long.</param>
+    /// <summary>Holds the answer to the next <paramref name="count"/> requests back for <paramref name="delay"/> (disposing the stub ends the wait).</summary>
+    /// <param name="delay">How long, up to 1 day.</param>
     /// <param name="count">How many requests.</param>
     public void DelayNext(TimeSpan delay, int count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, TimeSpan.FromDays(1));
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Script(count, new ScriptedFault(null, null, delay, Reset: false));
     }
 
-    /// <summary>Stops the server.</summary>
-    public void Dispose() => Server.Stop();
+    /// <summary>Stops the server; requests still in flight (held back by <see cref="DelayNext"/> or latency) are aborted, not waited for.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
 
-    /// <summary>Stops the server.</summary>
+        _stopping.Cancel();
+        Server.Stop();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Stops the server, as <see cref="Dispose"/> does.</summary>
     /// <returns>A completed task.</returns>
     public ValueTask DisposeAsync()
     {
@@ -406,11 +441,26 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
 
         if (TakeFault(reset: true) is not null)
         {
+            CountScriptedFault();
             context.Abort();
             return;
         }
 
-        await next(context).ConfigureAwait(false);
+        CancellationTokenRegistration abort;
+        try
+        {
+            abort = _stopping.Token.Register(context.Abort);
+        }
+        catch (ObjectDisposedException)
+        {
+            context.Abort(); // disposed meanwhile
+            return;
+        }
+
+        using (abort)
+        {
+            await next(context).ConfigureAwait(false);
+        }
     }
 
     private async Task<IResponseMessage> AnswerAsync(IRequestMessage message)
@@ -425,20 +475,22 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
             message.Body ?? string.Empty);
 
         ServiceAnswer answer;
+        var stopping = _stopping.Token;
         var fault = TakeFault(reset: false);
         if (fault?.Delay is { } delay)
         {
-            await Task.Delay(delay).ConfigureAwait(false);
+            await Task.Delay(delay, stopping).ConfigureAwait(false);
         }
 
         if (fault?.Status is { } status)
         {
-            answer = Responses.Fault(_rules.IsDify(request, out _), status, fault.RetryAfter)
+            CountScriptedFault();
+            answer = Responses.Fault(Kind == ConversationServiceKind.Dify, status, fault.RetryAfter)
                 .WithHeader("x-request-id", "req_" + Guid.NewGuid().ToString("N"));
         }
         else
         {
-            answer = await _rules.AnswerAsync(request, CancellationToken.None).ConfigureAwait(false);
+            answer = await _rules.AnswerAsync(request, stopping).ConfigureAwait(false);
         }
 
         var response = new ResponseMessage
@@ -456,6 +508,12 @@ public sealed class ConversationServiceStub : IDisposable, IAsyncDisposable
         }
 
         return response;
+    }
+
+    private void CountScriptedFault()
+    {
+        _rules.State.Counters.Request(Kind == ConversationServiceKind.Dify);
+        _rules.State.Counters.Fault();
     }
 
     private static string? ScopeOf(string? user) => string.IsNullOrEmpty(user) ? null : user;

@@ -5,7 +5,10 @@ namespace ConversationClient.Testing;
 /// <summary>A snapshot of what a fake service (a <see cref="ConversationServiceStub"/> or the ConversationClient emulator) has answered since it started or its counters were reset.</summary>
 public sealed class ServiceCounters
 {
-    /// <summary>Gets the number of API requests (the emulator's admin requests under <c>/__emulator</c> are not counted).</summary>
+    /// <summary>
+    /// Gets the number of API requests, those a stub's scripted faults answered included (the emulator's admin requests
+    /// under <c>/__emulator</c> are not counted).
+    /// </summary>
     public long Requests { get; init; }
 
     /// <summary>Gets the number of API requests answered in the OpenAI dialect (<c>/v1</c> with the OpenAI key, and <c>/openai/v1</c>).</summary>
@@ -18,7 +21,10 @@ public sealed class ServiceCounters
     /// <summary>Gets the number of requests refused with 401 for a missing or wrong API key.</summary>
     public long Unauthorized { get; init; }
 
-    /// <summary>Gets the number of injected faults (see <see cref="ServiceFaultOptions"/>).</summary>
+    /// <summary>
+    /// Gets the number of injected faults (see <see cref="ServiceFaultOptions"/>), and of a stub's scripted ones
+    /// (<see cref="ConversationServiceStub.FailNext"/>, <see cref="ConversationServiceStub.ThrottleNext"/>, <see cref="ConversationServiceStub.ResetNext"/>).
+    /// </summary>
     public long FaultsInjected { get; init; }
 
     /// <summary>Gets the number of conversations created, by the API or by seeding.</summary>

@@ -25,6 +25,26 @@ public sealed class FaultTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task DisposeAsync_WhileARequestWaitsOutTheLatency_ReturnsAtOnce_AndTheRequestIsCutOff()
+    {
+        var emulator = await ConversationEmulator.StartAsync();
+        var id = emulator.SeedOpenAIConversation();
+        emulator.SetFaults(new ServiceFaultOptions { Latency = TimeSpan.FromMinutes(1) });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(emulator.OpenAIBaseAddress + "/conversations/" + id));
+        request.Headers.Authorization = new("Bearer", emulator.OpenAIApiKey);
+        var pending = http.SendAsync(request);
+        await Task.Delay(300); // the request reaches the emulator and waits there
+
+        var stopwatch = Stopwatch.StartNew();
+        await emulator.DisposeAsync();
+        stopwatch.Stop();
+
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not the server's 30-second wait for requests in flight");
+        Assert.That(async () => await pending.WaitAsync(TimeSpan.FromSeconds(10)), Throws.InstanceOf<HttpRequestException>());
+    }
+
+    [Test]
     public async Task Fault429_SendsRetryAfter_InTheDialectsEnvelope()
     {
         Emulator.SetFaults(new ServiceFaultOptions { FailFirst = 2, StatusCode = 429, RetryAfter = TimeSpan.FromMilliseconds(1500) });

@@ -33,6 +33,44 @@ public sealed class ServiceStubFaultTests
         }
     }
 
+    [TestCase(ConversationServiceKind.AzureAIFoundry)]
+    [TestCase(ConversationServiceKind.Dify)]
+    public async Task ScriptedFaults_CountAsRequestsAndInjectedFaults(ConversationServiceKind kind)
+    {
+        await using var stub = ConversationServiceStub.Start(kind);
+        stub.FailNext(1);
+        stub.ThrottleNext(TimeSpan.FromSeconds(1));
+        stub.ResetNext();
+        stub.DelayNext(TimeSpan.FromMilliseconds(1));
+        using var http = new HttpClient();
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(stub.BaseAddress + "/conversations?user=user-1"));
+            request.Headers.Authorization = new("Bearer", stub.ApiKey);
+            try
+            {
+                using var response = await http.SendAsync(request);
+                statuses.Add((int)response.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+                statuses.Add(0);
+            }
+        }
+
+        var counters = stub.GetCounters();
+        var dialect = kind == ConversationServiceKind.Dify ? counters.DifyRequests : counters.OpenAIRequests;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(statuses, Is.EqualTo(new[] { 503, 429, 0, 200, 200 }));
+            Assert.That((counters.Requests, dialect), Is.EqualTo((5L, 5L)), "every request the stub received");
+            Assert.That(counters.FaultsInjected, Is.EqualTo(3), "503, 429 and the reset; a delay is no fault");
+            Assert.That(counters.ListPages, Is.EqualTo(2));
+        }
+    }
+
     [Test]
     public void SetFaults_OutOfRange_ThrowsNamingTheSetting()
     {

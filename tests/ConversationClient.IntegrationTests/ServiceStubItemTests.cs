@@ -186,6 +186,54 @@ public sealed class ServiceStubItemTests
         Assert.That(stub.GetCounters().ItemListPages, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task AddResponses_OnFoundry_AConversationDeleteLeavesThem_AndAnErasureDeletesThem()
+    {
+        await using var stub = ConversationServiceStub.Start(ConversationServiceKind.AzureAIFoundry);
+        var ids = stub.AddConversations(2, "user-1");
+        var responses = stub.AddResponses(ids[0], 3, "user-1");
+        stub.AddResponses(ids[1], 2, "user-1");
+        var theirs = stub.AddConversation("user-2");
+        stub.AddResponses(theirs, 4, "user-2");
+        var client = ConversationClientFactory.Create(stub.CreateClientOptions());
+
+        var deleted = await client.DeleteAsync(ids[0], "user-1");
+        var leftByTheDelete = (stub.CountResponses(ids[0], "user-1"), stub.CountOrphanedResponses("user-1"));
+        var erased = (await client.EraseConversationsAsync([ids[1]], "user-1").ToListAsync()).Single();
+
+        var counters = stub.GetCounters();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(responses, Has.Count.EqualTo(3));
+            Assert.That(responses, Is.All.StartWith("resp_"));
+            Assert.That(responses, Is.Unique);
+            Assert.That(deleted.Outcome, Is.EqualTo(DeleteConversationOutcome.Deleted), deleted.ToString());
+            Assert.That(leftByTheDelete, Is.EqualTo((3, 3)), "the conversation's delete leaves its stored responses");
+            Assert.That(erased.ResponsesDeleted, Is.EqualTo(2), erased.ToString());
+            Assert.That(stub.CountResponses(ids[1], "user-1"), Is.Zero);
+            Assert.That(stub.CountOrphanedResponses("user-1"), Is.EqualTo(3), "only the first conversation's");
+            Assert.That(stub.CountResponses(theirs, "user-2"), Is.EqualTo(4));
+            Assert.That(stub.CountResponses(theirs, "user-1"), Is.Zero, "another isolation key's");
+            Assert.That(counters.ResponsesDeleted, Is.EqualTo(2));
+            Assert.That(counters.ResponseListPages, Is.GreaterThanOrEqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task AddResponses_OnOpenAI_TheyAreNotListed_OpenAIsPublicApiHasNoList()
+    {
+        await using var stub = ConversationServiceStub.Start(ConversationServiceKind.OpenAI);
+        var id = stub.AddConversation("user-1");
+        stub.AddResponses(id, 2, "user-1");
+        using var http = new HttpClient();
+
+        using var list = await SendAsync(http, stub, HttpMethod.Get, $"/responses?conversation_id={id}", "user-1");
+
+        Assert.That((int)list.StatusCode, Is.EqualTo(404));
+        Assert.That(stub.CountResponses(id, "user-1"), Is.EqualTo(2));
+        Assert.That(() => stub.AddResponses(id, 1, "user-2"), Throws.ArgumentException.With.Property("ParamName").EqualTo("conversationId"));
+    }
+
     /// <summary>Reads every item id of a conversation, three to a page, in the order asked for.</summary>
     private static async Task<List<string>> ReadAllItemsAsync(HttpClient http, ConversationServiceStub stub, string id, string user, string order)
     {

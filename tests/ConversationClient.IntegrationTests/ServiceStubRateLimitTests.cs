@@ -83,14 +83,15 @@ public sealed class ServiceStubRateLimitTests
         }
     }
 
-    [TestCase(-1.0, null)]
-    [TestCase(double.NaN, null)]
-    [TestCase(10.0, 0)]
-    public void LimitDeleteRate_OutOfRange_Throws(double perSecond, int? burst)
+    [TestCase(-1.0, null, "deletesPerSecond")]
+    [TestCase(double.NaN, null, "deletesPerSecond")]
+    [TestCase(1_000_001.0, null, "deletesPerSecond")]
+    [TestCase(10.0, 0, "burst")]
+    public void LimitDeleteRate_OutOfRange_ThrowsNamingTheParameter(double perSecond, int? burst, string name)
     {
         using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
 
-        Assert.That(() => stub.LimitDeleteRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => stub.LimitDeleteRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo(name));
     }
 
     [TestCase(ConversationServiceKind.AzureAIFoundry)]
@@ -121,13 +122,70 @@ public sealed class ServiceStubRateLimitTests
         }
     }
 
-    [TestCase(-1.0, null)]
-    [TestCase(double.NaN, null)]
-    [TestCase(10.0, 0)]
-    public void LimitReadRate_OutOfRange_Throws(double perSecond, int? burst)
+    [TestCase(ConversationServiceKind.AzureAIFoundry, RateLimitWaitHeader.Seconds, "1", null)]
+    [TestCase(ConversationServiceKind.AzureAIFoundry, RateLimitWaitHeader.Milliseconds, "1", "4")]
+    [TestCase(ConversationServiceKind.Dify, RateLimitWaitHeader.Date, "Wed, 02 Jan 2030 03:04:06 GMT", null)]
+    [TestCase(ConversationServiceKind.Dify, RateLimitWaitHeader.None, null, null)]
+    public async Task LimitReadRate_BeyondTheBurst_Answers429WithTheChosenHeader_UntilTheClockMoves(
+        ConversationServiceKind kind, RateLimitWaitHeader form, string? retryAfter, string? retryAfterMs)
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var stub = ConversationServiceStub.Start(kind, clock);
+        stub.AddConversations(2, "user-1");
+        stub.LimitReadRate(250, burst: 2, form);
+        using var http = new HttpClient();
+
+        using var first = await ListAsync(http, stub);
+        using var second = await ListAsync(http, stub);
+        using var refused = await ListAsync(http, stub);
+        var body = await refused.Content.ReadAsStringAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(4));
+        using var later = await ListAsync(http, stub);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(new[] { first.IsSuccessStatusCode, second.IsSuccessStatusCode }, Is.All.True);
+            Assert.That((int)refused.StatusCode, Is.EqualTo(429));
+            Assert.That(refused.Headers.TryGetValues("Retry-After", out var ra) ? ra.Single() : null, Is.EqualTo(retryAfter));
+            Assert.That(refused.Headers.TryGetValues("retry-after-ms", out var ms) ? ms.Single() : null, Is.EqualTo(retryAfterMs));
+            Assert.That(body, Does.Contain(kind == ConversationServiceKind.Dify ? "\"too_many_requests\"" : "\"rate_limit_exceeded\""));
+            Assert.That(later.IsSuccessStatusCode, Is.True, "4 ms later one more read may go");
+            Assert.That((stub.GetCounters().ReadRequests, stub.GetCounters().ReadsRateLimited), Is.EqualTo((4L, 1L)));
+        }
+    }
+
+    [Test]
+    public async Task LimitReadRate_Zero_RemovesTheLimit()
+    {
+        await using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify, new FakeTimeProvider(Start));
+        stub.LimitReadRate(1);
+        using var http = new HttpClient();
+        using var allowed = await ListAsync(http, stub);
+        using var refused = await ListAsync(http, stub);
+
+        stub.LimitReadRate(0);
+        using var unlimited = await ListAsync(http, stub);
+
+        Assert.That(new[] { (int)allowed.StatusCode, (int)refused.StatusCode, (int)unlimited.StatusCode }, Is.EqualTo(new[] { 200, 429, 200 }));
+    }
+
+    [TestCase(-1.0, null, "readsPerSecond")]
+    [TestCase(double.NaN, null, "readsPerSecond")]
+    [TestCase(10.0, 0, "burst")]
+    public void LimitReadRate_OutOfRange_ThrowsNamingTheParameter(double perSecond, int? burst, string name)
     {
         using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
 
-        Assert.That(() => stub.LimitReadRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => stub.LimitReadRate(perSecond, burst), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo(name));
+        Assert.That(() => stub.LimitReadRate(1, null, (RateLimitWaitHeader)99),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("waitHeader"));
+    }
+
+    private static async Task<HttpResponseMessage> ListAsync(HttpClient http, ConversationServiceStub stub)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(stub.BaseAddress + "/conversations?user=user-1"));
+        request.Headers.Authorization = new("Bearer", stub.ApiKey);
+        request.Headers.Add("x-ms-user-isolation-key", "user-1");
+        return await http.SendAsync(request);
     }
 }

@@ -73,6 +73,78 @@ public sealed class ServiceStubTests
         }
     }
 
+    [TestCase("wrong-key", "Access token is invalid")]
+    [TestCase("sk-wrong-key", "Access token is invalid")]
+    [TestCase(null, "Authorization header must be provided and start with 'Bearer'")]
+    public async Task DifyStub_AnyWrongOrMissingKey_Is401InDifysEnvelope(string? key, string message)
+    {
+        await using var stub = ConversationServiceStub.Start(ConversationServiceKind.Dify);
+        var id = stub.AddConversation("user-1");
+        var client = CreateClient(stub, options => options.ApiKey = key ?? "unused");
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(stub.BaseAddress + "/conversations?user=user-1"));
+        if (key is not null)
+        {
+            request.Headers.Authorization = new("Bearer", key);
+        }
+
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var result = key is null ? null : await client.DeleteAsync(id, user: "user-1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(401));
+            Assert.That(ReadDifyEnvelope(body), Is.EqualTo((401, "unauthorized", message)), "Dify's envelope, whatever the key looks like");
+            Assert.That(result?.Error?.Code, key is null ? Is.Null : Is.EqualTo("unauthorized"));
+        }
+    }
+
+    private static (int Status, string? Code, string? Message) ReadDifyEnvelope(string body)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var root = document.RootElement;
+        return root.TryGetProperty("status", out var status)
+            ? (status.GetInt32(), root.GetProperty("code").GetString(), root.GetProperty("message").GetString())
+            : (0, null, body);
+    }
+
+    [TestCase(ConversationServiceKind.Dify, "{\"status\":503,\"code\":\"service_unavailable\"")]
+    [TestCase(ConversationServiceKind.OpenAI, "{\"error\":{")]
+    public async Task FailNext_ARequestWithAnotherServicesKey_IsAnsweredInTheStubsEnvelope(ConversationServiceKind kind, string envelope)
+    {
+        await using var stub = ConversationServiceStub.Start(kind);
+        stub.FailNext(1);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(stub.BaseAddress + "/conversations"));
+        request.Headers.Authorization = new("Bearer", kind == ConversationServiceKind.Dify ? "sk-other" : "app-other");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(503));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith(envelope));
+    }
+
+    [TestCase(ConversationServiceKind.OpenAI, "/openai/v1", "Invalid URL")]
+    [TestCase(ConversationServiceKind.Dify, "/openai/v1", "<title>404 Not Found</title>")]
+    [TestCase(ConversationServiceKind.AzureAIFoundry, "/v1", "Invalid URL")]
+    public async Task DeleteUnderAnotherServicesPrefix_IsNotServed_ItAnswersThatServicesOwn404(ConversationServiceKind kind, string prefix, string answer)
+    {
+        await using var stub = ConversationServiceStub.Start(kind);
+        var id = stub.AddConversation("user-1");
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(stub.Server.Url + prefix + "/conversations/" + id));
+        request.Headers.Authorization = new("Bearer", stub.ApiKey);
+        request.Headers.Add("x-ms-user-isolation-key", "user-1");
+        request.Content = new StringContent("""{"user":"user-1"}""", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(404), "each service has one prefix");
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(answer));
+        Assert.That(stub.ConversationExists(id, "user-1"), Is.True);
+    }
+
     [TestCase(ConversationServiceKind.AzureAIFoundry)]
     [TestCase(ConversationServiceKind.Dify)]
     public async Task EraseUserAsync_ManyPages_ListsAndDeletesOnlyThatUsersConversations(ConversationServiceKind kind)

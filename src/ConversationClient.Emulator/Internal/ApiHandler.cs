@@ -1,6 +1,8 @@
 using ConversationClient.Testing.Services;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ConversationClient.Emulator.Internal;
 
@@ -22,15 +24,20 @@ internal sealed class ApiHandler(ServiceRules rules, ConversationEmulatorOptions
             return;
         }
 
+        // The injected latency ends when the client goes away or the emulator stops: a stopping server would otherwise
+        // wait for the request (up to its 30-second shutdown timeout) before DisposeAsync returns.
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         ServiceAnswer answer;
         try
         {
-            answer = await rules.AnswerAsync(await ToServiceRequestAsync(context).ConfigureAwait(false), context.RequestAborted)
+            answer = await rules.AnswerAsync(await ToServiceRequestAsync(context).ConfigureAwait(false), ended.Token)
                 .ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            return; // the client went away during the injected latency
+            context.Abort(); // no answer: the client went away, or the emulator is stopping
+            return;
         }
 
         await HttpAnswers.WriteAsync(context, answer).ConfigureAwait(false);

@@ -27,12 +27,19 @@ internal sealed class ServiceRules(ServiceState state)
         return answer.WithHeader("x-request-id", "req_" + Guid.NewGuid().ToString("N"));
     }
 
-    /// <summary>Gets the dialect a request is answered in: Dify for a <c>/v1</c> request with a Dify key.</summary>
-    public bool IsDify(ServiceRequest request, out bool azure)
+    /// <summary>
+    /// Gets the dialect a request is answered in: that of the one service served (<see cref="ServiceSettings.Service"/>);
+    /// otherwise Dify for a <c>/v1</c> request with a Dify key.
+    /// </summary>
+    public bool IsDify(ServiceRequest request)
     {
-        azure = StartsWithSegment(request.Path, AzurePrefix);
-        var key = ReadKey(request, allowApiKeyHeader: azure);
-        return !azure && IsDifyKey(key);
+        if (state.Options.Service is { } service)
+        {
+            return service == ConversationServiceKind.Dify;
+        }
+
+        var azure = StartsWithSegment(request.Path, AzurePrefix);
+        return !azure && IsDifyKey(ReadKey(request, allowApiKeyHeader: azure));
     }
 
     /// <summary>Whether a key presented on <c>/v1</c> is Dify's: its own key, or any other app key (<c>app-...</c>).</summary>
@@ -45,27 +52,28 @@ internal sealed class ServiceRules(ServiceState state)
 
         string rest;
         bool azure;
-        if (StartsWithSegment(path, AzurePrefix))
+        if (StartsWithSegment(path, AzurePrefix) && state.Options.Service is null or ConversationServiceKind.AzureAIFoundry)
         {
             azure = true;
             rest = path[AzurePrefix.Length..];
         }
-        else if (StartsWithSegment(path, OpenAIPrefix))
+        else if (StartsWithSegment(path, OpenAIPrefix) && state.Options.Service is not ConversationServiceKind.AzureAIFoundry)
         {
             azure = false;
             rest = path[OpenAIPrefix.Length..];
         }
         else
         {
-            // A path neither service serves (a base address without /v1): each answers in its own way, before any key check.
-            return IsDifyKey(ReadKey(context, allowApiKeyHeader: false))
+            // A path the service does not serve (a base address without /v1, or another service's prefix): each answers
+            // in its own way, before any key check.
+            return (state.Options.Service is { } service ? service == ConversationServiceKind.Dify : IsDifyKey(ReadKey(context, allowApiKeyHeader: false)))
                 ? Responses.WerkzeugNotFound()
                 : Responses.OpenAIError(404, $"Invalid URL ({context.Method} {path})", "invalid_request_error", null);
         }
 
         var options = state.Options;
         var key = ReadKey(context, allowApiKeyHeader: azure);
-        var dify = IsDify(context, out _);
+        var dify = IsDify(context);
         state.Counters.Request(dify);
 
         var expected = dify ? options.DifyApiKey : options.OpenAIApiKey;

@@ -88,9 +88,20 @@ internal sealed class ServiceState(ServiceSettings settings)
 /// What tells the services apart and scopes their conversations: a request under <c>/v1</c> is in the dialect of the key
 /// it presents; OpenAI-dialect conversations are visible under the value of <paramref name="UserIsolationHeaderName"/>.
 /// </summary>
+/// <param name="OpenAIApiKey">The key the OpenAI dialect accepts.</param>
+/// <param name="DifyApiKey">The key the Dify dialect accepts.</param>
+/// <param name="UserIsolationHeaderName">The header that scopes OpenAI-dialect conversations.</param>
+/// <param name="OpenAIPublicListing">Whether <c>GET /v1/conversations</c> lists (OpenAI's public API has no list).</param>
+/// <param name="TimeProvider">The clock of timestamps and rate limits.</param>
+/// <param name="Service">
+/// The one service served (a stub of that service): every request is answered in its dialect, whatever key it presents,
+/// and only under its prefix (<c>/openai/v1</c> for Azure AI Foundry, <c>/v1</c> for the others); null serves all three,
+/// as the emulator does, telling them apart by prefix and key.
+/// </param>
 internal sealed record ServiceSettings(
     string OpenAIApiKey,
     string DifyApiKey,
     string UserIsolationHeaderName,
     bool OpenAIPublicListing,
-    TimeProvider TimeProvider);
+    TimeProvider TimeProvider,
+    ConversationServiceKind? Service = null);
