@@ -64,7 +64,12 @@ public static class QuickStartApp
             return 2;
         }
 
-        if (service is null && configured.Count == 0 && id is null)
+        id ??= environment("CONVERSATION_ID");
+        user ??= environment("CONVERSATION_USER");
+
+        // The demo only when nothing names a service, a conversation or a user: a user or id given without a service is
+        // a mistake to say, not a demo that leaves the user's conversation in place without a word.
+        if (service is null && configured.Count == 0 && id is null && user is null)
         {
             return await RunOnEmulatorAsync(output).ConfigureAwait(false);
         }
@@ -74,8 +79,6 @@ public static class QuickStartApp
             return Fail(error, name);
         }
 
-        id ??= environment("CONVERSATION_ID");
-        user ??= environment("CONVERSATION_USER");
         if (string.IsNullOrWhiteSpace(id))
         {
             return Fail(error, "Missing the conversation id: set CONVERSATION_ID or pass --id.");

@@ -97,6 +97,8 @@ public sealed class QuickStartTests
     [TestCase(new[] { "--id" }, "", TestName = "ArgumentWithoutValue_PrintsUsage")]
     [TestCase(new string[0], "OPENAI_API_KEY", TestName = "ServiceWithoutId_PrintsUsage")]
     [TestCase(new[] { "--id", "c1" }, "", TestName = "IdWithoutService_PrintsUsage")]
+    [TestCase(new[] { "--user", "u1" }, "", TestName = "UserWithoutService_PrintsUsage")]
+    [TestCase(new string[0], "CONVERSATION_USER", TestName = "UserVariableWithoutService_PrintsUsage")]
     [TestCase(new[] { "--id", "c1" }, "DIFY_API_KEY", TestName = "DifyWithoutUser_PrintsUsage")]
     [TestCase(new[] { "--id", "c1" }, "OPENAI_API_KEY,DIFY_API_KEY", TestName = "SeveralServicesWithoutChoice_PrintsUsage")]
     [TestCase(new[] { "--id", "c1", "--service", "azure" }, "OPENAI_API_KEY", TestName = "ChosenServiceNotConfigured_PrintsUsage")]
