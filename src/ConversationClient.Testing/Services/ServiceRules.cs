@@ -7,8 +7,9 @@ namespace ConversationClient.Testing.Services;
 
 /// <summary>
 /// The behaviour of the services, the one implementation both hosts use (the WireMock.Net stubs of this package and
-/// the ASP.NET Core emulator): <c>/openai/v1/*</c> is the OpenAI dialect (Azure AI Foundry's path); <c>/v1/*</c> is the
-/// dialect of the key presented (both services live under <c>/v1</c>, and each has its own key).
+/// the ASP.NET Core emulator). The emulator serves all three services: <c>/openai/v1/*</c> is the OpenAI dialect (Azure AI
+/// Foundry's path); <c>/v1/*</c> is the dialect of the key presented (both services live under <c>/v1</c>, and each has
+/// its own key). A stub serves its one service (<see cref="ServiceSettings.Service"/>), under that service's prefix only.
 /// </summary>
 internal sealed class ServiceRules(ServiceState state)
 {
@@ -29,9 +30,9 @@ internal sealed class ServiceRules(ServiceState state)
 
     /// <summary>
     /// Gets the dialect a request is answered in: that of the one service served (<see cref="ServiceSettings.Service"/>);
-    /// otherwise Dify for a <c>/v1</c> request with a Dify key.
+    /// otherwise Dify for a request outside <c>/openai/v1</c> with a Dify key.
     /// </summary>
-    public bool IsDify(ServiceRequest request)
+    private bool IsDify(ServiceRequest request)
     {
         if (state.Options.Service is { } service)
         {
@@ -66,7 +67,7 @@ internal sealed class ServiceRules(ServiceState state)
         {
             // A path the service does not serve (a base address without /v1, or another service's prefix): each answers
             // in its own way, before any key check.
-            return (state.Options.Service is { } service ? service == ConversationServiceKind.Dify : IsDifyKey(ReadKey(context, allowApiKeyHeader: false)))
+            return IsDify(context)
                 ? Responses.WerkzeugNotFound()
                 : Responses.OpenAIError(404, $"Invalid URL ({context.Method} {path})", "invalid_request_error", null);
         }
