@@ -95,11 +95,11 @@ for entry in lib/net8.0/ConversationClient.Testing.dll lib/net8.0/ConversationCl
   grep -qx "$entry" <<<"$listing" || fail "the Testing package has no $entry"
 done
 nuspec="$(zip_cat "$testing_nupkg" ConversationClient.Testing.nuspec)"
-for field in "<dependency id=\"ConversationClient\" version=\"$version\"" '<dependency id="WireMock.Net" version="1.25.0"'; do
+for field in "<dependency id=\"ConversationClient\" version=\"$version\"" '<dependency id="WireMock.Net.Minimal" version="2.31.0"'; do
   grep -qF "$field" <<<"$nuspec" || fail "the Testing nuspec has no $field"
 done
 [[ "$(zip_cat "$testing_nupkg" README.md | head -n 1)" == "# ConversationClient.Testing" ]] || fail "the Testing package's README is not its own page"
-echo "ok: $(basename "$testing_nupkg") (net8.0, net10.0, XML docs, README, MIT; depends on ConversationClient $version and WireMock.Net)"
+echo "ok: $(basename "$testing_nupkg") (net8.0, net10.0, XML docs, README, MIT; depends on ConversationClient $version and WireMock.Net.Minimal)"
 
 step "start the emulator"
 run_dotnet emulator-build build src/ConversationClient.Emulator -c Release

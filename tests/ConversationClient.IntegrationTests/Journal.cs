@@ -22,7 +22,7 @@ public sealed record Journal(IReadOnlyList<LoggedRequest> Requests, string Repor
         var answered = new Dictionary<string, ILogEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (entry.RequestMessage.Headers?.TryGetValue(StubServer.ArrivalHeader, out var id) == true)
+            if (entry.RequestMessage?.Headers?.TryGetValue(StubServer.ArrivalHeader, out var id) == true)
             {
                 answered[id.ToString()] = entry;
             }
