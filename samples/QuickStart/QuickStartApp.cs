@@ -69,7 +69,7 @@ public static class QuickStartApp
 
         // The demo only when nothing names a service, a conversation or a user: a user or id given without a service is
         // a mistake to say, not a demo that leaves the user's conversation in place without a word.
-        if (service is null && configured.Count == 0 && id is null && user is null)
+        if (service is null && configured.Count == 0 && string.IsNullOrWhiteSpace(id) && string.IsNullOrWhiteSpace(user))
         {
             return await RunOnEmulatorAsync(output).ConfigureAwait(false);
         }

@@ -25,6 +25,16 @@ public sealed class QuickStartTests
     }
 
     [Test]
+    public async Task EmptyIdAndUserVariables_StillRunTheDemo()
+    {
+        // Set but empty (an `export CONVERSATION_USER=` left in a shell) names no conversation or user.
+        var (exit, output, error) = await RunAsync([], new Dictionary<string, string> { ["CONVERSATION_ID"] = "", ["CONVERSATION_USER"] = " " });
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(Rows(output), Has.Count.EqualTo(6));
+    }
+
+    [Test]
     public async Task OpenAIVariables_DeleteOnThatService()
     {
         await using var emulator = await ConversationEmulator.StartAsync();
