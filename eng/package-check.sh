@@ -150,6 +150,15 @@ grep -A2 "\"ConversationClient/$version\"" "$consumer/obj/project.assets.json" |
   || fail "the consumer's ConversationClient is not a package reference"
 dotnet "$consumer/bin/Release/net10.0/PackageConsumer.dll" "$url" || fail "the consumer (JIT) failed"
 
+# The same consumer built for .NET 8, the package's other target, carrying its runtime (self-contained: the runtime
+# pack comes from NuGet), so the package's net8.0 assembly and dependencies are run as a .NET 8 app gets them.
+step "build and run the consumer on .NET 8 against the package"
+run_dotnet consumer-net8 build "$consumer" -c Release -p:ConsumerFramework=net8.0 -p:UseCurrentRuntimeIdentifier=true \
+  -p:SelfContained=true -p:ConversationClientVersion="$version" -o "$work/net8"
+grep -q '"ConversationClient/'"$version"'"' "$consumer/obj/project.assets.json" || fail "the .NET 8 consumer did not restore the package $version"
+grep -q '"version": "8\.' "$work/net8/PackageConsumer.runtimeconfig.json" || fail "the .NET 8 consumer does not carry a .NET 8 runtime"
+"$work/net8/PackageConsumer" "$url" || fail "the consumer (.NET 8) failed"
+
 step "run the README's NUnit example against the Testing package"
 rm -rf "$testing_consumer/bin" "$testing_consumer/obj"
 run_dotnet testing-consumer-build build "$testing_consumer" -c Release -p:ConversationClientVersion="$version"
